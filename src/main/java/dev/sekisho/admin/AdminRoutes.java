@@ -1,0 +1,181 @@
+package dev.sekisho.admin;
+
+import dev.sekisho.audit.AuditEvent;
+import dev.sekisho.audit.AuditLog;
+import dev.sekisho.login.LoginThrottle;
+import dev.sekisho.member.ImportProblem;
+import dev.sekisho.member.ImportRejected;
+import dev.sekisho.member.LoginIds;
+import dev.sekisho.member.Member;
+import dev.sekisho.member.MemberImporter;
+import dev.sekisho.member.MemberRepository;
+import dev.sekisho.web.ClientAddress;
+import dev.sekisho.web.Pages;
+import dev.sekisho.web.Paths;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** The insurer's JSON API under /admin/api. Every call is authenticated by the admin token and audited. */
+public final class AdminRoutes {
+  /** Member files are large; 64 MiB holds well over 200,000 members. */
+  static final long MAX_IMPORT_BYTES = 64L * 1024 * 1024;
+
+  private final MemberImporter importer;
+  private final MemberRepository members;
+  private final LoginThrottle throttle;
+  private final AuditLog audit;
+  private final ClientAddress clientAddress;
+  private final AdminAuth auth;
+
+  public AdminRoutes(MemberImporter importer, MemberRepository members, LoginThrottle throttle, AuditLog audit,
+                     ClientAddress clientAddress, AdminAuth auth) {
+    this.importer = importer;
+    this.members = members;
+    this.throttle = throttle;
+    this.audit = audit;
+    this.clientAddress = clientAddress;
+    this.auth = auth;
+  }
+
+  public void mount(Router router) {
+    router.route(Paths.ADMIN_API + "/*").handler(auth);
+    router.post(Paths.ADMIN_API + "/members/import")
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_IMPORT_BYTES))
+        .handler(this::importMembers);
+    router.route(Paths.ADMIN_API + "/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
+    router.get(Paths.ADMIN_API + "/members/:userId").handler(this::viewMember);
+    router.post(Paths.ADMIN_API + "/members/:userId/unlock").handler(this::unlockMember);
+    router.get(Paths.ADMIN_API + "/locks").handler(this::listLocks);
+    router.post(Paths.ADMIN_API + "/ips/:ip/unlock").handler(this::unlockIp);
+    router.route(Paths.ADMIN_API + "/*").handler(ctx -> Pages.json(ctx, 404, "not_found", "No such admin API call."));
+  }
+
+  private void importMembers(RoutingContext ctx) {
+    String text = strictUtf8(ctx.body().buffer());
+    if (text == null) {
+      Pages.json(ctx, 400, "not_utf8", "The member file must be UTF-8 text.");
+      return;
+    }
+    importer.importCsv(text).onComplete(result -> {
+      if (result.succeeded()) {
+        var report = result.result();
+        JsonObject body = new JsonObject().put("members", report.members()).put("inserted", report.inserted())
+            .put("updated", report.updated()).put("passwordsIssued", report.passwordsIssued());
+        audited(ctx, null, null, "admin.members.import", "ok", body).onComplete(v -> Pages.json(ctx, 200, body));
+      } else if (result.cause() instanceof ImportRejected rejected) {
+        JsonArray problems = new JsonArray();
+        for (ImportProblem p : rejected.problems()) {
+          problems.add(new JsonObject().put("line", p.line()).put("reason", p.reason()));
+        }
+        JsonObject body = new JsonObject().put("error", new JsonObject().put("code", "import_rejected")
+            .put("message", rejected.getMessage()).put("problems", problems));
+        audited(ctx, null, null, "admin.members.import", "rejected", new JsonObject().put("problems", problems.size()))
+            .onComplete(v -> Pages.json(ctx, 422, body));
+      } else {
+        ctx.fail(result.cause());
+      }
+    });
+  }
+
+  private void viewMember(RoutingContext ctx) {
+    String loginId = LoginIds.normalize(ctx.pathParam("userId"));
+    members.findByLoginId(loginId).compose(member -> {
+      if (member == null) {
+        return Future.succeededFuture((JsonObject) null);
+      }
+      return throttle.status(LoginThrottle.idSubject(loginId)).map(lock -> describe(member).put("lock", lock));
+    }).onComplete(result -> {
+      if (result.failed()) {
+        ctx.fail(result.cause());
+      } else if (result.result() == null) {
+        Pages.json(ctx, 404, "no_member", "No member has this user ID.");
+      } else {
+        audited(ctx, result.result().getLong("id"), loginId, "admin.members.view", "ok", null)
+            .onComplete(v -> Pages.json(ctx, 200, result.result()));
+      }
+    });
+  }
+
+  private void unlockMember(RoutingContext ctx) {
+    String loginId = LoginIds.normalize(ctx.pathParam("userId"));
+    throttle.unlock(LoginThrottle.idSubject(loginId)).onComplete(result -> {
+      if (result.failed()) {
+        ctx.fail(result.cause());
+        return;
+      }
+      audited(ctx, null, loginId, "admin.members.unlock", result.result() ? "ok" : "not_locked", null)
+          .onComplete(v -> Pages.json(ctx, 200, new JsonObject().put("userId", loginId).put("unlocked", result.result())));
+    });
+  }
+
+  private void unlockIp(RoutingContext ctx) {
+    String ip = ctx.pathParam("ip");
+    if (ip == null || !ip.matches("[0-9A-Fa-f:.]{2,45}")) {
+      Pages.json(ctx, 400, "bad_ip", "Give an IPv4 or IPv6 address.");
+      return;
+    }
+    throttle.unlock(LoginThrottle.ipSubject(ip)).onComplete(result -> {
+      if (result.failed()) {
+        ctx.fail(result.cause());
+        return;
+      }
+      audited(ctx, null, null, "admin.ips.unlock", result.result() ? "ok" : "not_locked", new JsonObject().put("ip", ip))
+          .onComplete(v -> Pages.json(ctx, 200, new JsonObject().put("ip", ip).put("unlocked", result.result())));
+    });
+  }
+
+  private void listLocks(RoutingContext ctx) {
+    throttle.locked().onComplete(result -> {
+      if (result.failed()) {
+        ctx.fail(result.cause());
+      } else {
+        audited(ctx, null, null, "admin.locks.list", "ok", null)
+            .onComplete(v -> Pages.json(ctx, 200, new JsonObject().put("locks", result.result())));
+      }
+    });
+  }
+
+  static JsonObject describe(Member member) {
+    return new JsonObject()
+        .put("id", member.id())
+        .put("userId", member.loginId())
+        .put("name", member.name())
+        .put("email", member.email())
+        .put("symbol", member.cardSymbol())
+        .put("number", member.cardNumber())
+        .put("birthdate", member.birthdate().toString())
+        .put("onboardingState", member.onboardingState())
+        .put("passwordMustChange", member.passwordMustChange())
+        .put("lastLoginAt", member.lastLoginAt() == null ? null : member.lastLoginAt().toString());
+  }
+
+  private Future<Void> audited(RoutingContext ctx, Long memberId, String loginId, String kind, String outcome, JsonObject detail) {
+    AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
+    return audit.record(AuditEvent.of(memberId, loginId, kind, outcome, client).with(detail));
+  }
+
+  /** The text, or null when the bytes are not valid UTF-8 (a BOM is allowed). */
+  static String strictUtf8(Buffer body) {
+    if (body == null) {
+      return "";
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body.getBytes())).toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.sekisho.audit;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appends to the audit log (the table refuses updates and deletes). A failed audit write is
+ * logged, never shown to the member: the action it records has already happened.
+ */
+public final class AuditLog {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+  private static final String INSERT = "insert into audit_event (member_id, login_id, kind, outcome, ip, user_agent, detail) "
+      + "values ($1, $2, $3, $4, $5, $6, $7)";
+  private final Pool pool;
+
+  public AuditLog(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Void> record(AuditEvent event) {
+    return record(pool, event).recover(err -> {
+      LOG.warn("audit write failed: kind={} outcome={} cause={}", event.kind(), event.outcome(), err.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Inside a caller's transaction, so the event commits with the change it records. */
+  public static Future<Void> record(SqlClient client, AuditEvent event) {
+    return client.preparedQuery(INSERT).execute(Tuple.of(event.memberId(), clip(event.loginId(), 64), event.kind(),
+        event.outcome(), clip(event.ip(), 64), clip(event.userAgent(), 300),
+        event.detail() == null ? new JsonObject() : event.detail())).mapEmpty();
+  }
+
+  private static String clip(String value, int max) {
+    return value == null || value.length() <= max ? value : value.substring(0, max);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.sekisho.launcher;
+
+import dev.sekisho.admin.AdminAuth;
+import dev.sekisho.admin.AdminRoutes;
+import dev.sekisho.audit.AuditLog;
+import dev.sekisho.db.Pools;
+import dev.sekisho.login.LoginRoutes;
+import dev.sekisho.login.LoginService;
+import dev.sekisho.login.LoginThrottle;
+import dev.sekisho.member.IssuedPasswordRule;
+import dev.sekisho.member.MemberImporter;
+import dev.sekisho.member.MemberRepository;
+import dev.sekisho.session.PgSessionStore;
+import dev.sekisho.session.SessionSettings;
+import dev.sekisho.web.ClientAddress;
+import dev.sekisho.web.Csrf;
+import dev.sekisho.web.OpsRoutes;
+import dev.sekisho.web.Pages;
+import dev.sekisho.web.Paths;
+import dev.sekisho.web.RequestLog;
+import dev.sekisho.web.SecurityHeaders;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.SessionHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * The HTTP verticle, deployed once per event-loop core. It owns a database pool on its own event
+ * loop and assembles the router: operations, static files and the admin API first (no session),
+ * then the session, body and CSRF handlers, then the member pages.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+  private final Infrastructure infra;
+  private Pool pool;
+  private HttpServer server;
+
+  public HttpVerticle(Infrastructure infra) {
+    this.infra = infra;
+  }
+
+  @Override
+  public Future<?> start() {
+    Settings settings = infra.settings();
+    pool = Pools.create(vertx, infra.database(), settings.db().poolSize());
+    Router router = router(settings);
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(settings.web().host()).setPort(settings.web().port())
+        .setMaxFormAttributeSize(settings.web().maxBodyBytes()));
+    return server.requestHandler(router).listen();
+  }
+
+  private Router router(Settings settings) {
+    Pages pages = new Pages(infra.templates(), infra.i18n());
+    ClientAddress clientAddress = new ClientAddress(settings.web().trustedProxies());
+    MemberRepository members = new MemberRepository(pool);
+    LoginThrottle throttle = new LoginThrottle(pool);
+    AuditLog audit = new AuditLog(pool);
+    MemberImporter importer = new MemberImporter(vertx, members, infra.hasher(),
+        new IssuedPasswordRule(settings.password().issuedRule()));
+
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestLog(clientAddress));
+    router.route().handler(new SecurityHeaders(settings.session().secureCookies()));
+    new OpsRoutes(pool).mount(router);
+    router.route(Paths.STATIC + "/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true));
+    new AdminRoutes(importer, members, throttle, audit, clientAddress, new AdminAuth(infra.adminToken())).mount(router);
+
+    SessionHandler sessions = sessionHandler(settings.session());
+    router.route().handler(sessions);
+    // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
+    BodyHandler forms = BodyHandler.create(false).setBodyLimit(settings.web().maxBodyBytes());
+    router.route(Paths.PREFIX + "/*").handler(forms);
+    router.route(Paths.PREFIX + "/*").handler(new Csrf(pages));
+
+    LoginService logins = new LoginService(members, infra.hasher(), throttle, audit, settings.login());
+    new LoginRoutes(logins, members, sessions, clientAddress, pages).mount(router);
+    router.get("/").handler(ctx -> LoginRoutes.redirect(ctx, Paths.HOME));
+
+    router.route().last().handler(ctx -> pages.error(ctx, 404, "errors.notFound"));
+    router.route().failureHandler(ctx -> failure(ctx, pages));
+    return router;
+  }
+
+  private SessionHandler sessionHandler(SessionSettings settings) {
+    return SessionHandler.create(new PgSessionStore(vertx, pool, settings.absolute()))
+        .setSessionCookieName(settings.cookieName())
+        .setCookieHttpOnlyFlag(true)
+        .setCookieSecureFlag(settings.secureCookies())
+        .setCookieSameSite(CookieSameSite.LAX)
+        .setSessionTimeout(settings.idle().toMillis())
+        .setMinLength(32)
+        // Create a session only for requests that use one: health checks and assets stay stateless.
+        .setLazySession(true);
+  }
+
+  /** Known client errors get their page; anything else is logged with a reference the page shows. */
+  private static void failure(RoutingContext ctx, Pages pages) {
+    int status = ctx.statusCode();
+    if (status == 413) {
+      pages.error(ctx, 413, "errors.tooLarge");
+    } else if (status >= 400 && status < 500) {
+      pages.error(ctx, status, status == 404 ? "errors.notFound" : "errors.badRequest");
+    } else {
+      String reference = UUID.randomUUID().toString().substring(0, 8);
+      LOG.error("request failed ref={} path={}", reference, ctx.request().path(), ctx.failure());
+      pages.error(ctx, 500, "errors.internal");
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    // Let in-flight requests finish before the pool goes away.
+    Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    return closing.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+}

@@ -1,0 +1,92 @@
+package dev.sekisho.launcher;
+
+import dev.sekisho.config.ConfigException;
+import dev.sekisho.config.ConfigLoader;
+import dev.sekisho.config.ConfigReader;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The jar's entry point. With no arguments (or "run") it runs the gateway; "import-members FILE"
+ * loads the insurer's member file; "help" lists the commands.
+ */
+public final class Main {
+  private static final long STOP_TIMEOUT_SECONDS = 30;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    String command = args.length == 0 ? "run" : args[0];
+    try {
+      switch (command) {
+        case "run" -> run();
+        case "import-members" -> System.exit(ImportCommand.run(args));
+        case "help", "--help", "-h" -> usage(0);
+        default -> usage(2);
+      }
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  private static void usage(int status) {
+    System.out.println("""
+        Usage: java -jar sekisho.jar [command]
+          run                      run the gateway (the default)
+          import-members FILE.csv  load members from a UTF-8 CSV file (columns: user_id, symbol,
+                                   number, birthdate, name, email, optional password)
+          help                     this text
+        Configuration: conf/config.json, each key overridable by an environment variable (see README).""");
+    System.exit(status);
+  }
+
+  static JsonObject config() {
+    return ConfigLoader.load(System.getenv(), Map.of());
+  }
+
+  private static void run() {
+    JsonObject config = config();
+    Settings settings = Settings.from(config);
+    applyLogLevel(new ConfigReader(config));
+    Logger log = LoggerFactory.getLogger(Main.class);
+    Vertx vertx = Vertx.vertx();
+    MainVerticle main = new MainVerticle(settings);
+    vertx.deployVerticle(main).onFailure(err -> {
+      log.error("Start-up failed: {}", err.getMessage(), err.getCause() == null ? null : err);
+      System.err.println("Sekisho could not start: " + err.getMessage());
+      vertx.close().onComplete(done -> System.exit(1));
+    });
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, log), "sekisho-shutdown"));
+  }
+
+  static void applyLogLevel(ConfigReader config) {
+    String level = config.requiredString("log.level").toUpperCase();
+    if (!level.matches("TRACE|DEBUG|INFO|WARN|ERROR")) {
+      throw config.error("log.level", "must be one of TRACE, DEBUG, INFO, WARN, ERROR", level);
+    }
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
+        .setLevel(ch.qos.logback.classic.Level.toLevel(level));
+  }
+
+  /** On SIGTERM: drain HTTP, then stop the embedded database. Runs on the JVM's shutdown thread. */
+  private static void stop(Vertx vertx, Logger log) {
+    log.info("Stopping");
+    CountDownLatch stopped = new CountDownLatch(1);
+    vertx.close().onComplete(done -> stopped.countDown());
+    try {
+      if (!stopped.await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        log.warn("Stop did not finish within {} s", STOP_TIMEOUT_SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.sekisho.launcher;
+
+import dev.sekisho.db.DatabaseTarget;
+import dev.sekisho.db.EmbeddedPostgres;
+import dev.sekisho.db.Migrations;
+import dev.sekisho.db.Pools;
+import dev.sekisho.member.IssuedPasswordRule;
+import dev.sekisho.member.MemberImporter;
+import dev.sekisho.member.MemberRepository;
+import dev.sekisho.member.PasswordHasher;
+import dev.sekisho.session.SessionSweeper;
+import dev.sekisho.web.I18n;
+import dev.sekisho.web.Templates;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Deploys the chain of DESIGN.md in order: configuration (already validated), the database
+ * (embedded or external), migrations, then the HTTP verticle once per core and the background
+ * verticles. Nothing serves HTTP until the database is ready. Undeploying it stops the embedded
+ * database after the HTTP verticles have drained.
+ */
+public final class MainVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
+  static final List<String> TEMPLATES = List.of("login", "home", "error");
+  static final List<String> LANGUAGES = List.of("ja", "en");
+
+  private final Settings settings;
+  private final long startedAt = System.nanoTime();
+  private EmbeddedPostgres embedded;
+  private Infrastructure infra;
+
+  public MainVerticle(Settings settings) {
+    this.settings = settings;
+  }
+
+  public Infrastructure infrastructure() {
+    return infra;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.executeBlocking(this::prepare)
+        .compose(ready -> {
+          infra = ready;
+          return ensureDemoMember();
+        })
+        .compose(demoCreated -> vertx.deployVerticle(() -> new HttpVerticle(infra),
+                new DeploymentOptions().setInstances(settings.web().instances()))
+            .compose(id -> vertx.deployVerticle(new SessionSweeper(infra.database())))
+            .onSuccess(id -> banner(demoCreated)))
+        // Vert.x does not call stop() after a failed start: stop the database we may have started.
+        .onFailure(err -> stop());
+  }
+
+  /** Blocking start-up work, on a worker thread. */
+  private Infrastructure prepare() throws IOException {
+    DatabaseTarget database;
+    if (settings.db().embedded()) {
+      embedded = EmbeddedPostgres.start(settings.db().embeddedDataDir(), settings.db().embeddedPort(),
+          settings.db().database());
+      database = DatabaseTarget.of(embedded);
+    } else {
+      database = DatabaseTarget.of(settings.db());
+    }
+    int applied = Migrations.apply(database);
+    LOG.info("database {} ready ({} migrations applied)", database, applied);
+    String adminToken = settings.adminToken().isEmpty() ? randomToken() : settings.adminToken();
+    return new Infrastructure(settings, database, new PasswordHasher(vertx, settings.password()),
+        Templates.load(TEMPLATES), new I18n(loadMessages()), adminToken);
+  }
+
+  private Future<Boolean> ensureDemoMember() {
+    Pool pool = Pools.create(vertx, infra.database(), 1);
+    MemberRepository members = new MemberRepository(pool);
+    MemberImporter importer = new MemberImporter(vertx, members, infra.hasher(),
+        new IssuedPasswordRule(settings.password().issuedRule()));
+    return DemoMember.ensure(settings.demo(), members, importer).eventually(pool::close);
+  }
+
+  private void banner(boolean demoCreated) {
+    long ms = (System.nanoTime() - startedAt) / 1_000_000;
+    String origin = "http://" + settings.web().host() + ":" + settings.web().port();
+    StringBuilder text = new StringBuilder()
+        .append("\n  Sekisho is ready on ").append(origin).append(" (started in ").append(ms).append(" ms)\n")
+        .append("  Member login:  ").append(origin).append("/sekisho/login\n");
+    if (settings.demo().enabled()) {
+      text.append("  Demo member:   user ID '").append(settings.demo().userId()).append("', password '")
+          .append(settings.demo().issuedPassword(new IssuedPasswordRule(settings.password().issuedRule())))
+          .append("' (symbol+number+birthdate").append(demoCreated ? ", created now" : "").append(")\n");
+    }
+    if (settings.adminToken().isEmpty()) {
+      text.append("  Admin token:   ").append(infra.adminToken())
+          .append("  (generated for this run; set SEKISHO_ADMIN_TOKEN to fix one)\n");
+    }
+    LOG.info(text.toString());
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (embedded == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      embedded.close();
+      return null;
+    });
+  }
+
+  private static Map<String, JsonObject> loadMessages() throws IOException {
+    Map<String, JsonObject> messages = new HashMap<>();
+    for (String lang : LANGUAGES) {
+      messages.put(lang, new JsonObject(readWebroot("webroot/i18n/" + lang + ".json")));
+    }
+    return messages;
+  }
+
+  /** A file from ./webroot if present, else from the jar. */
+  static String readWebroot(String path) throws IOException {
+    Path local = Path.of(path);
+    if (Files.isRegularFile(local)) {
+      return Files.readString(local, StandardCharsets.UTF_8);
+    }
+    try (InputStream in = MainVerticle.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IOException("missing " + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String randomToken() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

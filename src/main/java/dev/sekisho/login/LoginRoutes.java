@@ -1,0 +1,130 @@
+package dev.sekisho.login;
+
+import dev.sekisho.audit.AuditEvent;
+import dev.sekisho.member.Member;
+import dev.sekisho.member.MemberRepository;
+import dev.sekisho.session.MemberSession;
+import dev.sekisho.web.ClientAddress;
+import dev.sekisho.web.Csrf;
+import dev.sekisho.web.FormInput;
+import dev.sekisho.web.Pages;
+import dev.sekisho.web.Paths;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SessionHandler;
+
+/** The login page (J1.1), logout, and the page a signed-in member lands on. */
+public final class LoginRoutes {
+  private final LoginService logins;
+  private final MemberRepository members;
+  private final SessionHandler sessions;
+  private final ClientAddress clientAddress;
+  private final Pages pages;
+
+  public LoginRoutes(LoginService logins, MemberRepository members, SessionHandler sessions,
+                     ClientAddress clientAddress, Pages pages) {
+    this.logins = logins;
+    this.members = members;
+    this.sessions = sessions;
+    this.clientAddress = clientAddress;
+    this.pages = pages;
+  }
+
+  public void mount(Router router) {
+    router.get(Paths.LOGIN).handler(this::showLogin);
+    router.post(Paths.LOGIN).handler(this::submitLogin);
+    router.post(Paths.LOGOUT).handler(this::logout);
+    router.get(Paths.HOME).handler(this::home);
+  }
+
+  private void showLogin(RoutingContext ctx) {
+    if (MemberSession.level(ctx.session()) != MemberSession.Level.NONE) {
+      redirect(ctx, Paths.HOME);
+      return;
+    }
+    JsonObject model = new JsonObject();
+    if (ctx.request().getParam("bye") != null) {
+      model.put("notice", "login.loggedOut");
+    }
+    pages.render(ctx, "login", model);
+  }
+
+  private void submitLogin(RoutingContext ctx) {
+    if (FormInput.hasMalformedField(ctx)) {
+      pages.error(ctx, 400, "errors.malformed");
+      return;
+    }
+    String typedId = FormInput.field(ctx, "user_id", 256);
+    String password = FormInput.field(ctx, "password", LoginService.MAX_PASSWORD_LENGTH + 1);
+    if (typedId == null || password == null || typedId.isBlank() || password.isEmpty()) {
+      pages.render(ctx, 400, "login", new JsonObject().put("error", "login.missing").put("userId", typedId));
+      return;
+    }
+    AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
+    logins.login(typedId, password, client).onComplete(result -> {
+      if (result.failed()) {
+        ctx.fail(result.cause());
+        return;
+      }
+      LoginResult login = result.result();
+      switch (login.outcome()) {
+        case SUCCESS -> signIn(ctx, login.member());
+        case LOCKED -> pages.render(ctx, 429, "login", new JsonObject().put("error", "login.locked").put("userId", typedId));
+        default -> pages.render(ctx, 401, "login", new JsonObject().put("error", "login.invalid").put("userId", typedId));
+      }
+    });
+  }
+
+  private void signIn(RoutingContext ctx, Member member) {
+    // A new session id at login defeats session fixation; the pre-login CSRF token goes with it.
+    ctx.session().regenerateId();
+    Csrf.carryOver(ctx.session());
+    MemberSession.signIn(ctx.session(), member.id(), member.loginId(), MemberSession.Level.PASSWORD);
+    // Store the session before the browser follows the redirect; vertx-web would otherwise write
+    // it only after the headers are sent, and the next request could miss it.
+    sessions.flush(ctx).onComplete(flushed -> {
+      if (flushed.failed()) {
+        ctx.fail(flushed.cause());
+        return;
+      }
+      redirect(ctx, Paths.HOME);
+    });
+  }
+
+  private void logout(RoutingContext ctx) {
+    ctx.session().destroy();
+    sessions.flush(ctx).onComplete(done -> redirect(ctx, Paths.LOGIN + "?bye=1"));
+  }
+
+  private void home(RoutingContext ctx) {
+    Long memberId = MemberSession.memberId(ctx.session());
+    if (memberId == null) {
+      redirect(ctx, Paths.LOGIN);
+      return;
+    }
+    members.findById(memberId).onComplete(found -> {
+      if (found.failed()) {
+        ctx.fail(found.cause());
+        return;
+      }
+      Member member = found.result();
+      if (member == null) {
+        ctx.session().destroy();
+        redirect(ctx, Paths.LOGIN);
+        return;
+      }
+      pages.render(ctx, "home", new JsonObject()
+          .put("name", member.name())
+          .put("userId", member.loginId())
+          .put("state", member.onboardingState())
+          .put("mustChangePassword", member.passwordMustChange()));
+    });
+  }
+
+  public static void redirect(RoutingContext ctx, String location) {
+    ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, location)
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+  }
+}

@@ -1,0 +1,72 @@
+package dev.sekisho.login;
+
+import dev.sekisho.audit.AuditEvent;
+import dev.sekisho.audit.AuditLog;
+import dev.sekisho.member.LoginIds;
+import dev.sekisho.member.Member;
+import dev.sekisho.member.MemberRepository;
+import dev.sekisho.member.PasswordHasher;
+import io.vertx.core.Future;
+
+import java.util.List;
+
+/**
+ * The ID + password step (J1.1). An unknown ID costs the same work as a known one (one lookup and
+ * one Argon2id verification against a decoy hash) and fails the same way, counted against the
+ * same kind of limit, so neither the answer nor its timing tells whether the ID exists.
+ */
+public final class LoginService {
+  /** Longer input is refused without hashing it: Argon2 of megabytes would be a cheap DoS. */
+  static final int MAX_PASSWORD_LENGTH = 1024;
+
+  private final MemberRepository members;
+  private final PasswordHasher hasher;
+  private final LoginThrottle throttle;
+  private final AuditLog audit;
+  private final LoginSettings settings;
+
+  public LoginService(MemberRepository members, PasswordHasher hasher, LoginThrottle throttle, AuditLog audit,
+                      LoginSettings settings) {
+    this.members = members;
+    this.hasher = hasher;
+    this.throttle = throttle;
+    this.audit = audit;
+    this.settings = settings;
+  }
+
+  public Future<LoginResult> login(String typedId, String password, AuditEvent.Client client) {
+    String loginId = LoginIds.normalize(typedId);
+    String candidate = password == null || password.length() > MAX_PASSWORD_LENGTH ? "" : password;
+    String idSubject = LoginThrottle.idSubject(loginId);
+    String ipSubject = LoginThrottle.ipSubject(client.ip());
+    return throttle.anyLocked(List.of(idSubject, ipSubject)).compose(locked -> {
+      Future<Member> lookup = LoginIds.isAcceptable(loginId) ? members.findByLoginId(loginId) : Future.succeededFuture(null);
+      return lookup.compose(member -> hasher.verify(candidate, member == null ? null : member.passwordHash())
+          .compose(matches -> {
+            if (locked) {
+              return finish(member, loginId, LoginResult.Outcome.LOCKED, client);
+            }
+            if (matches && !candidate.isEmpty()) {
+              return throttle.clear(idSubject)
+                  .compose(v -> members.recordLogin(member.id()))
+                  .compose(v -> finish(member, loginId, LoginResult.Outcome.SUCCESS, client));
+            }
+            return countFailure(idSubject, ipSubject)
+                .compose(nowLocked -> finish(member, loginId,
+                    nowLocked ? LoginResult.Outcome.LOCKED : LoginResult.Outcome.INVALID, client));
+          }));
+    });
+  }
+
+  private Future<Boolean> countFailure(String idSubject, String ipSubject) {
+    Future<Boolean> byId = throttle.recordFailure(idSubject, settings.maxFailures(), settings.lock(), settings.lock());
+    Future<Boolean> byIp = throttle.recordFailure(ipSubject, settings.ipMaxFailures(), settings.ipWindow(), settings.lock());
+    return Future.all(byId, byIp).map(all -> byId.result() || byIp.result());
+  }
+
+  private Future<LoginResult> finish(Member member, String loginId, LoginResult.Outcome outcome, AuditEvent.Client client) {
+    Long memberId = member == null ? null : member.id();
+    return audit.record(AuditEvent.of(memberId, loginId, "login.password", outcome.name().toLowerCase(), client))
+        .map(v -> outcome == LoginResult.Outcome.SUCCESS ? new LoginResult(outcome, member) : LoginResult.of(outcome));
+  }
+}

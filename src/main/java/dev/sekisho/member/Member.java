@@ -1,0 +1,23 @@
+package dev.sekisho.member;
+
+import io.vertx.sqlclient.Row;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+
+/** A member as stored. The password hash never leaves the member and login packages. */
+public record Member(
+    long id, String loginId, String cardSymbol, String cardNumber, LocalDate birthdate,
+    String name, String email, String passwordHash, boolean passwordMustChange,
+    String onboardingState, OffsetDateTime lastLoginAt) {
+
+  static final String COLUMNS = "id, login_id, card_symbol, card_number, birthdate, name, email, "
+      + "password_hash, password_must_change, onboarding_state, last_login_at";
+
+  static Member from(Row row) {
+    return new Member(row.getLong("id"), row.getString("login_id"), row.getString("card_symbol"),
+        row.getString("card_number"), row.getLocalDate("birthdate"), row.getString("name"),
+        row.getString("email"), row.getString("password_hash"), row.getBoolean("password_must_change"),
+        row.getString("onboarding_state"), row.getOffsetDateTime("last_login_at"));
+  }
+}

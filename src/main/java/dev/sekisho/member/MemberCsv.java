@@ -1,0 +1,149 @@
+package dev.sekisho.member;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.text.Normalizer;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.ResolverStyle;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Parses and validates the insurer's member file: UTF-8 CSV with a header row naming the columns
+ * user_id, symbol, number, birthdate, name, email and, optionally, password. Every bad line is
+ * reported; the caller loads nothing unless there is none.
+ */
+public final class MemberCsv {
+  public static final int MAX_ROWS = 200_000;
+  static final List<String> REQUIRED = List.of("user_id", "symbol", "number", "birthdate", "name", "email");
+  static final String PASSWORD = "password";
+
+  private static final Pattern CARD_PART = Pattern.compile("[0-9A-Za-z-]{1,16}");
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s.]+(\\.[^@\\s.]+)+");
+  private static final List<DateTimeFormatter> DATE_FORMATS = List.of(
+      DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT),
+      DateTimeFormatter.ofPattern("uuuu/MM/dd").withResolverStyle(ResolverStyle.STRICT),
+      DateTimeFormatter.ofPattern("uuuuMMdd").withResolverStyle(ResolverStyle.STRICT));
+
+  private MemberCsv() {}
+
+  /** The valid rows, or throws {@link ImportRejected} listing every problem. */
+  public static List<MemberRow> parse(String text) {
+    String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
+    List<ImportProblem> problems = new ArrayList<>();
+    List<MemberRow> rows = new ArrayList<>();
+    CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
+        .setIgnoreEmptyLines(true).setTrim(true).get();
+    try (CSVParser parser = CSVParser.parse(new StringReader(body), format)) {
+      Map<String, Integer> header = parser.getHeaderMap();
+      List<String> missing = REQUIRED.stream().filter(c -> !header.containsKey(c)).toList();
+      List<String> unknown = header.keySet().stream()
+          .filter(c -> !REQUIRED.contains(c) && !PASSWORD.equals(c)).toList();
+      if (!missing.isEmpty() || !unknown.isEmpty()) {
+        throw new ImportRejected(List.of(new ImportProblem(1, "the header must name the columns "
+            + String.join(", ", REQUIRED) + " and optionally " + PASSWORD
+            + (missing.isEmpty() ? "" : "; missing: " + String.join(", ", missing))
+            + (unknown.isEmpty() ? "" : "; unknown: " + String.join(", ", unknown)))));
+      }
+      Map<String, Integer> firstLineOfId = new HashMap<>();
+      for (CSVRecord record : parser) {
+        int line = (int) record.getRecordNumber() + 1;
+        if (rows.size() + problems.size() >= MAX_ROWS) {
+          problems.add(new ImportProblem(line, "a file may hold at most " + MAX_ROWS + " members"));
+          break;
+        }
+        validate(record, line, header.containsKey(PASSWORD), firstLineOfId, rows, problems);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (IllegalStateException | UncheckedIOException e) {
+      // commons-csv reports broken quoting this way; name the line it reached.
+      problems.add(new ImportProblem(0, "the file is not valid CSV: " + e.getMessage()));
+    }
+    if (rows.isEmpty() && problems.isEmpty()) {
+      problems.add(new ImportProblem(2, "the file holds no members"));
+    }
+    if (!problems.isEmpty()) {
+      throw new ImportRejected(problems);
+    }
+    return rows;
+  }
+
+  private static void validate(CSVRecord record, int line, boolean hasPasswordColumn,
+                               Map<String, Integer> firstLineOfId, List<MemberRow> rows, List<ImportProblem> problems) {
+    if (!record.isConsistent()) {
+      problems.add(new ImportProblem(line, "has " + record.size() + " fields, the header has " + record.getParser().getHeaderNames().size()));
+      return;
+    }
+    List<String> reasons = new ArrayList<>();
+    String loginId = LoginIds.normalize(record.get("user_id"));
+    if (!LoginIds.isAcceptable(loginId)) {
+      reasons.add("user_id must be 1 to " + LoginIds.MAX_LENGTH + " characters without spaces or control characters");
+    } else if (firstLineOfId.putIfAbsent(loginId, line) != null) {
+      reasons.add("user_id " + loginId + " already appears on line " + firstLineOfId.get(loginId));
+    }
+    String symbol = nfkc(record.get("symbol"));
+    if (!CARD_PART.matcher(symbol).matches()) {
+      reasons.add("symbol must be 1 to 16 letters or digits");
+    }
+    String number = nfkc(record.get("number"));
+    if (!CARD_PART.matcher(number).matches()) {
+      reasons.add("number must be 1 to 16 letters or digits");
+    }
+    LocalDate birthdate = parseDate(nfkc(record.get("birthdate")));
+    if (birthdate == null) {
+      reasons.add("birthdate must be a real date such as 1980-04-01 or 19800401, after 1900 and not in the future");
+    }
+    String name = record.get("name").strip();
+    if (name.isEmpty() || name.length() > 100 || hasControl(name)) {
+      reasons.add("name must be 1 to 100 characters without control characters");
+    }
+    String email = nfkc(record.get("email"));
+    if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+      reasons.add("email must be an address such as taro@example.jp");
+    }
+    String password = hasPasswordColumn ? record.get(PASSWORD) : "";
+    if (!password.isEmpty() && (password.length() < 8 || password.length() > 128 || hasControl(password))) {
+      reasons.add("password, when given, must be 8 to 128 characters without control characters");
+    }
+    if (!reasons.isEmpty()) {
+      problems.add(new ImportProblem(line, String.join("; ", reasons)));
+      return;
+    }
+    rows.add(new MemberRow(line, loginId, symbol, number, birthdate, name, email, password.isEmpty() ? null : password));
+  }
+
+  private static String nfkc(String value) {
+    return Normalizer.normalize(value, Normalizer.Form.NFKC).strip();
+  }
+
+  private static boolean hasControl(String value) {
+    return value.codePoints().anyMatch(cp -> Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT);
+  }
+
+  /** A birthdate in one of the accepted forms, or null. */
+  public static LocalDate parseDate(String value) {
+    for (DateTimeFormatter format : DATE_FORMATS) {
+      try {
+        LocalDate date = LocalDate.parse(value, format);
+        if (date.getYear() < 1900 || date.isAfter(LocalDate.now())) {
+          return null;
+        }
+        return date;
+      } catch (DateTimeException e) {
+        // try the next form
+      }
+    }
+    return null;
+  }
+}

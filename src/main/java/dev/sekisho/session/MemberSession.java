@@ -1,0 +1,58 @@
+package dev.sekisho.session;
+
+import io.vertx.ext.web.Session;
+
+/**
+ * Who the session belongs to and how far they have authenticated. Only these accessors touch the
+ * session keys, so the meaning of "logged in" lives in one place.
+ */
+public final class MemberSession {
+  private static final String LOGIN_ID = "loginId";
+  private static final String LEVEL = "authLevel";
+  private static final String AUTHENTICATED_AT = "authenticatedAt";
+
+  /** How far the session has come. */
+  public enum Level {
+    /** Nobody, or a visitor who has not passed the password step. */
+    NONE,
+    /** ID and password checked; onboarding or the second factor may still be ahead. */
+    PASSWORD,
+    /** The whole journey passed: the legacy portal may be reached. */
+    COMPLETE
+  }
+
+  private MemberSession() {}
+
+  /** Call on a session whose id was just regenerated. */
+  public static void signIn(Session session, long memberId, String loginId, Level level) {
+    session.put(PgSessionStore.MEMBER_KEY, memberId);
+    session.put(LOGIN_ID, loginId);
+    session.put(LEVEL, level.name());
+    session.put(AUTHENTICATED_AT, System.currentTimeMillis());
+  }
+
+  public static void raise(Session session, Level level) {
+    session.put(LEVEL, level.name());
+  }
+
+  public static Level level(Session session) {
+    if (session == null) {
+      return Level.NONE;
+    }
+    String level = session.get(LEVEL);
+    return level == null ? Level.NONE : Level.valueOf(level);
+  }
+
+  /** The member id, or null when nobody has signed in. */
+  public static Long memberId(Session session) {
+    if (session == null) {
+      return null;
+    }
+    Object id = session.get(PgSessionStore.MEMBER_KEY);
+    return id instanceof Number n ? n.longValue() : null;
+  }
+
+  public static String loginId(Session session) {
+    return session == null ? null : session.get(LOGIN_ID);
+  }
+}

@@ -1,0 +1,119 @@
+package dev.sekisho.session;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.prng.VertxContextPRNG;
+import io.vertx.ext.web.Session;
+import io.vertx.ext.web.sstore.SessionStore;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+
+/**
+ * vertx-web sessions kept in PostgreSQL, so they survive a restart and every gateway process sees
+ * the same ones. Only the SHA-256 of a session id is stored: a copy of the table lets nobody in.
+ * The idle timeout is the session's own; the absolute one counts from the session's creation,
+ * which a login renews because it regenerates the id.
+ */
+public final class PgSessionStore implements SessionStore {
+  /** Member id column, so "end all of a member's sessions" is one statement. */
+  public static final String MEMBER_KEY = "memberId";
+
+  private final Pool pool;
+  private final Duration absolute;
+  private VertxContextPRNG prng;
+
+  public PgSessionStore(Vertx vertx, Pool pool, Duration absolute) {
+    this.pool = pool;
+    this.absolute = absolute;
+    this.prng = VertxContextPRNG.current(vertx);
+  }
+
+  @Override
+  public SessionStore init(Vertx vertx, JsonObject options) {
+    this.prng = VertxContextPRNG.current(vertx);
+    return this;
+  }
+
+  @Override
+  public long retryTimeout() {
+    // One database for all processes: a session that is not there will not appear later.
+    return 0;
+  }
+
+  @Override
+  public Session createSession(long timeout) {
+    return createSession(timeout, DEFAULT_SESSIONID_LENGTH);
+  }
+
+  @Override
+  public Session createSession(long timeout, int length) {
+    return new PgSession(prng, timeout, length);
+  }
+
+  @Override
+  public Future<Session> get(String id) {
+    return pool.preparedQuery("select data from http_session where id_hash = $1 and expires_at > now() "
+            + "and created_at > now() - make_interval(secs => $2)")
+        .execute(Tuple.of(hash(id), (double) absolute.toSeconds()))
+        .map(rows -> rows.size() == 0 ? null : PgSession.read(prng, rows.iterator().next().getBuffer(0)));
+  }
+
+  @Override
+  public Future<Void> delete(String id) {
+    return pool.preparedQuery("delete from http_session where id_hash = $1").execute(Tuple.of(hash(id))).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> put(Session session) {
+    // Skip the write when nothing changed and the idle clock was refreshed recently: most requests
+    // through the gateway only read their session.
+    if (session instanceof PgSession pg && pg.unchangedSinceLoad(session.timeout() / 10)) {
+      return Future.succeededFuture();
+    }
+    Buffer data = session instanceof PgSession pg ? pg.write() : null;
+    if (data == null) {
+      return Future.failedFuture(new IllegalArgumentException("foreign session type " + session.getClass()));
+    }
+    Object memberId = session.get(MEMBER_KEY);
+    return pool.preparedQuery("""
+            insert into http_session (id_hash, member_id, data, expires_at)
+            values ($1, $2, $3, now() + make_interval(secs => $4))
+            on conflict (id_hash) do update set member_id = excluded.member_id, data = excluded.data,
+              expires_at = excluded.expires_at
+            """)
+        .execute(Tuple.of(hash(session.id()), memberId instanceof Number n ? n.longValue() : null, data,
+            session.timeout() / 1000.0))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<Void> clear() {
+    return pool.query("delete from http_session").execute().mapEmpty();
+  }
+
+  @Override
+  public Future<Integer> size() {
+    return pool.query("select count(*) from http_session where expires_at > now()").execute()
+        .map(rows -> rows.iterator().next().getLong(0).intValue());
+  }
+
+  @Override
+  public void close() {
+    // The pool belongs to the verticle that made it.
+  }
+
+  static byte[] hash(String id) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JRE", e);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.sekisho.web;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.auth.prng.VertxContextPRNG;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Session;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+
+/**
+ * Synchronizer-token CSRF protection: one random token per session, sent back in every form as
+ * {@code _csrf} (or by scripts as the {@code X-CSRF-Token} header) and compared in constant time.
+ *
+ * <p>vertx-web's CSRFHandler ties its token to the session id and a cookie, and re-issues it on
+ * every GET; that breaks a second tab and the form rendered just before login regenerates the id.
+ * A per-session token that a login carries into the new session (see {@link #carryOver}) has
+ * neither problem and is the pattern OWASP recommends.
+ */
+public final class Csrf implements Handler<RoutingContext> {
+  public static final String FIELD = "_csrf";
+  public static final String HEADER = "X-CSRF-Token";
+  private static final String SESSION_KEY = "csrf";
+
+  private final Pages pages;
+
+  public Csrf(Pages pages) {
+    this.pages = pages;
+  }
+
+  /** The session's token, created on first use. */
+  public static String token(RoutingContext ctx) {
+    Session session = ctx.session();
+    String token = session.get(SESSION_KEY);
+    if (token == null) {
+      byte[] bytes = new byte[32];
+      VertxContextPRNG.current(ctx.vertx()).nextBytes(bytes);
+      token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      session.put(SESSION_KEY, token);
+    }
+    return token;
+  }
+
+  /**
+   * A login replaces the session data; a fresh token is issued for the signed-in session so no
+   * token seen before login stays valid after it.
+   */
+  public static void carryOver(Session session) {
+    session.remove(SESSION_KEY);
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpMethod method = ctx.request().method();
+    if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS) {
+      ctx.next();
+      return;
+    }
+    String expected = ctx.session() == null ? null : ctx.session().get(SESSION_KEY);
+    String given = ctx.request().getHeader(HEADER);
+    if (given == null) {
+      given = ctx.request().getFormAttribute(FIELD);
+    }
+    if (expected == null || given == null || !MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
+      pages.error(ctx, 403, "errors.csrf");
+      return;
+    }
+    ctx.next();
+  }
+}

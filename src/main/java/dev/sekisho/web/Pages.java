@@ -1,0 +1,86 @@
+package dev.sekisho.web;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Renders member pages and error answers, in the visitor's language. */
+public final class Pages {
+  private final Templates templates;
+  private final I18n i18n;
+
+  public Pages(Templates templates, I18n i18n) {
+    this.templates = templates;
+    this.i18n = i18n;
+  }
+
+  public I18n i18n() {
+    return i18n;
+  }
+
+  public void render(RoutingContext ctx, String template, JsonObject model) {
+    render(ctx, 200, template, model);
+  }
+
+  public void render(RoutingContext ctx, int status, String template, JsonObject model) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    String lang = i18n.language(ctx);
+    JsonObject page = model.copy()
+        .put("t", i18n.messages(lang))
+        .put("lang", lang)
+        .put("otherLang", "ja".equals(lang) ? "en" : "ja");
+    // Handlers name messages by key; the page gets the text in its language.
+    if (model.getValue("error") instanceof String key) {
+      page.put("errorText", i18n.text(lang, key));
+    }
+    if (model.getValue("notice") instanceof String key) {
+      page.put("noticeText", i18n.text(lang, key));
+    }
+    if (ctx.session() != null) {
+      page.put("csrf", Csrf.token(ctx));
+    }
+    String html = templates.render(template, page);
+    ctx.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+        // Member pages carry personal data: never cache them anywhere.
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(html);
+  }
+
+  /** A clear error: a page for browsers, JSON for API callers. Never a stack trace. */
+  public void error(RoutingContext ctx, int status, String messageKey) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    String lang = i18n.language(ctx);
+    String message = i18n.text(lang, messageKey);
+    if (wantsJson(ctx)) {
+      json(ctx, status, messageKey.substring(messageKey.lastIndexOf('.') + 1), message);
+      return;
+    }
+    render(ctx, status, "error", new JsonObject().put("status", status).put("message", message));
+  }
+
+  public static boolean wantsJson(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+    return path.startsWith(Paths.ADMIN_API + "/") || path.startsWith(Paths.API + "/")
+        || (accept != null && accept.contains("application/json") && !accept.contains("text/html"));
+  }
+
+  public static void json(RoutingContext ctx, int status, String code, String message) {
+    ctx.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)).encode());
+  }
+
+  public static void json(RoutingContext ctx, int status, Object body) {
+    ctx.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(body instanceof JsonObject o ? o.encode() : io.vertx.core.json.Json.encode(body));
+  }
+}

@@ -1,0 +1,41 @@
+package dev.sekisho.web;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One key=value line per request. The path is logged without its query string, because links in
+ * mails carry their tokens there; bodies, cookies and headers are never logged.
+ */
+public final class RequestLog implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger("sekisho.access");
+  private final ClientAddress clientAddress;
+
+  public RequestLog(ClientAddress clientAddress) {
+    this.clientAddress = clientAddress;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long start = System.nanoTime();
+    ctx.addEndHandler(done -> {
+      if (LOG.isInfoEnabled()) {
+        LOG.info("method={} path={} status={} ms={} ip={} bytes={}",
+            ctx.request().method(), safePath(ctx.request().path()), ctx.response().getStatusCode(),
+            (System.nanoTime() - start) / 1_000_000, clientAddress.of(ctx), ctx.response().bytesWritten());
+      }
+    });
+    ctx.next();
+  }
+
+  /** Keeps log lines one line and free of anything a client typed to forge entries. */
+  static String safePath(String path) {
+    if (path == null) {
+      return "-";
+    }
+    String clipped = path.length() > 200 ? path.substring(0, 200) + "..." : path;
+    return clipped.replaceAll("[^\\x21-\\x7e]", "?");
+  }
+}
