@@ -84,6 +84,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
   /**
    * Starts (initialising if empty) a server with its data in dataDir, listening on 127.0.0.1:port only (port 0 =
    * pick a free one). Creates database {@code database} if missing. Returns once it accepts connections.
+   *
+   * <p>One server per data directory: a server still running on it (left by a process that died without
+   * {@link #close()}) is stopped first.
    */
   public static EmbeddedPostgres start(Path dataDir, int port, String database) throws IOException {
     requireValid(dataDir, port, database);
@@ -216,7 +219,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     return password;
   }
 
-  /** Made here so it can be handed over: pg_ctl opens it as the server account, which cannot create files here. */
+  /** Made here and handed over: pg_ctl opens it as the server account, which may not create files in that directory. */
   private static void prepareLogFile(Path logFile, ServerAccount account) throws IOException {
     if (!Files.exists(logFile)) {
       Files.createFile(logFile, OWNER_ONLY_FILE);

@@ -11,12 +11,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  */
 final class PostgresBinaries {
 
-  /** Names the cache directory for people; the archive digest beside it is what keeps a stale cache from being reused. */
+  /** Names the cache directory for people; the archive digest beside it keeps a stale cache from being reused. */
   static final String VERSION = "18.4.0";
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresBinaries.class);
@@ -113,7 +113,8 @@ final class PostgresBinaries {
   /** 0755 on every directory whatever the umask, so the unprivileged server account can reach the binaries. */
   private static void openDirectories(Path root) throws IOException {
     try (Stream<Path> paths = Files.walk(root)) {
-      for (Path dir : (Iterable<Path>) paths.filter(Files::isDirectory)::iterator) {
+      Iterable<Path> dirs = paths.filter(path -> Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS))::iterator;
+      for (Path dir : dirs) {
         Files.setPosixFilePermissions(dir, OPEN_DIR);
       }
     }
@@ -125,15 +126,16 @@ final class PostgresBinaries {
    */
   private static void requireTrusted(Path dir) throws IOException {
     PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class);
-    UserPrincipal self = Files.getOwner(Path.of("/proc/self"));
+    String self = Files.getOwner(Path.of("/proc/self")).getName();
     String owner = attributes.owner().getName();
-    boolean ownedByUs = attributes.owner().equals(self) || owner.equals("root");
+    boolean ownedByUs = owner.equals(self) || owner.equals("root");
     boolean writableByOthers = attributes.permissions().contains(PosixFilePermission.GROUP_WRITE)
         || attributes.permissions().contains(PosixFilePermission.OTHERS_WRITE);
     if (!ownedByUs || writableByOthers) {
       throw new IOException("Refusing to run PostgreSQL binaries from " + dir + " (owner " + owner + ", mode "
-          + PosixFilePermissions.toString(attributes.permissions()) + "): it must belong to " + self.getName()
-          + " or root and be writable by its owner only; delete it or set java.io.tmpdir to another directory");
+          + PosixFilePermissions.toString(attributes.permissions()) + "): it must belong to "
+          + (self.equals("root") ? "root" : self + " or root")
+          + " and be writable by its owner only; delete it or set java.io.tmpdir to another directory");
     }
   }
 
@@ -151,8 +153,8 @@ final class PostgresBinaries {
   private static InputStream open(Arch arch) throws IOException {
     InputStream archive = PostgresBinaries.class.getClassLoader().getResourceAsStream(arch.resource);
     if (archive == null) {
-      throw new IOException("PostgreSQL binaries " + arch.resource + " are not on the classpath: add the Maven artifact "
-          + "io.zonky.test.postgres:" + arch.artifact + ":" + VERSION);
+      throw new IOException("PostgreSQL binaries " + arch.resource + " are not on the classpath: add the Maven"
+          + " artifact io.zonky.test.postgres:" + arch.artifact + ":" + VERSION);
     }
     return archive;
   }

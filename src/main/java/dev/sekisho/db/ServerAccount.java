@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -82,19 +83,28 @@ final class ServerAccount {
 
   /**
    * Fails with one clear message when {@code nobody} cannot traverse some directory above {@code path}, which would
-   * otherwise surface as an obscure "permission denied" from initdb or the server.
+   * otherwise surface as an obscure "permission denied" from initdb or the server. Names every closed directory, so
+   * one fix is enough, and suggests moving out of the topmost.
    */
   void requireReachable(Path path, String alternative, String setting) throws IOException {
     if (nobody == null) {
       return;
     }
+    List<Path> closed = new ArrayList<>();
     for (Path dir = path.toRealPath().getParent(); dir != null; dir = dir.getParent()) {
       if (!traversable(dir)) {
-        throw new IOException("PostgreSQL runs as '" + UNPRIVILEGED + "' because Sekisho runs as root, but " + dir
-            + " is closed to it: choose " + alternative + " outside " + dir + " (" + setting + ") or run `chmod o+x "
-            + dir + "`");
+        closed.add(0, dir);
       }
     }
+    if (!closed.isEmpty()) {
+      throw new IOException("PostgreSQL runs as '" + UNPRIVILEGED + "' because Sekisho runs as root, but "
+          + joined(closed, " and ") + (closed.size() == 1 ? " is" : " are") + " closed to it: choose " + alternative
+          + " outside " + closed.get(0) + " (" + setting + ") or run `chmod o+x " + joined(closed, " ") + "`");
+    }
+  }
+
+  private static String joined(List<Path> paths, String separator) {
+    return paths.stream().map(Path::toString).collect(Collectors.joining(separator));
   }
 
   private boolean traversable(Path dir) throws IOException {

@@ -65,7 +65,8 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private Router router(Settings settings) {
-    Pages pages = new Pages(infra.templates(), infra.i18n());
+    SessionHandler sessions = sessionHandler(settings.session());
+    Pages pages = new Pages(infra.templates(), infra.i18n(), sessions);
     ClientAddress clientAddress = new ClientAddress(settings.web().trustedProxies());
     MemberRepository members = new MemberRepository(pool);
     LoginThrottle throttle = new LoginThrottle(pool);
@@ -80,7 +81,6 @@ public final class HttpVerticle extends VerticleBase {
     router.route(Paths.STATIC + "/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true));
     new AdminRoutes(importer, members, throttle, audit, clientAddress, new AdminAuth(infra.adminToken())).mount(router);
 
-    SessionHandler sessions = sessionHandler(settings.session());
     router.route().handler(sessions);
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
     BodyHandler forms = BodyHandler.create(false).setBodyLimit(settings.web().maxBodyBytes());
@@ -88,8 +88,8 @@ public final class HttpVerticle extends VerticleBase {
     router.route(Paths.PREFIX + "/*").handler(new Csrf(pages));
 
     LoginService logins = new LoginService(members, infra.hasher(), throttle, audit, settings.login());
-    new LoginRoutes(logins, members, sessions, clientAddress, pages).mount(router);
-    router.get("/").handler(ctx -> LoginRoutes.redirect(ctx, Paths.HOME));
+    new LoginRoutes(logins, members, clientAddress, pages).mount(router);
+    router.get("/").handler(ctx -> pages.redirect(ctx, Paths.HOME));
 
     router.route().last().handler(ctx -> pages.error(ctx, 404, "errors.notFound"));
     router.route().failureHandler(ctx -> failure(ctx, pages));

@@ -1,6 +1,7 @@
 package dev.sekisho.login;
 
 import dev.sekisho.audit.AuditEvent;
+import dev.sekisho.journey.Journey;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.session.MemberSession;
@@ -13,21 +14,17 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.SessionHandler;
 
 /** The login page (J1.1), logout, and the page a signed-in member lands on. */
 public final class LoginRoutes {
   private final LoginService logins;
   private final MemberRepository members;
-  private final SessionHandler sessions;
   private final ClientAddress clientAddress;
   private final Pages pages;
 
-  public LoginRoutes(LoginService logins, MemberRepository members, SessionHandler sessions,
-                     ClientAddress clientAddress, Pages pages) {
+  public LoginRoutes(LoginService logins, MemberRepository members, ClientAddress clientAddress, Pages pages) {
     this.logins = logins;
     this.members = members;
-    this.sessions = sessions;
     this.clientAddress = clientAddress;
     this.pages = pages;
   }
@@ -41,7 +38,7 @@ public final class LoginRoutes {
 
   private void showLogin(RoutingContext ctx) {
     if (MemberSession.level(ctx.session()) != MemberSession.Level.NONE) {
-      redirect(ctx, Paths.HOME);
+      pages.redirect(ctx, Paths.HOME);
       return;
     }
     JsonObject model = new JsonObject();
@@ -82,26 +79,18 @@ public final class LoginRoutes {
     ctx.session().regenerateId();
     Csrf.carryOver(ctx.session());
     MemberSession.signIn(ctx.session(), member.id(), member.loginId(), MemberSession.Level.PASSWORD);
-    // Store the session before the browser follows the redirect; vertx-web would otherwise write
-    // it only after the headers are sent, and the next request could miss it.
-    sessions.flush(ctx).onComplete(flushed -> {
-      if (flushed.failed()) {
-        ctx.fail(flushed.cause());
-        return;
-      }
-      redirect(ctx, Paths.HOME);
-    });
+    pages.redirect(ctx, Journey.afterPassword(member));
   }
 
   private void logout(RoutingContext ctx) {
     ctx.session().destroy();
-    sessions.flush(ctx).onComplete(done -> redirect(ctx, Paths.LOGIN + "?bye=1"));
+    pages.redirect(ctx, Paths.LOGIN + "?bye=1");
   }
 
   private void home(RoutingContext ctx) {
     Long memberId = MemberSession.memberId(ctx.session());
     if (memberId == null) {
-      redirect(ctx, Paths.LOGIN);
+      pages.redirect(ctx, Paths.LOGIN);
       return;
     }
     members.findById(memberId).onComplete(found -> {
@@ -112,7 +101,7 @@ public final class LoginRoutes {
       Member member = found.result();
       if (member == null) {
         ctx.session().destroy();
-        redirect(ctx, Paths.LOGIN);
+        pages.redirect(ctx, Paths.LOGIN);
         return;
       }
       pages.render(ctx, "home", new JsonObject()
@@ -121,10 +110,5 @@ public final class LoginRoutes {
           .put("state", member.onboardingState())
           .put("mustChangePassword", member.passwordMustChange()));
     });
-  }
-
-  public static void redirect(RoutingContext ctx, String location) {
-    ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, location)
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
   }
 }

@@ -9,15 +9,15 @@ import java.time.OffsetDateTime;
 public record Member(
     long id, String loginId, String cardSymbol, String cardNumber, LocalDate birthdate,
     String name, String email, String passwordHash, boolean passwordMustChange,
-    String onboardingState, OffsetDateTime lastLoginAt) {
+    String onboardingState, String chosenMethod, OffsetDateTime lastLoginAt) {
 
   static final String COLUMNS = "id, login_id, card_symbol, card_number, birthdate, name, email, "
-      + "password_hash, password_must_change, onboarding_state, last_login_at";
+      + "password_hash, password_must_change, onboarding_state, chosen_method, last_login_at";
 
   static Member from(Row row) {
     return new Member(row.getLong("id"), row.getString("login_id"), row.getString("card_symbol"),
         row.getString("card_number"), row.getLocalDate("birthdate"), row.getString("name"),
         row.getString("email"), row.getString("password_hash"), row.getBoolean("password_must_change"),
-        row.getString("onboarding_state"), row.getOffsetDateTime("last_login_at"));
+        row.getString("onboarding_state"), row.getString("chosen_method"), row.getOffsetDateTime("last_login_at"));
   }
 }

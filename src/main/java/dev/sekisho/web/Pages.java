@@ -3,15 +3,28 @@ package dev.sekisho.web;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SessionHandler;
 
-/** Renders member pages and error answers, in the visitor's language. */
+/**
+ * Renders member pages, redirects and error answers, in the visitor's language.
+ *
+ * <p>Every answer first stores the session, then sends: vertx-web would otherwise store it only
+ * after the headers went out, and a browser quick enough to send the next request (the form
+ * post after a page, the page after a redirect) could find the old session, or none.
+ */
 public final class Pages {
   private final Templates templates;
   private final I18n i18n;
+  private final SessionHandler sessions;
 
-  public Pages(Templates templates, I18n i18n) {
+  public Pages(Templates templates, I18n i18n, SessionHandler sessions) {
     this.templates = templates;
     this.i18n = i18n;
+    this.sessions = sessions;
+  }
+
+  public SessionHandler sessions() {
+    return sessions;
   }
 
   public I18n i18n() {
@@ -42,11 +55,35 @@ public final class Pages {
       page.put("csrf", Csrf.token(ctx));
     }
     String html = templates.render(template, page);
-    ctx.response().setStatusCode(status)
+    afterSessionStored(ctx, () -> ctx.response().setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
         // Member pages carry personal data: never cache them anywhere.
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(html);
+        .end(html));
+  }
+
+  /** A 303 to a path of ours, after the session is stored. */
+  public void redirect(RoutingContext ctx, String location) {
+    afterSessionStored(ctx, () -> ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, location)
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end());
+  }
+
+  /** Runs send once the session (if this request has one) is in the store. */
+  public void afterSessionStored(RoutingContext ctx, Runnable send) {
+    if (ctx.session() == null) {
+      send.run();
+      return;
+    }
+    sessions.flush(ctx, true).onComplete(stored -> {
+      if (ctx.response().ended()) {
+        return;
+      }
+      if (stored.failed()) {
+        ctx.fail(stored.cause());
+      } else {
+        send.run();
+      }
+    });
   }
 
   /** A clear error: a page for browsers, JSON for API callers. Never a stack trace. */

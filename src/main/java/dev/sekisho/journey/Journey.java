@@ -1,0 +1,76 @@
+package dev.sekisho.journey;
+
+import dev.sekisho.member.Member;
+import dev.sekisho.session.MemberSession;
+import dev.sekisho.web.Csrf;
+import dev.sekisho.web.Pages;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Session;
+import io.vertx.ext.web.handler.SessionHandler;
+
+/**
+ * Where a signed-in member goes next, and the one way a sign-in becomes complete. The onboarding
+ * states (J1) are ordered; after them the member sets up the chosen method (J2), and from then on
+ * verifies a method at each login (J3).
+ */
+public final class Journey {
+  public static final String SETUP_PREFIX = "/sekisho/setup/";
+  public static final String VERIFY = "/sekisho/verify";
+  public static final String ONBOARDED = "onboarded";
+  public static final String METHOD_SET_UP = "method_set_up";
+  private static final String RETURN_TO = "returnTo";
+
+  private Journey() {}
+
+  /** The page a member must see right after the ID + password step. */
+  public static String afterPassword(Member member) {
+    return switch (member.onboardingState()) {
+      case ONBOARDED -> SETUP_PREFIX + (member.chosenMethod() == null ? "" : member.chosenMethod());
+      case METHOD_SET_UP -> VERIFY;
+      default -> "/sekisho/home";
+    };
+  }
+
+  /**
+   * Remembers the portal URL a visitor asked for before logging in. Only a same-site path is kept
+   * (starts with one "/", no scheme, no backslash, no control characters): no open redirect.
+   */
+  public static void rememberReturnTo(Session session, String pathAndQuery) {
+    if (isSafeReturnTo(pathAndQuery)) {
+      session.put(RETURN_TO, pathAndQuery);
+    }
+  }
+
+  public static boolean isSafeReturnTo(String target) {
+    return target != null && target.length() <= 2048 && target.startsWith("/") && !target.startsWith("//")
+        && !target.startsWith("/\\") && target.chars().noneMatch(c -> c < 0x20 || c == 0x7f || c == '\\')
+        && !target.startsWith("/sekisho/");
+  }
+
+  /**
+   * The member passed the whole journey in this session: the session becomes COMPLETE under a new
+   * id (the privilege changed), is stored before the answer, and the browser goes to the page
+   * first asked for, or the portal's top page.
+   */
+  public static void completeSignIn(RoutingContext ctx, Pages pages) {
+    Session session = ctx.session();
+    session.regenerateId();
+    Csrf.carryOver(session);
+    MemberSession.raise(session, MemberSession.Level.COMPLETE);
+    String target = session.remove(RETURN_TO);
+    String location = isSafeReturnTo(target) ? target : "/";
+    pages.redirect(ctx, location);
+  }
+
+  /** For JSON callers (the page scripts of passkeys, the OTP API): the same, answered with the target. */
+  public static Future<String> completeSignInJson(RoutingContext ctx, SessionHandler sessions) {
+    Session session = ctx.session();
+    session.regenerateId();
+    Csrf.carryOver(session);
+    MemberSession.raise(session, MemberSession.Level.COMPLETE);
+    String target = session.remove(RETURN_TO);
+    String location = isSafeReturnTo(target) ? target : "/";
+    return sessions.flush(ctx, true).map(v -> location);
+  }
+}

@@ -1,0 +1,103 @@
+package dev.sekisho.testing;
+
+import dev.sekisho.config.ConfigLoader;
+import dev.sekisho.launcher.MainVerticle;
+import dev.sekisho.launcher.Settings;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A whole gateway in this JVM, on its own Vert.x instance and port, against the shared test
+ * database. Two of them share nothing but PostgreSQL, just like two gateway processes.
+ */
+public final class TestGateway implements AutoCloseable {
+  public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+
+  private final Vertx vertx;
+  private final int port;
+  private final MainVerticle main;
+
+  private TestGateway(Vertx vertx, int port, MainVerticle main) {
+    this.vertx = vertx;
+    this.port = port;
+    this.main = main;
+  }
+
+  public static TestGateway start() {
+    return start(Map.of());
+  }
+
+  /** @param overrides dotted configuration keys to values, over the test defaults */
+  public static TestGateway start(Map<String, String> overrides) {
+    int port = freePort();
+    Map<String, String> config = new HashMap<>();
+    config.put("db.url", TestDatabase.url());
+    config.put("http.port", String.valueOf(port));
+    config.put("http.instances", "2");
+    config.put("http.publicOrigin", "http://localhost:" + port);
+    // Tests act as many clients from one machine: each sends its own X-Forwarded-For.
+    config.put("http.trustedProxies", "127.0.0.1");
+    config.put("admin.token", ADMIN_TOKEN);
+    config.put("demo.member", "false");
+    config.putAll(overrides);
+    JsonObject json = ConfigLoader.load(Map.of(), config);
+    Vertx vertx = Vertx.vertx();
+    MainVerticle main = new MainVerticle(Settings.from(json));
+    try {
+      vertx.deployVerticle(main).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      vertx.close();
+      throw new IllegalStateException("gateway did not start: " + e.getMessage(), e);
+    }
+    return new TestGateway(vertx, port, main);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String baseUrl() {
+    return "http://localhost:" + port;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public MainVerticle main() {
+    return main;
+  }
+
+  /** A fresh client with its own cookies and its own client address. */
+  public WebClientSession client() {
+    return new WebClientSession(baseUrl());
+  }
+
+  public AdminClient admin() {
+    return new AdminClient(baseUrl(), ADMIN_TOKEN);
+  }
+
+  @Override
+  public void close() {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("gateway did not stop", e);
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
