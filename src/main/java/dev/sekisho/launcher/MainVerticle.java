@@ -40,6 +40,8 @@ public final class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
   static final List<String> TEMPLATES = List.of("login", "home", "error");
   static final List<String> LANGUAGES = List.of("ja", "en");
+  /** Message files webroot/i18n/BUNDLE.LANG.json, one per capability, merged into one tree per language. */
+  static final List<String> MESSAGE_BUNDLES = List.of("core");
 
   private final Settings settings;
   private final long startedAt = System.nanoTime();
@@ -126,7 +128,11 @@ public final class MainVerticle extends VerticleBase {
   private static Map<String, JsonObject> loadMessages() throws IOException {
     Map<String, JsonObject> messages = new HashMap<>();
     for (String lang : LANGUAGES) {
-      messages.put(lang, new JsonObject(readWebroot("webroot/i18n/" + lang + ".json")));
+      JsonObject merged = new JsonObject();
+      for (String bundle : MESSAGE_BUNDLES) {
+        merged.mergeIn(new JsonObject(readWebroot("webroot/i18n/" + bundle + "." + lang + ".json")), true);
+      }
+      messages.put(lang, merged);
     }
     return messages;
   }
