@@ -4,6 +4,7 @@ import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.mail.MailCatcher;
 import dev.sekisho.mail.MailTemplates;
 import dev.sekisho.member.PasswordHasher;
+import dev.sekisho.onboarding.OnboardingTexts;
 import dev.sekisho.web.I18n;
 import dev.sekisho.web.Templates;
 
@@ -13,7 +14,8 @@ import dev.sekisho.web.Templates;
  * mail.mode is embedded; tests read caught mails through it.
  */
 public record Infrastructure(Settings settings, DatabaseTarget database, PasswordHasher hasher, Templates templates,
-                             I18n i18n, String adminToken, MailTemplates mailTemplates, MailCatcher mailCatcher) {
+                             I18n i18n, String adminToken, MailTemplates mailTemplates, MailCatcher mailCatcher,
+                             OnboardingTexts onboardingTexts) {
 
   /** The in-process SMTP server's port (mail.mode embedded), else the relay's. */
   public int smtpPort() {

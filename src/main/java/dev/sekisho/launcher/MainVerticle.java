@@ -11,6 +11,8 @@ import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.MemberImporter;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.member.PasswordHasher;
+import dev.sekisho.onboarding.ConfirmationSignals;
+import dev.sekisho.onboarding.OnboardingTexts;
 import dev.sekisho.session.SessionSweeper;
 import dev.sekisho.web.I18n;
 import dev.sekisho.web.Templates;
@@ -41,10 +43,13 @@ import java.util.Map;
  */
 public final class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
-  static final List<String> TEMPLATES = List.of("login", "home", "error");
+  static final List<String> TEMPLATES = List.of("login", "home", "error",
+      "onboarding-birthdate", "onboarding-terms", "onboarding-email", "onboarding-wait", "onboarding-confirm",
+      "onboarding-method", "onboarding-password", "onboarding-complete", "onboarding-bye", "setup-unavailable",
+      "dev-mailbox");
   static final List<String> LANGUAGES = List.of("ja", "en");
   /** Message files webroot/i18n/BUNDLE.LANG.json, one per capability, merged into one tree per language. */
-  static final List<String> MESSAGE_BUNDLES = List.of("core");
+  static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding");
   /** Mail texts webroot/mail/NAME.LANG.txt, loaded at start-up. */
   static final List<String> MAIL_TEMPLATES = List.of("email-confirm");
 
@@ -72,6 +77,7 @@ public final class MainVerticle extends VerticleBase {
         .compose(demoCreated -> vertx.deployVerticle(() -> new HttpVerticle(infra),
                 new DeploymentOptions().setInstances(settings.web().instances()))
             .compose(id -> vertx.deployVerticle(new SessionSweeper(infra.database())))
+            .compose(id -> vertx.deployVerticle(new ConfirmationSignals(infra.database())))
             .compose(id -> vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort())))
             .onSuccess(id -> banner(demoCreated)))
         // Vert.x does not call stop() after a failed start: stop the database we may have started.
@@ -96,7 +102,8 @@ public final class MainVerticle extends VerticleBase {
     }
     return new Infrastructure(settings, database, new PasswordHasher(vertx, settings.password()),
         Templates.load(TEMPLATES), new I18n(loadMessages()), adminToken,
-        MailTemplates.load(MAIL_TEMPLATES, LANGUAGES), mailCatcher);
+        MailTemplates.load(MAIL_TEMPLATES, LANGUAGES), mailCatcher,
+        OnboardingTexts.load(settings.onboarding().termsVersion(), LANGUAGES));
   }
 
   private Future<Boolean> ensureDemoMember() {
