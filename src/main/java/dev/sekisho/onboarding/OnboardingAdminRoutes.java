@@ -37,8 +37,8 @@ public final class OnboardingAdminRoutes {
 
   public void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(64 * 1024);
-    router.post(Paths.ADMIN_API + "/members/:userId/setup-deadline").handler(auth).handler(body).handler(this::extend);
-    router.post(Paths.ADMIN_API + "/members/:userId/onboarding/reset").handler(auth).handler(body).handler(this::reset);
+    router.post(Paths.ADMIN_API + "/members/:userId/setup-deadline").handler(body).handler(auth).handler(this::extend);
+    router.post(Paths.ADMIN_API + "/members/:userId/onboarding/reset").handler(body).handler(auth).handler(this::reset);
     router.get(Paths.ADMIN_API + "/mail/undelivered").handler(auth).handler(this::undelivered);
   }
 

@@ -37,7 +37,7 @@ class LoginTest {
     String fullWidthId = toFullWidth(id);
     HttpResponse<String> login = browser.post("/sekisho/login", Map.of("user_id", "　" + fullWidthId + " ", "password", AdminClient.RULE_PASSWORD));
     assertThat(login.statusCode()).isEqualTo(303);
-    assertThat(login.headers().firstValue("Location")).contains("/sekisho/home");
+    assertThat(login.headers().firstValue("Location")).contains("/sekisho/onboarding/birthdate");
     assertThat(browser.cookie("sekisho.sid")).isNotNull().isNotEqualTo(anonymousSession);
     HttpResponse<String> home = browser.get("/sekisho/home");
     assertThat(home.statusCode()).isEqualTo(200);
