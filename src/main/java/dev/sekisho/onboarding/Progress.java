@@ -25,6 +25,6 @@ public record Progress(Member member, OnboardingFlow.State state, String termsVe
 
   /** Null when the page may be shown, else where to go instead. */
   public String redirectFor(OnboardingFlow.Page page) {
-    return OnboardingFlow.redirectFor(state, page, member.chosenMethod(), termsOutdated);
+    return OnboardingFlow.redirectFor(state, page, member.chosenMethod(), termsOutdated) == null ? null : page();
   }
 }
