@@ -125,6 +125,11 @@ public final class MainVerticle extends VerticleBase {
           .append(settings.demo().issuedPassword(new IssuedPasswordRule(settings.password().issuedRule())))
           .append("' (symbol+number+birthdate").append(demoCreated ? ", created now" : "").append(")\n");
     }
+    if (infra.mailCatcher() != null) {
+      text.append("  Dev mailbox:   ").append(origin).append("/sekisho/dev/mailbox")
+          .append("  (mail.mode=embedded: every mail is caught here, SMTP on 127.0.0.1:")
+          .append(infra.mailCatcher().port()).append(")\n");
+    }
     if (settings.adminToken().isEmpty()) {
       text.append("  Admin token:   ").append(infra.adminToken())
           .append("  (generated for this run; set SEKISHO_ADMIN_TOKEN to fix one)\n");

@@ -75,6 +75,7 @@ class OnboardingTest {
 
     var caught = Mailboxes.await(id + "@example.jp", 1, mail);
     assertThat(caught.from()).isEqualTo("no-reply@example.jp");
+    assertThat(caught.fromHeader()).isEqualTo("健康保険組合 <no-reply@example.jp>");
     assertThat(caught.body()).contains("テスト 花子 様");
     String link = Mailboxes.link(caught);
     assertThat(link).startsWith(gateway.baseUrl() + "/sekisho/onboarding/confirm?token=");
