@@ -67,8 +67,9 @@ public final class MainVerticle extends VerticleBase {
                 new DeploymentOptions().setInstances(settings.web().instances()))
             .compose(id -> vertx.deployVerticle(new SessionSweeper(infra.database())))
             .onSuccess(id -> banner(demoCreated)))
-        // Vert.x does not call stop() after a failed start: stop the database we may have started.
-        .onFailure(err -> stop());
+        // Vert.x does not call stop() after a failed start: stop the database we may have
+        // started before reporting the failure.
+        .recover(err -> stop().transform(stopped -> Future.failedFuture(err)));
   }
 
   /** Blocking start-up work, on a worker thread. */
@@ -85,7 +86,7 @@ public final class MainVerticle extends VerticleBase {
     LOG.info("database {} ready ({} migrations applied)", database, applied);
     String adminToken = settings.adminToken().isEmpty() ? randomToken() : settings.adminToken();
     return new Infrastructure(settings, database, new PasswordHasher(vertx, settings.password()),
-        Templates.load(TEMPLATES), new I18n(loadMessages()), adminToken);
+        Templates.load(Path.of("webroot", "templates"), TEMPLATES), new I18n(loadMessages()), adminToken);
   }
 
   private Future<Boolean> ensureDemoMember() {
