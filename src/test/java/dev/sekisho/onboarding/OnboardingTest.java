@@ -326,6 +326,26 @@ class OnboardingTest {
   }
 
   @Test
+  void theNewPasswordMustDifferFromTheIssuedOne() {
+    String id = "issued-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    String issued = "Komorebi-Sora-4821";
+    HttpResponse<String> imported = admin.importCsv("user_id,symbol,number,birthdate,name,email,password\n"
+        + id + ",12,3456,1980-04-01,テスト 花子," + id + "@example.jp," + issued + "\n");
+    assertThat(imported.statusCode()).isEqualTo(200);
+    WebClientSession browser = gateway.client();
+    login(browser, id, issued, "/sekisho/onboarding/birthdate");
+    birthdate(browser);
+    terms(browser);
+    sendMail(browser, null);
+    openLink(gateway.baseUrl(), confirmLink(id + "@example.jp", 1, mail));
+    browser.get("/sekisho/onboarding/wait");
+    method(browser, "email");
+    assertRefused(browser, issued, "異なるパスワード");
+    assertThat(admin.member(id).getString("onboardingState")).isEqualTo("method_chosen");
+    password(browser);
+  }
+
+  @Test
   void devMailboxListsCaughtMailsWithClickableLinks() {
     String id = admin.newMember("box");
     WebClientSession browser = gateway.client();
