@@ -9,7 +9,15 @@ import dev.sekisho.login.LoginService;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.MemberImporter;
+import dev.sekisho.mail.DevMailboxRoutes;
+import dev.sekisho.mail.MailOutbox;
 import dev.sekisho.member.MemberRepository;
+import dev.sekisho.onboarding.OnboardingAdmin;
+import dev.sekisho.onboarding.OnboardingAdminRoutes;
+import dev.sekisho.onboarding.OnboardingRoutes;
+import dev.sekisho.onboarding.OnboardingService;
+import dev.sekisho.onboarding.PasswordPolicy;
+import dev.sekisho.onboarding.SetupPlaceholderRoutes;
 import dev.sekisho.session.PgSessionStore;
 import dev.sekisho.session.SessionSettings;
 import dev.sekisho.web.ClientAddress;
@@ -79,7 +87,10 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(new SecurityHeaders(settings.session().secureCookies()));
     new OpsRoutes(pool).mount(router);
     router.route(Paths.STATIC + "/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true));
-    new AdminRoutes(importer, members, throttle, audit, clientAddress, new AdminAuth(infra.adminToken())).mount(router);
+    MailOutbox outbox = new MailOutbox(vertx, pool);
+    AdminAuth adminAuth = new AdminAuth(infra.adminToken());
+    new OnboardingAdminRoutes(new OnboardingAdmin(pool), outbox, audit, clientAddress, adminAuth).mount(router);
+    new AdminRoutes(importer, members, throttle, audit, clientAddress, adminAuth).mount(router);
 
     router.route().handler(sessions);
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
@@ -87,8 +98,18 @@ public final class HttpVerticle extends VerticleBase {
     router.route(Paths.PREFIX + "/*").handler(forms);
     router.route(Paths.PREFIX + "/*").handler(new Csrf(pages));
 
-    LoginService logins = new LoginService(members, infra.hasher(), throttle, audit, settings.login());
+    IssuedPasswordRule issuedRule = new IssuedPasswordRule(settings.password().issuedRule());
+    OnboardingService onboarding = new OnboardingService(vertx, pool, members, infra.hasher(), throttle, settings.login(),
+        settings.onboarding(), new PasswordPolicy(settings.onboarding(), infra.onboardingTexts(), issuedRule),
+        infra.mailTemplates(), outbox, settings.web().publicOrigin(), settings.mail().fromName());
+    LoginService logins = new LoginService(members, infra.hasher(), throttle, audit, settings.login(), onboarding::afterPassword);
     new LoginRoutes(logins, members, clientAddress, pages).mount(router);
+    new OnboardingRoutes(onboarding, infra.onboardingTexts(), clientAddress, pages).mount(router);
+    // Until the factor branches provide the set-up pages (remove with SetupPlaceholderRoutes).
+    new SetupPlaceholderRoutes(pages).mount(router);
+    if (infra.mailCatcher() != null) {
+      new DevMailboxRoutes(infra.mailCatcher(), pages).mount(router);
+    }
     router.get("/").handler(ctx -> pages.redirect(ctx, Paths.HOME));
 
     router.route().last().handler(ctx -> pages.error(ctx, 404, "errors.notFound"));

@@ -4,10 +4,15 @@ import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.db.EmbeddedPostgres;
 import dev.sekisho.db.Migrations;
 import dev.sekisho.db.Pools;
+import dev.sekisho.mail.MailCatcher;
+import dev.sekisho.mail.MailDeliveryVerticle;
+import dev.sekisho.mail.MailTemplates;
 import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.MemberImporter;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.member.PasswordHasher;
+import dev.sekisho.onboarding.ConfirmationSignals;
+import dev.sekisho.onboarding.OnboardingTexts;
 import dev.sekisho.session.SessionSweeper;
 import dev.sekisho.web.I18n;
 import dev.sekisho.web.Templates;
@@ -38,14 +43,20 @@ import java.util.Map;
  */
 public final class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
-  static final List<String> TEMPLATES = List.of("login", "home", "error");
+  static final List<String> TEMPLATES = List.of("login", "home", "error",
+      "onboarding-birthdate", "onboarding-terms", "onboarding-email", "onboarding-wait", "onboarding-confirm",
+      "onboarding-method", "onboarding-password", "onboarding-complete", "onboarding-bye", "setup-unavailable",
+      "dev-mailbox");
   static final List<String> LANGUAGES = List.of("ja", "en");
   /** Message files webroot/i18n/BUNDLE.LANG.json, one per capability, merged into one tree per language. */
-  static final List<String> MESSAGE_BUNDLES = List.of("core");
+  static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding");
+  /** Mail texts webroot/mail/NAME.LANG.txt, loaded at start-up. */
+  static final List<String> MAIL_TEMPLATES = List.of("email-confirm");
 
   private final Settings settings;
   private final long startedAt = System.nanoTime();
   private EmbeddedPostgres embedded;
+  private MailCatcher mailCatcher;
   private Infrastructure infra;
 
   public MainVerticle(Settings settings) {
@@ -66,6 +77,8 @@ public final class MainVerticle extends VerticleBase {
         .compose(demoCreated -> vertx.deployVerticle(() -> new HttpVerticle(infra),
                 new DeploymentOptions().setInstances(settings.web().instances()))
             .compose(id -> vertx.deployVerticle(new SessionSweeper(infra.database())))
+            .compose(id -> vertx.deployVerticle(new ConfirmationSignals(infra.database())))
+            .compose(id -> vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort())))
             .onSuccess(id -> banner(demoCreated)))
         // Vert.x does not call stop() after a failed start: stop the database we may have
         // started before reporting the failure.
@@ -85,8 +98,13 @@ public final class MainVerticle extends VerticleBase {
     int applied = Migrations.apply(database);
     LOG.info("database {} ready ({} migrations applied)", database, applied);
     String adminToken = settings.adminToken().isEmpty() ? randomToken() : settings.adminToken();
+    if (settings.mail().embedded()) {
+      mailCatcher = MailCatcher.start(settings.mail().port());
+    }
     return new Infrastructure(settings, database, new PasswordHasher(vertx, settings.password()),
-        Templates.load(Path.of("webroot", "templates"), TEMPLATES), new I18n(loadMessages()), adminToken);
+        Templates.load(Path.of("webroot", "templates"), TEMPLATES), new I18n(loadMessages()), adminToken,
+        MailTemplates.load(MAIL_TEMPLATES, LANGUAGES), mailCatcher,
+        OnboardingTexts.load(settings.onboarding().termsVersion(), LANGUAGES));
   }
 
   private Future<Boolean> ensureDemoMember() {
@@ -108,6 +126,11 @@ public final class MainVerticle extends VerticleBase {
           .append(settings.demo().issuedPassword(new IssuedPasswordRule(settings.password().issuedRule())))
           .append("' (symbol+number+birthdate").append(demoCreated ? ", created now" : "").append(")\n");
     }
+    if (infra.mailCatcher() != null) {
+      text.append("  Dev mailbox:   ").append(origin).append("/sekisho/dev/mailbox")
+          .append("  (mail.mode=embedded: every mail is caught here, SMTP on 127.0.0.1:")
+          .append(infra.mailCatcher().port()).append(")\n");
+    }
     if (settings.adminToken().isEmpty()) {
       text.append("  Admin token:   ").append(infra.adminToken())
           .append("  (generated for this run; set SEKISHO_ADMIN_TOKEN to fix one)\n");
@@ -117,11 +140,16 @@ public final class MainVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (embedded == null) {
+    if (embedded == null && mailCatcher == null) {
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> {
-      embedded.close();
+      if (mailCatcher != null) {
+        mailCatcher.close();
+      }
+      if (embedded != null) {
+        embedded.close();
+      }
       return null;
     });
   }
