@@ -4,6 +4,10 @@ import dev.sekisho.admin.AdminAuth;
 import dev.sekisho.admin.AdminRoutes;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.db.Pools;
+import dev.sekisho.factor.passkey.PasskeyAdminRoutes;
+import dev.sekisho.factor.passkey.PasskeyRoutes;
+import dev.sekisho.factor.passkey.PasskeyService;
+import dev.sekisho.factor.passkey.PasskeyStore;
 import dev.sekisho.login.LoginRoutes;
 import dev.sekisho.login.LoginService;
 import dev.sekisho.login.LoginThrottle;
@@ -79,7 +83,11 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(new SecurityHeaders(settings.session().secureCookies()));
     new OpsRoutes(pool).mount(router);
     router.route(Paths.STATIC + "/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true));
-    new AdminRoutes(importer, members, throttle, audit, clientAddress, new AdminAuth(infra.adminToken())).mount(router);
+    AdminAuth adminAuth = new AdminAuth(infra.adminToken());
+    PasskeyService passkeys = new PasskeyService(vertx, new PasskeyStore(pool), settings.passkey(), audit);
+    // Before AdminRoutes, whose catch-all answers 404 for any admin path it does not know.
+    new PasskeyAdminRoutes(passkeys, members, clientAddress, adminAuth).mount(router);
+    new AdminRoutes(importer, members, throttle, audit, clientAddress, adminAuth).mount(router);
 
     router.route().handler(sessions);
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
@@ -89,6 +97,7 @@ public final class HttpVerticle extends VerticleBase {
 
     LoginService logins = new LoginService(members, infra.hasher(), throttle, audit, settings.login());
     new LoginRoutes(logins, members, clientAddress, pages).mount(router);
+    new PasskeyRoutes(passkeys, members, clientAddress, pages).mount(router);
     router.get("/").handler(ctx -> pages.redirect(ctx, Paths.HOME));
 
     router.route().last().handler(ctx -> pages.error(ctx, 404, "errors.notFound"));
