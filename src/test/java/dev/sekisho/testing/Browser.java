@@ -40,7 +40,9 @@ public final class Browser implements AutoCloseable {
       options.setBinary("/usr/bin/chromium");
       options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
           "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-          "--disable-sync", "--lang=ja", "--user-data-dir=" + profile);
+          "--disable-sync", "--lang=ja", "--accept-lang=ja", "--user-data-dir=" + profile);
+      // Japanese first, like the members: the pages answer in the Accept-Language the browser sends.
+      options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", "ja"));
       return new Browser(new ChromeDriver(service, options), profile);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
