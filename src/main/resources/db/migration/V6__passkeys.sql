@@ -30,8 +30,9 @@ create index passkey_member on passkey(member_id);
 -- so it can be used once even when two gateway processes race on it.
 create table passkey_challenge (
   challenge_hash  bytea primary key,
-  purpose         text not null check (purpose in ('register', 'login')),
-  member_id       bigint not null references member(id) on delete cascade,
+  purpose         text not null check (purpose in ('register', 'login', 'discover')),
+  -- null for passkey-first sign-in, where nobody is known until the passkey answers
+  member_id       bigint references member(id) on delete cascade,
   expires_at      timestamptz not null
 );
 create index passkey_challenge_expiry on passkey_challenge(expires_at);

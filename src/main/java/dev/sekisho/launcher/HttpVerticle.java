@@ -96,7 +96,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route(Paths.PREFIX + "/*").handler(new Csrf(pages));
 
     LoginService logins = new LoginService(members, infra.hasher(), throttle, audit, settings.login());
-    new LoginRoutes(logins, members, clientAddress, pages).mount(router);
+    new LoginRoutes(logins, members, clientAddress, pages, settings.passkey().passkeyFirst()).mount(router);
     new PasskeyRoutes(passkeys, members, clientAddress, pages).mount(router);
     router.get("/").handler(ctx -> pages.redirect(ctx, Paths.HOME));
 

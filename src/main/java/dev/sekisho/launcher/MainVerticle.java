@@ -38,7 +38,7 @@ import java.util.Map;
  */
 public final class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
-  static final List<String> TEMPLATES = List.of("login", "home", "error", "passkey-setup", "passkey-verify", "passkey-manage");
+  static final List<String> TEMPLATES = List.of("login", "home", "error", "passkey-setup", "passkey-verify", "passkey-manage", "passkey-login");
   static final List<String> LANGUAGES = List.of("ja", "en");
   /** Message files webroot/i18n/BUNDLE.LANG.json, one per capability, merged into one tree per language. */
   static final List<String> MESSAGE_BUNDLES = List.of("core", "passkey");

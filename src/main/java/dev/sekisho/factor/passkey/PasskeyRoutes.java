@@ -36,6 +36,9 @@ public final class PasskeyRoutes {
   static final String REGISTER = Paths.PREFIX + "/passkey/register";
   static final String NAME = Paths.PREFIX + "/passkey/name";
   static final String LOGIN_OPTIONS = VERIFY + "/options";
+  public static final String FIRST = Paths.LOGIN + "/passkey";
+  static final String FIRST_OPTIONS = FIRST + "/options";
+  private static final String DISCOVER_CHALLENGE = "passkey.discoverChallenge";
   private static final String REGISTER_CHALLENGE = "passkey.registerChallenge";
   private static final String LOGIN_CHALLENGE = "passkey.loginChallenge";
   /** The passkey this session registered and may still name; also marks a finished set-up ceremony. */
@@ -64,6 +67,11 @@ public final class PasskeyRoutes {
     router.get(VERIFY).handler(this::verifyPage);
     router.post(LOGIN_OPTIONS).handler(ctx -> forSignIn(ctx, this::loginOptions));
     router.post(VERIFY).handler(ctx -> forSignIn(ctx, this::verify));
+    if (passkeys.settings().passkeyFirst()) {
+      router.get(FIRST).handler(this::firstPage);
+      router.post(FIRST_OPTIONS).handler(this::firstOptions);
+      router.post(FIRST).handler(this::firstVerify);
+    }
     router.get(MANAGE).handler(this::managePage);
     router.post(MANAGE + "/:id/rename").handler(this::rename);
     router.post(MANAGE + "/:id/remove").handler(this::remove);
@@ -243,6 +251,63 @@ public final class PasskeyRoutes {
         refused(ctx, result.cause());
         return;
       }
+      Journey.completeSignInJson(ctx, pages.sessions()).onComplete(location -> {
+        if (location.failed()) {
+          ctx.fail(location.cause());
+        } else {
+          Pages.json(ctx, 200, new JsonObject().put("location", location.result()));
+        }
+      });
+    });
+  }
+
+  // ---- passkey-first sign-in (optional, webauthn.passkeyFirst) ----
+
+  private void firstPage(RoutingContext ctx) {
+    if (MemberSession.level(ctx.session()) != MemberSession.Level.NONE) {
+      pages.redirect(ctx, Paths.HOME);
+      return;
+    }
+    pages.render(ctx, "passkey-login", ceremonyModel(ctx, "discover")
+        .put("optionsUrl", FIRST_OPTIONS).put("submitUrl", FIRST));
+  }
+
+  private void firstOptions(RoutingContext ctx) {
+    if (MemberSession.level(ctx.session()) != MemberSession.Level.NONE) {
+      jsonError(ctx, 409, "passkey.errors.notNow");
+      return;
+    }
+    passkeys.discoverOptions().onComplete(result -> {
+      if (result.failed()) {
+        ctx.fail(result.cause());
+        return;
+      }
+      ctx.session().put(DISCOVER_CHALLENGE, result.result().getString("challenge"));
+      pages.afterSessionStored(ctx, () -> Pages.json(ctx, 200, result.result()));
+    });
+  }
+
+  private void firstVerify(RoutingContext ctx) {
+    if (MemberSession.level(ctx.session()) != MemberSession.Level.NONE) {
+      jsonError(ctx, 409, "passkey.errors.notNow");
+      return;
+    }
+    JsonObject assertion = jsonBody(ctx);
+    if (assertion == null) {
+      jsonError(ctx, 400, "passkey.errors.invalid");
+      return;
+    }
+    String challenge = ctx.session().remove(DISCOVER_CHALLENGE);
+    passkeys.verifyDiscoverable(challenge, assertion, client(ctx)).onComplete(result -> {
+      if (result.failed()) {
+        refused(ctx, result.cause());
+        return;
+      }
+      // The same steps as a password login (new id, fresh CSRF token), then straight to complete.
+      ctx.session().regenerateId();
+      Csrf.carryOver(ctx.session());
+      MemberSession.signIn(ctx.session(), result.result().memberId(), result.result().loginId(),
+          MemberSession.Level.PASSWORD);
       Journey.completeSignInJson(ctx, pages.sessions()).onComplete(location -> {
         if (location.failed()) {
           ctx.fail(location.cause());

@@ -32,6 +32,7 @@ import java.util.Set;
 public final class PasskeyService {
   public static final String REGISTER = "register";
   public static final String LOGIN = "login";
+  public static final String DISCOVER = "discover";
   private static final Set<String> TRANSPORTS = Set.of("usb", "nfc", "ble", "hybrid", "internal", "smart-card");
 
   private final Vertx vertx;
@@ -134,8 +135,47 @@ public final class PasskeyService {
         .recover(err -> refusal(err, event));
   }
 
+  /**
+   * Options for passkey-first sign-in (when enabled): no allowCredentials, so the browser offers
+   * the discoverable passkeys it holds for this site; the challenge belongs to no member yet.
+   */
+  public Future<JsonObject> discoverOptions() {
+    return provider.getCredentialsOptions(null).compose(options ->
+        store.issueChallenge(options.getString("challenge"), DISCOVER, null, settings.challengeTtl()).map(options));
+  }
+
+  /**
+   * Passkey-first sign-in: the passkey (user verification required) stands for password and
+   * factor together. The credential names its member; the user handle the authenticator returns
+   * must be that member's, and the member must have finished set-up.
+   */
+  public Future<PasskeyStore.Owner> verifyDiscoverable(String challenge, JsonObject assertion, AuditEvent.Client client) {
+    AuditEvent unknown = AuditEvent.of(null, null, "passkey.first", "ok", client);
+    return prepare(null, challenge, DISCOVER, assertion)
+        .compose(origin -> store.owner(assertion.getString("id")).compose(owner -> {
+          if (owner == null) {
+            return this.<PasskeyStore.Owner>refusal(
+                new PasskeyRefused(PasskeyRefused.Reason.NOT_RECOGNISED, "unknown credential"), unknown);
+          }
+          AuditEvent event = AuditEvent.of(owner.memberId(), owner.loginId(), "passkey.first", "ok", client);
+          String handle = assertion.getJsonObject("response").getString("userHandle");
+          boolean handleMatches = handle != null && owner.userHandle() != null
+              && java.security.MessageDigest.isEqual(PasskeyStore.decode(handle), owner.userHandle());
+          Future<Void> checked = !handleMatches
+              ? Future.failedFuture(new PasskeyRefused(PasskeyRefused.Reason.NOT_RECOGNISED, "user handle mismatch"))
+              : !dev.sekisho.journey.Journey.METHOD_SET_UP.equals(owner.onboardingState())
+                  ? Future.failedFuture(new PasskeyRefused(PasskeyRefused.Reason.INVALID, "member not set up"))
+                  : Future.succeededFuture();
+          return checked
+              .compose(v -> provider.authenticate(credentials(challenge, assertion, owner.loginId(), origin)))
+              .compose(user -> audit.record(event))
+              .map(owner)
+              .recover(err -> refusal(err, event));
+        }), err -> refusal(err, unknown));
+  }
+
   /** The checks before the library runs: a well-formed answer, our challenge (used up here), an allowed origin. */
-  private Future<String> prepare(long memberId, String challenge, String purpose, JsonObject credential) {
+  private Future<String> prepare(Long memberId, String challenge, String purpose, JsonObject credential) {
     String origin;
     try {
       JsonObject clientData = new JsonObject(Buffer.buffer(PasskeyStore.decode(

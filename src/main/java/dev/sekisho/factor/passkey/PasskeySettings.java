@@ -12,7 +12,8 @@ import java.util.Locale;
  * the gateway must know every public origin members use; an empty list means http.publicOrigin.
  */
 public record PasskeySettings(String rpId, String rpName, List<String> origins, String attestation,
-                              Duration timeout, Duration challengeTtl, int maxPerMember) {
+                              Duration timeout, Duration challengeTtl, int maxPerMember,
+                              boolean passkeyFirst) {
 
   public static PasskeySettings from(ConfigReader config, String publicOrigin) {
     String rpId = config.requiredString("webauthn.rpId").toLowerCase(Locale.ROOT);
@@ -34,7 +35,8 @@ public record PasskeySettings(String rpId, String rpName, List<String> origins, 
     return new PasskeySettings(rpId, config.requiredString("webauthn.rpName"), List.copyOf(origins), attestation,
         Duration.ofSeconds(config.integer("webauthn.timeoutSeconds", 30, 600)),
         Duration.ofMinutes(config.integer("webauthn.challengeMinutes", 1, 30)),
-        config.integer("webauthn.maxPerMember", 1, 100));
+        config.integer("webauthn.maxPerMember", 1, 100),
+        config.bool("webauthn.passkeyFirst"));
   }
 
   /** The origin's host must be the rpId or a subdomain of it, or browsers refuse every ceremony. */

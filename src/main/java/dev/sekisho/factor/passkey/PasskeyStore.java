@@ -226,7 +226,7 @@ public final class PasskeyStore {
   }
 
   /** Stores a challenge (hashed) for one member and purpose; expired ones are swept on the way. */
-  public Future<Void> issueChallenge(String challenge, String purpose, long memberId, Duration ttl) {
+  public Future<Void> issueChallenge(String challenge, String purpose, Long memberId, Duration ttl) {
     return pool.preparedQuery("""
         with swept as (delete from passkey_challenge where expires_at < now())
         insert into passkey_challenge (challenge_hash, purpose, member_id, expires_at)
@@ -236,11 +236,30 @@ public final class PasskeyStore {
   }
 
   /** Uses a challenge up: true once, for the member and purpose it was issued to, before it expires. */
-  public Future<Boolean> consumeChallenge(String challenge, String purpose, long memberId) {
+  public Future<Boolean> consumeChallenge(String challenge, String purpose, Long memberId) {
     return pool.preparedQuery("delete from passkey_challenge where challenge_hash = $1 and purpose = $2 "
-            + "and member_id = $3 and expires_at > now() returning 1")
+            + "and member_id is not distinct from $3 and expires_at > now() returning 1")
         .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash(challenge)), purpose, memberId))
         .map(rows -> rows.size() == 1);
+  }
+
+  /** Whose passkey this is, for passkey-first sign-in: null when the credential is unknown. */
+  public Future<Owner> owner(String credentialId) {
+    return pool.preparedQuery("select m.id, m.login_id, m.onboarding_state, u.user_handle from passkey p "
+            + "join member m on m.id = p.member_id left join passkey_user u on u.member_id = m.id where p.credential_id = $1")
+        .execute(Tuple.of(credentialId)).map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          io.vertx.core.buffer.Buffer handle = row.getBuffer("user_handle");
+          return new Owner(row.getLong("id"), row.getString("login_id"), row.getString("onboarding_state"),
+              handle == null ? null : handle.getBytes());
+        });
+  }
+
+  /** The member a passkey belongs to. */
+  public record Owner(long memberId, String loginId, String onboardingState, byte[] userHandle) {
   }
 
   private static Future<Row> lockMember(SqlConnection conn, long memberId) {

@@ -100,7 +100,9 @@ class PasskeyEndpointsTest {
   @Test
   void signInEndpointsNeedThePasswordStepAndASetUpMember() {
     WebClientSession anonymous = gateway.client();
-    anonymous.get("/sekisho/login");
+    // Passkey-first sign-in is off by default: no link, no page.
+    assertThat(anonymous.get("/sekisho/login").body()).doesNotContain("passkey-first");
+    assertThat(anonymous.get("/sekisho/login/passkey").statusCode()).isEqualTo(404);
     assertThat(anonymous.get("/sekisho/verify/passkey").headers().firstValue("Location")).contains("/sekisho/login");
     assertThat(anonymous.get("/sekisho/setup/passkey").headers().firstValue("Location")).contains("/sekisho/login");
 
