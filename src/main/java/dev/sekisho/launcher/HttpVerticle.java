@@ -86,7 +86,7 @@ public final class HttpVerticle extends VerticleBase {
     AdminAuth adminAuth = new AdminAuth(infra.adminToken());
     PasskeyService passkeys = new PasskeyService(vertx, new PasskeyStore(pool), settings.passkey(), audit);
     // Before AdminRoutes, whose catch-all answers 404 for any admin path it does not know.
-    new PasskeyAdminRoutes(passkeys, members, clientAddress, adminAuth).mount(router);
+    new PasskeyAdminRoutes(passkeys, members, clientAddress, adminAuth, audit).mount(router);
     new AdminRoutes(importer, members, throttle, audit, clientAddress, adminAuth).mount(router);
 
     router.route().handler(sessions);

@@ -2,6 +2,7 @@ package dev.sekisho.factor.passkey;
 
 import dev.sekisho.admin.AdminAuth;
 import dev.sekisho.audit.AuditEvent;
+import dev.sekisho.audit.AuditLog;
 import dev.sekisho.member.LoginIds;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.web.ClientAddress;
@@ -26,9 +27,12 @@ public final class PasskeyAdminRoutes {
   private final MemberRepository members;
   private final ClientAddress clientAddress;
   private final AdminAuth auth;
+  private final AuditLog audit;
 
-  public PasskeyAdminRoutes(PasskeyService passkeys, MemberRepository members, ClientAddress clientAddress, AdminAuth auth) {
+  public PasskeyAdminRoutes(PasskeyService passkeys, MemberRepository members, ClientAddress clientAddress, AdminAuth auth,
+                            AuditLog audit) {
     this.passkeys = passkeys;
+    this.audit = audit;
     this.members = members;
     this.clientAddress = clientAddress;
     this.auth = auth;
@@ -41,8 +45,10 @@ public final class PasskeyAdminRoutes {
 
   private void list(RoutingContext ctx) {
     String loginId = LoginIds.normalize(ctx.pathParam("userId"));
+    AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
     members.findByLoginId(loginId).compose(member -> member == null ? Future.succeededFuture((JsonObject) null)
-        : passkeys.list(member.id()).map(keys -> {
+        : passkeys.list(member.id()).compose(keys -> audit.record(
+            AuditEvent.of(member.id(), loginId, "admin.passkeys.view", "ok", client)).map(keys)).map(keys -> {
           JsonArray out = new JsonArray();
           keys.forEach(k -> out.add(new JsonObject().put("id", k.id()).put("name", k.name())
               .put("createdAt", k.createdAt().toString())

@@ -311,6 +311,9 @@ class PasskeyBrowserTest {
     authenticator(true);
     String id = onboardedMember();
     setUp(id, "PC");
+    HttpResponse<String> listed = admin.call("GET", "/members/" + id + "/passkeys", null, null);
+    assertThat(listed.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(listed.body()).getJsonArray("passkeys").getJsonObject(0).getString("name")).isEqualTo("PC");
     HttpResponse<String> reset = admin.call("DELETE", "/members/" + id + "/passkeys", null, null);
     assertThat(reset.statusCode()).isEqualTo(200);
     JsonObject body = new JsonObject(reset.body());
