@@ -4,6 +4,10 @@ import dev.sekisho.admin.AdminAuth;
 import dev.sekisho.admin.AdminRoutes;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.db.Pools;
+import dev.sekisho.factor.passkey.PasskeyAdminRoutes;
+import dev.sekisho.factor.passkey.PasskeyRoutes;
+import dev.sekisho.factor.passkey.PasskeyService;
+import dev.sekisho.factor.passkey.PasskeyStore;
 import dev.sekisho.login.LoginRoutes;
 import dev.sekisho.login.LoginService;
 import dev.sekisho.login.LoginThrottle;
@@ -90,6 +94,9 @@ public final class HttpVerticle extends VerticleBase {
     MailOutbox outbox = new MailOutbox(vertx, pool);
     AdminAuth adminAuth = new AdminAuth(infra.adminToken());
     new OnboardingAdminRoutes(new OnboardingAdmin(pool), outbox, audit, clientAddress, adminAuth).mount(router);
+    PasskeyService passkeys = new PasskeyService(vertx, new PasskeyStore(pool), settings.passkey(), audit);
+    // Before AdminRoutes, whose catch-all answers 404 for any admin path it does not know.
+    new PasskeyAdminRoutes(passkeys, members, clientAddress, adminAuth, audit).mount(router);
     new AdminRoutes(importer, members, throttle, audit, clientAddress, adminAuth).mount(router);
 
     router.route().handler(sessions);
@@ -103,7 +110,8 @@ public final class HttpVerticle extends VerticleBase {
         settings.onboarding(), new PasswordPolicy(settings.onboarding(), infra.onboardingTexts(), issuedRule),
         infra.mailTemplates(), outbox, settings.web().publicOrigin(), settings.mail().fromName());
     LoginService logins = new LoginService(members, infra.hasher(), throttle, audit, settings.login(), onboarding::afterPassword);
-    new LoginRoutes(logins, members, clientAddress, pages).mount(router);
+    new LoginRoutes(logins, members, clientAddress, pages, settings.passkey().passkeyFirst()).mount(router);
+    new PasskeyRoutes(passkeys, members, clientAddress, pages).mount(router);
     new OnboardingRoutes(onboarding, infra.onboardingTexts(), clientAddress, pages).mount(router);
     // Until the factor branches provide the set-up pages (remove with SetupPlaceholderRoutes).
     new SetupPlaceholderRoutes(pages).mount(router);

@@ -46,10 +46,10 @@ public final class MainVerticle extends VerticleBase {
   static final List<String> TEMPLATES = List.of("login", "home", "error",
       "onboarding-birthdate", "onboarding-terms", "onboarding-email", "onboarding-wait", "onboarding-confirm",
       "onboarding-method", "onboarding-password", "onboarding-complete", "onboarding-bye", "setup-unavailable",
-      "dev-mailbox");
+      "dev-mailbox", "passkey-setup", "passkey-verify", "passkey-manage", "passkey-login");
   static final List<String> LANGUAGES = List.of("ja", "en");
   /** Message files webroot/i18n/BUNDLE.LANG.json, one per capability, merged into one tree per language. */
-  static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding");
+  static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding", "passkey");
   /** Mail texts webroot/mail/NAME.LANG.txt, loaded at start-up. */
   static final List<String> MAIL_TEMPLATES = List.of("email-confirm");
 

@@ -2,6 +2,7 @@ package dev.sekisho.launcher;
 
 import dev.sekisho.config.ConfigReader;
 import dev.sekisho.db.DatabaseSettings;
+import dev.sekisho.factor.passkey.PasskeySettings;
 import dev.sekisho.login.LoginSettings;
 import dev.sekisho.mail.MailSettings;
 import dev.sekisho.member.PasswordSettings;
@@ -16,13 +17,14 @@ import io.vertx.core.json.JsonObject;
  */
 public record Settings(JsonObject json, WebSettings web, DatabaseSettings db, PasswordSettings password,
                        LoginSettings login, SessionSettings session, String adminToken, DemoMember.Settings demo,
-                       MailSettings mail, OnboardingSettings onboarding) {
+                       MailSettings mail, OnboardingSettings onboarding, PasskeySettings passkey) {
 
   public static Settings from(JsonObject json) {
     ConfigReader config = new ConfigReader(json);
-    return new Settings(json, WebSettings.from(config), DatabaseSettings.from(config), PasswordSettings.from(config),
+    WebSettings web = WebSettings.from(config);
+    return new Settings(json, web, DatabaseSettings.from(config), PasswordSettings.from(config),
         LoginSettings.from(config), SessionSettings.from(config), adminToken(config), DemoMember.Settings.from(config),
-        MailSettings.from(config), OnboardingSettings.from(config));
+        MailSettings.from(config), OnboardingSettings.from(config), PasskeySettings.from(config, web.publicOrigin()));
   }
 
   private static String adminToken(ConfigReader config) {

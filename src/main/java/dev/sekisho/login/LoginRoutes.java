@@ -21,12 +21,20 @@ public final class LoginRoutes {
   private final MemberRepository members;
   private final ClientAddress clientAddress;
   private final Pages pages;
+  /** Whether the login page offers passkey-first sign-in (webauthn.passkeyFirst). */
+  private final boolean passkeyFirst;
 
   public LoginRoutes(LoginService logins, MemberRepository members, ClientAddress clientAddress, Pages pages) {
+    this(logins, members, clientAddress, pages, false);
+  }
+
+  public LoginRoutes(LoginService logins, MemberRepository members, ClientAddress clientAddress, Pages pages,
+                     boolean passkeyFirst) {
     this.logins = logins;
     this.members = members;
     this.clientAddress = clientAddress;
     this.pages = pages;
+    this.passkeyFirst = passkeyFirst;
   }
 
   public void mount(Router router) {
@@ -41,7 +49,7 @@ public final class LoginRoutes {
       pages.redirect(ctx, Paths.HOME);
       return;
     }
-    JsonObject model = new JsonObject();
+    JsonObject model = new JsonObject().put("passkeyFirst", passkeyFirst);
     if (ctx.request().getParam("bye") != null) {
       model.put("notice", "login.loggedOut");
     }

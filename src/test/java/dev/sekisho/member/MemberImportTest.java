@@ -1,6 +1,7 @@
 package dev.sekisho.member;
 
 import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestDatabase;
 import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
@@ -148,6 +149,6 @@ class MemberImportTest {
   }
 
   static long count(String sql) {
-    return TestDatabase.queryLong(sql);
+    return Sql.count(sql);
   }
 }

@@ -1,6 +1,7 @@
 package dev.sekisho.session;
 
 import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestDatabase;
 import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
@@ -50,9 +51,9 @@ class SharedSessionTest {
       WebClientSession browser = gateway.client();
       browser.login(id, AdminClient.RULE_PASSWORD);
       String cookie = browser.cookie("sekisho.sid");
-      assertThat(TestDatabase.queryLong("select count(*) from http_session where encode(id_hash, 'escape') like ?",
+      assertThat(Sql.count("select count(*) from http_session where encode(id_hash, 'escape') like ?",
           "%" + cookie + "%")).isZero();
-      assertThat(TestDatabase.queryLong("select count(*) from http_session where id_hash = sha256(convert_to(?, 'UTF8'))",
+      assertThat(Sql.count("select count(*) from http_session where id_hash = sha256(convert_to(?, 'UTF8'))",
           cookie)).isEqualTo(1);
     }
   }
@@ -65,7 +66,7 @@ class SharedSessionTest {
       browser.login(id, AdminClient.RULE_PASSWORD);
       String cookie = browser.cookie("sekisho.sid");
       // Age the stored session past its idle limit instead of waiting a minute.
-      TestDatabase.execute("update http_session set expires_at = now() - interval '1 second' "
+      Sql.update("update http_session set expires_at = now() - interval '1 second' "
           + "where id_hash = sha256(convert_to(?, 'UTF8'))", cookie);
       assertThat(browser.get("/sekisho/home").statusCode()).isEqualTo(303);
     }
@@ -77,7 +78,7 @@ class SharedSessionTest {
       String id = gateway.admin().newMember("absolute");
       WebClientSession browser = gateway.client();
       browser.login(id, AdminClient.RULE_PASSWORD);
-      TestDatabase.execute("update http_session set created_at = now() - interval '61 minutes' "
+      Sql.update("update http_session set created_at = now() - interval '61 minutes' "
           + "where id_hash = sha256(convert_to(?, 'UTF8'))", browser.cookie("sekisho.sid"));
       assertThat(browser.get("/sekisho/home").statusCode()).isEqualTo(303);
     }

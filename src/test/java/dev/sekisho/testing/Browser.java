@@ -11,6 +11,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -28,8 +29,11 @@ import java.util.stream.Stream;
  * Register it as a JUnit extension ({@code @RegisterExtension static final Browser browser = new
  * Browser();}): Chromium starts on first use with a fresh profile, a failed test leaves a
  * screenshot and the page source in target/browser/, and the browser quits after the class.
+ * Or use it directly: {@code try (Browser browser = Browser.start()) { ... }}.
  */
-public final class Browser implements AfterTestExecutionCallback, AfterAllCallback {
+public final class Browser implements AfterTestExecutionCallback, AfterAllCallback, AutoCloseable {
+  /** Generous upper bound for pages on a busy machine; never an assertion about speed. */
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
   private static final String CHROMIUM = "/usr/bin/chromium";
   private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
   private ChromeDriver driver;
@@ -59,6 +63,34 @@ public final class Browser implements AfterTestExecutionCallback, AfterAllCallba
     return driver;
   }
 
+  /** A browser started now, for try-with-resources use. */
+  public static Browser start() {
+    Browser browser = new Browser();
+    browser.driver();
+    return browser;
+  }
+
+  /** ID + password on the gateway's login page. */
+  public void login(String baseUrl, String userId, String password) {
+    driver().get(baseUrl + "/sekisho/login");
+    driver().findElement(By.id("user_id")).sendKeys(userId);
+    driver().findElement(By.id("password")).sendKeys(password);
+    driver().findElement(By.id("login-submit")).click();
+    waitFor(d -> !d.getCurrentUrl().endsWith("/sekisho/login"));
+  }
+
+  public WebElement visible(String id) {
+    return new WebDriverWait(driver(), PATIENCE).until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+  }
+
+  public void waitForPath(String path) {
+    waitFor(d -> java.net.URI.create(d.getCurrentUrl()).getPath().equals(path));
+  }
+
+  public void waitFor(java.util.function.Function<org.openqa.selenium.WebDriver, Boolean> condition) {
+    new WebDriverWait(driver(), PATIENCE).until(condition::apply);
+  }
+
   public void open(String url) {
     driver().get(url);
   }
@@ -71,9 +103,9 @@ public final class Browser implements AfterTestExecutionCallback, AfterAllCallba
     return java.net.URI.create(driver().getCurrentUrl()).getPath();
   }
 
-  /** Waits (up to 20 s) until the condition holds: pages that move on by themselves. */
+  /** Waits until the condition holds: pages that move on by themselves. */
   public <T> T await(ExpectedCondition<T> condition) {
-    return new WebDriverWait(driver(), Duration.ofSeconds(20)).until(condition);
+    return new WebDriverWait(driver(), PATIENCE).until(condition);
   }
 
   /** Screenshot and page source into target/browser/NAME.*. */
@@ -100,7 +132,12 @@ public final class Browser implements AfterTestExecutionCallback, AfterAllCallba
   }
 
   @Override
-  public synchronized void afterAll(ExtensionContext context) {
+  public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  @Override
+  public synchronized void close() {
     if (driver != null) {
       driver.quit();
       driver = null;

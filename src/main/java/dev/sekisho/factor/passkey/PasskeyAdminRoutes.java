@@ -1,0 +1,87 @@
+package dev.sekisho.factor.passkey;
+
+import dev.sekisho.admin.AdminAuth;
+import dev.sekisho.audit.AuditEvent;
+import dev.sekisho.audit.AuditLog;
+import dev.sekisho.member.LoginIds;
+import dev.sekisho.member.MemberRepository;
+import dev.sekisho.web.ClientAddress;
+import dev.sekisho.web.Pages;
+import dev.sekisho.web.Paths;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The insurer's passkey calls: list a member's passkeys, and remove them all when a phone is lost
+ * (J4): the member goes back to set-up and their sessions end. Mounted before the general admin
+ * routes, with the admin token check on each route.
+ */
+public final class PasskeyAdminRoutes {
+  static final String PATH = Paths.ADMIN_API + "/members/:userId/passkeys";
+
+  private final PasskeyService passkeys;
+  private final MemberRepository members;
+  private final ClientAddress clientAddress;
+  private final AdminAuth auth;
+  private final AuditLog audit;
+
+  public PasskeyAdminRoutes(PasskeyService passkeys, MemberRepository members, ClientAddress clientAddress, AdminAuth auth,
+                            AuditLog audit) {
+    this.passkeys = passkeys;
+    this.audit = audit;
+    this.members = members;
+    this.clientAddress = clientAddress;
+    this.auth = auth;
+  }
+
+  public void mount(Router router) {
+    router.get(PATH).handler(auth).handler(this::list);
+    router.delete(PATH).handler(auth).handler(this::removeAll);
+  }
+
+  private void list(RoutingContext ctx) {
+    String loginId = LoginIds.normalize(ctx.pathParam("userId"));
+    AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
+    members.findByLoginId(loginId).compose(member -> member == null ? Future.succeededFuture((JsonObject) null)
+        : passkeys.list(member.id()).compose(keys -> audit.record(
+            AuditEvent.of(member.id(), loginId, "admin.passkeys.view", "ok", client)).map(keys)).map(keys -> {
+          JsonArray out = new JsonArray();
+          keys.forEach(k -> out.add(new JsonObject().put("id", k.id()).put("name", k.name())
+              .put("createdAt", k.createdAt().toString())
+              .put("lastUsedAt", k.lastUsedAt() == null ? null : k.lastUsedAt().toString())
+              .put("backupEligible", k.backupEligible()).put("aaguid", k.aaguid())));
+          return new JsonObject().put("userId", loginId).put("passkeys", out);
+        })).onComplete(result -> {
+          if (result.failed()) {
+            ctx.fail(result.cause());
+          } else if (result.result() == null) {
+            Pages.json(ctx, 404, "no_member", "No member has this user ID.");
+          } else {
+            Pages.json(ctx, 200, result.result());
+          }
+        });
+  }
+
+  private void removeAll(RoutingContext ctx) {
+    String loginId = LoginIds.normalize(ctx.pathParam("userId"));
+    AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
+    members.findByLoginId(loginId)
+        .compose(member -> member == null ? Future.succeededFuture(-1) : passkeys.removeAll(member.id(), loginId, client))
+        .compose(removed -> removed < 0 ? Future.succeededFuture((JsonObject) null)
+            : members.findByLoginId(loginId).map(member -> new JsonObject().put("userId", loginId)
+                .put("removed", removed).put("onboardingState", member == null ? null : member.onboardingState())))
+        .onComplete(result -> {
+          if (result.failed()) {
+            ctx.fail(result.cause());
+          } else if (result.result() == null) {
+            Pages.json(ctx, 404, "no_member", "No member has this user ID.");
+          } else {
+            Pages.json(ctx, 200, result.result());
+          }
+        });
+  }
+}

@@ -1,0 +1,57 @@
+package dev.sekisho.factor.passkey;
+
+import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.Browser;
+import dev.sekisho.testing.Sql;
+import dev.sekisho.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.virtualauthenticator.HasVirtualAuthenticator;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Optional passkey-first sign-in (webauthn.passkeyFirst): a discoverable passkey, no ID or password typed. */
+class PasskeyFirstBrowserTest {
+  static TestGateway gateway;
+
+  @BeforeAll
+  static void start() {
+    gateway = TestGateway.start(Map.of("webauthn.passkeyFirst", "true"));
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+  }
+
+  @Test
+  void memberSignsInWithThePasskeyAlone() {
+    try (Browser browser = Browser.start()) {
+      ((HasVirtualAuthenticator) browser.driver()).addVirtualAuthenticator(new VirtualAuthenticatorOptions()
+          .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+          .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
+          .setHasResidentKey(true).setHasUserVerification(true).setIsUserVerified(true).setIsUserConsenting(true));
+      String id = gateway.admin().newMember("first");
+      Sql.memberState(id, "onboarded", "passkey");
+      browser.login(gateway.baseUrl(), id, AdminClient.RULE_PASSWORD);
+      browser.visible("passkey-start").click();
+      browser.visible("passkey-next").click();
+      browser.waitForPath("/sekisho/home");
+      browser.visible("logout").click();
+      browser.waitForPath("/sekisho/login");
+
+      browser.visible("passkey-first").click();
+      browser.waitForPath("/sekisho/login/passkey");
+      browser.visible("passkey-start").click();
+      browser.waitForPath("/sekisho/home");
+      assertThat(browser.driver().findElement(By.id("user-id")).getText()).isEqualTo(id);
+      assertThat(Sql.value("select count(*) from audit_event where login_id = ? and kind = 'passkey.first' and outcome = 'ok'", id))
+          .isEqualTo(1L);
+    }
+  }
+}
