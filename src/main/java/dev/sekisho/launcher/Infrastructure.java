@@ -1,14 +1,22 @@
 package dev.sekisho.launcher;
 
 import dev.sekisho.db.DatabaseTarget;
+import dev.sekisho.mail.MailCatcher;
+import dev.sekisho.mail.MailTemplates;
 import dev.sekisho.member.PasswordHasher;
 import dev.sekisho.web.I18n;
 import dev.sekisho.web.Templates;
 
 /**
  * What the main verticle prepares once, off the event loop, and hands to every HTTP verticle:
- * all of it immutable or thread-safe.
+ * all of it immutable or thread-safe. mailCatcher is the in-process SMTP server, null unless
+ * mail.mode is embedded; tests read caught mails through it.
  */
 public record Infrastructure(Settings settings, DatabaseTarget database, PasswordHasher hasher, Templates templates,
-                             I18n i18n, String adminToken) {
+                             I18n i18n, String adminToken, MailTemplates mailTemplates, MailCatcher mailCatcher) {
+
+  /** The in-process SMTP server's port (mail.mode embedded), else the relay's. */
+  public int smtpPort() {
+    return mailCatcher != null ? mailCatcher.port() : settings.mail().port();
+  }
 }

@@ -4,6 +4,9 @@ import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.db.EmbeddedPostgres;
 import dev.sekisho.db.Migrations;
 import dev.sekisho.db.Pools;
+import dev.sekisho.mail.MailCatcher;
+import dev.sekisho.mail.MailDeliveryVerticle;
+import dev.sekisho.mail.MailTemplates;
 import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.MemberImporter;
 import dev.sekisho.member.MemberRepository;
@@ -42,10 +45,13 @@ public final class MainVerticle extends VerticleBase {
   static final List<String> LANGUAGES = List.of("ja", "en");
   /** Message files webroot/i18n/BUNDLE.LANG.json, one per capability, merged into one tree per language. */
   static final List<String> MESSAGE_BUNDLES = List.of("core");
+  /** Mail texts webroot/mail/NAME.LANG.txt, loaded at start-up. */
+  static final List<String> MAIL_TEMPLATES = List.of("email-confirm");
 
   private final Settings settings;
   private final long startedAt = System.nanoTime();
   private EmbeddedPostgres embedded;
+  private MailCatcher mailCatcher;
   private Infrastructure infra;
 
   public MainVerticle(Settings settings) {
@@ -66,6 +72,7 @@ public final class MainVerticle extends VerticleBase {
         .compose(demoCreated -> vertx.deployVerticle(() -> new HttpVerticle(infra),
                 new DeploymentOptions().setInstances(settings.web().instances()))
             .compose(id -> vertx.deployVerticle(new SessionSweeper(infra.database())))
+            .compose(id -> vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort())))
             .onSuccess(id -> banner(demoCreated)))
         // Vert.x does not call stop() after a failed start: stop the database we may have started.
         .onFailure(err -> stop());
@@ -84,8 +91,12 @@ public final class MainVerticle extends VerticleBase {
     int applied = Migrations.apply(database);
     LOG.info("database {} ready ({} migrations applied)", database, applied);
     String adminToken = settings.adminToken().isEmpty() ? randomToken() : settings.adminToken();
+    if (settings.mail().embedded()) {
+      mailCatcher = MailCatcher.start(settings.mail().port());
+    }
     return new Infrastructure(settings, database, new PasswordHasher(vertx, settings.password()),
-        Templates.load(TEMPLATES), new I18n(loadMessages()), adminToken);
+        Templates.load(TEMPLATES), new I18n(loadMessages()), adminToken,
+        MailTemplates.load(MAIL_TEMPLATES, LANGUAGES), mailCatcher);
   }
 
   private Future<Boolean> ensureDemoMember() {
@@ -116,11 +127,16 @@ public final class MainVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (embedded == null) {
+    if (embedded == null && mailCatcher == null) {
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> {
-      embedded.close();
+      if (mailCatcher != null) {
+        mailCatcher.close();
+      }
+      if (embedded != null) {
+        embedded.close();
+      }
       return null;
     });
   }

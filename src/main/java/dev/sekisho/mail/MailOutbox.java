@@ -1,0 +1,66 @@
+package dev.sekisho.mail;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * The outbox: every mail is a row written in the transaction of the change that causes it, so a
+ * mail is never lost and never sent for a change that rolled back. {@link MailDeliveryVerticle}
+ * delivers the rows; {@link #deliverNow} asks it to hand one row to SMTP at once (after commit)
+ * instead of at its next poll, for mails a member is waiting for (confirmation links, codes).
+ */
+public final class MailOutbox {
+  /** Event-bus address (local to one process) of the delivery verticle; the message body is the row id. */
+  static final String DELIVER_ADDRESS = "sekisho.mail.deliver";
+
+  private final Vertx vertx;
+  private final Pool pool;
+
+  public MailOutbox(Vertx vertx, Pool pool) {
+    this.vertx = vertx;
+    this.pool = pool;
+  }
+
+  /** Inside the caller's transaction: the mail commits (or rolls back) with it. Returns the row id. */
+  public static Future<Long> enqueue(SqlClient tx, OutgoingMail mail) {
+    return tx.preparedQuery("insert into mail_outbox (member_id, kind, recipient, subject, body) values ($1, $2, $3, $4, $5) returning id")
+        .execute(Tuple.of(mail.memberId(), mail.kind(), mail.recipient(), mail.subject(), mail.body()))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /**
+   * Call after the enqueuing transaction committed: this process's delivery verticle claims the row
+   * and sends it now. If that fails (SMTP down, process stopping) the row stays pending and the
+   * regular retry delivers it later: nothing depends on this call succeeding.
+   */
+  public void deliverNow(long id) {
+    vertx.eventBus().send(DELIVER_ADDRESS, id);
+  }
+
+  /** Mails not (yet) delivered, newest first, for the insurer: pending, in flight, or given up. No bodies. */
+  public Future<JsonArray> undelivered(int limit) {
+    return pool.preparedQuery("""
+        select m.id, m.kind, m.recipient, m.status, m.attempts, m.next_attempt_at, m.last_error, m.created_at, mem.login_id
+        from mail_outbox m left join member mem on mem.id = m.member_id
+        where m.status <> 'sent' order by m.created_at desc limit $1
+        """).execute(Tuple.of(limit)).map(rows -> {
+          JsonArray out = new JsonArray();
+          for (Row row : rows) {
+            out.add(new JsonObject().put("id", row.getLong("id")).put("kind", row.getString("kind"))
+                .put("recipient", row.getString("recipient")).put("status", row.getString("status"))
+                .put("attempts", row.getInteger("attempts"))
+                .put("nextAttemptAt", String.valueOf(row.getOffsetDateTime("next_attempt_at")))
+                .put("lastError", row.getString("last_error"))
+                .put("createdAt", String.valueOf(row.getOffsetDateTime("created_at")))
+                .put("userId", row.getString("login_id")));
+          }
+          return out;
+        });
+  }
+}
