@@ -25,7 +25,7 @@ public record SecretSettings(Map<String, byte[]> keys, String activeKeyId, boole
       if (production) {
         throw config.error("secrets.keys", "must be set when http.secureCookies is true (production)", "");
       }
-      return new SecretSettings(Map.of(DEV_KEY_ID, devKey()), DEV_KEY_ID, true);
+      return new SecretSettings(Map.of(DEV_KEY_ID, derivedDevKey()), DEV_KEY_ID, true);
     }
     Map<String, byte[]> keys = new LinkedHashMap<>();
     for (String entry : spec.split(",")) {
@@ -58,7 +58,7 @@ public record SecretSettings(Map<String, byte[]> keys, String activeKeyId, boole
   }
 
   /** Stable across restarts so a development database stays readable; public, hence never for production. */
-  private static byte[] devKey() {
+  private static byte[] derivedDevKey() {
     try {
       return MessageDigest.getInstance("SHA-256").digest("sekisho development key - not secret".getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {

@@ -5,6 +5,11 @@ import dev.sekisho.admin.AdminRoutes;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.db.Pools;
 import dev.sekisho.login.LoginRoutes;
+import dev.sekisho.mail.MailOutbox;
+import dev.sekisho.otp.HotpAdminRoutes;
+import dev.sekisho.otp.Otp;
+import dev.sekisho.otp.OtpApiRoutes;
+import dev.sekisho.otp.OtpRoutes;
 import dev.sekisho.login.LoginService;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.member.IssuedPasswordRule;
@@ -33,6 +38,7 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -79,8 +85,14 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(new SecurityHeaders(settings.session().secureCookies()));
     new OpsRoutes(pool).mount(router);
     router.route(Paths.STATIC + "/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true));
-    new AdminRoutes(importer, members, throttle, audit, clientAddress, new AdminAuth(infra.adminToken())).mount(router);
+    AdminAuth adminAuth = new AdminAuth(infra.adminToken());
+    Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, new MailOutbox(vertx, pool), Clock.systemUTC());
+    // Before the admin API's catch-all, which answers 404 for any path it does not know.
+    new HotpAdminRoutes(otp.hotp(), members, audit, clientAddress, adminAuth).mount(router);
+    new AdminRoutes(importer, members, throttle, audit, clientAddress, adminAuth).mount(router);
 
+    // API calls may carry the session as a bearer token instead of the cookie.
+    router.route(Paths.API + "/*").handler(OtpApiRoutes.bearer(settings.session().cookieName()));
     router.route().handler(sessions);
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
     BodyHandler forms = BodyHandler.create(false).setBodyLimit(settings.web().maxBodyBytes());
@@ -89,6 +101,8 @@ public final class HttpVerticle extends VerticleBase {
 
     LoginService logins = new LoginService(members, infra.hasher(), throttle, audit, settings.login());
     new LoginRoutes(logins, members, clientAddress, pages).mount(router);
+    new OtpRoutes(otp, members, audit, clientAddress, pages).mount(router);
+    new OtpApiRoutes(otp, logins, members, clientAddress, sessions).mount(router);
     router.get("/").handler(ctx -> pages.redirect(ctx, Paths.HOME));
 
     router.route().last().handler(ctx -> pages.error(ctx, 404, "errors.notFound"));

@@ -1,5 +1,6 @@
 package dev.sekisho.launcher;
 
+import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.db.EmbeddedPostgres;
 import dev.sekisho.db.Migrations;
@@ -41,10 +42,11 @@ import java.util.Map;
  */
 public final class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
-  static final List<String> TEMPLATES = List.of("login", "home", "error");
+  static final List<String> TEMPLATES = List.of("login", "home", "error", "otp-setup-totp", "otp-email", "otp-code",
+      "otp-choose", "otp-recovery", "otp-recovery-codes", "otp-account");
   static final List<String> LANGUAGES = List.of("ja", "en");
   /** Message files webroot/i18n/BUNDLE.LANG.json, one per capability, merged into one tree per language. */
-  static final List<String> MESSAGE_BUNDLES = List.of("core");
+  static final List<String> MESSAGE_BUNDLES = List.of("core", "otp");
   /** Mail texts webroot/mail/NAME.LANG.txt, loaded at start-up. */
   static final List<String> MAIL_TEMPLATES = List.of("email-confirm");
 
@@ -96,7 +98,16 @@ public final class MainVerticle extends VerticleBase {
     }
     return new Infrastructure(settings, database, new PasswordHasher(vertx, settings.password()),
         Templates.load(TEMPLATES), new I18n(loadMessages()), adminToken,
-        MailTemplates.load(MAIL_TEMPLATES, LANGUAGES), mailCatcher);
+        MailTemplates.load(MAIL_TEMPLATES, LANGUAGES), mailCatcher, secretBox());
+  }
+
+  private SecretBox secretBox() {
+    SecretBox box = new SecretBox(settings.secrets());
+    if (box.usesDevKey()) {
+      LOG.warn("secrets.keys is not set: OTP secrets are encrypted with a built-in development key. "
+          + "Set SEKISHO_SECRETS_KEYS (id=base64 AES key) and SEKISHO_SECRETS_ACTIVE_KEY_ID before real use.");
+    }
+    return box;
   }
 
   private Future<Boolean> ensureDemoMember() {

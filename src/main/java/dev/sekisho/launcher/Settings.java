@@ -1,6 +1,8 @@
 package dev.sekisho.launcher;
 
 import dev.sekisho.config.ConfigReader;
+import dev.sekisho.crypto.SecretSettings;
+import dev.sekisho.otp.OtpSettings;
 import dev.sekisho.db.DatabaseSettings;
 import dev.sekisho.login.LoginSettings;
 import dev.sekisho.mail.MailSettings;
@@ -15,13 +17,14 @@ import io.vertx.core.json.JsonObject;
  */
 public record Settings(JsonObject json, WebSettings web, DatabaseSettings db, PasswordSettings password,
                        LoginSettings login, SessionSettings session, String adminToken, DemoMember.Settings demo,
-                       MailSettings mail) {
+                       MailSettings mail, SecretSettings secrets, OtpSettings otp) {
 
   public static Settings from(JsonObject json) {
     ConfigReader config = new ConfigReader(json);
     return new Settings(json, WebSettings.from(config), DatabaseSettings.from(config), PasswordSettings.from(config),
         LoginSettings.from(config), SessionSettings.from(config), adminToken(config), DemoMember.Settings.from(config),
-        MailSettings.from(config));
+        MailSettings.from(config), SecretSettings.from(config, SessionSettings.from(config).secureCookies()),
+        OtpSettings.from(config));
   }
 
   private static String adminToken(ConfigReader config) {

@@ -2,6 +2,8 @@ package dev.sekisho.otp;
 
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.factor.Method;
+import dev.sekisho.mail.MailOutbox;
+import dev.sekisho.mail.OutgoingMail;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -17,7 +19,9 @@ import java.util.List;
  * Email one-time passwords (J2.7 and J3.1): 6 digits from a CSPRNG, stored as a keyed hash, valid
  * for otp.emailValidityMinutes, at most otp.emailMaxTries tries. A resend (cooldown, hourly cap)
  * replaces the row, so the previous code is dead. The check is one UPDATE that counts the try and
- * marks the code used in the same statement: a code passes once.
+ * marks the code used in the same statement: a code passes once. The mail goes through the outbox
+ * in the transaction that stores the code and is handed to SMTP at once after commit (the sender
+ * is mail.fromName / mail.fromAddress: the insurer's name and its no-reply address).
  */
 public final class EmailOtpService {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -29,14 +33,14 @@ public final class EmailOtpService {
   private final OtpSettings settings;
   private final SecondStepLimit limit;
   private final MethodActivation activation;
-  private final OtpMailer mailer;
+  private final MailOutbox mailer;
 
   public enum SendResult { SENT, ALREADY_LIVE, COOLDOWN, HOURLY_CAP }
 
   public record Activation(CheckResult result, List<String> recoveryCodes) {}
 
   public EmailOtpService(Pool pool, SecretBox box, OtpSettings settings, SecondStepLimit limit, MethodActivation activation,
-                         OtpMailer mailer) {
+                         MailOutbox mailer) {
     this.pool = pool;
     this.box = box;
     this.settings = settings;
@@ -89,7 +93,7 @@ public final class EmailOtpService {
                   (double) settings.emailValidity().toSeconds(), count, keepHour))
               .compose(inserted -> {
                 var expires = inserted.iterator().next().getOffsetDateTime(0);
-                return mailer.enqueue(tx, settings.mailFrom(), email, subject(), body(name, code, expires));
+                return MailOutbox.enqueue(tx, new OutgoingMail(memberId, "otp-code", email, subject(), body(name, code, expires)));
               })
               .map(id -> {
                 outbox[0] = id;
@@ -98,7 +102,7 @@ public final class EmailOtpService {
         }))
         .onSuccess(result -> {
           if (result == SendResult.SENT) {
-            mailer.sendNow(outbox[0]);
+            mailer.deliverNow(outbox[0]);
           }
         });
   }

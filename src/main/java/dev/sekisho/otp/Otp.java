@@ -10,7 +10,7 @@ import java.time.Clock;
 public record Otp(OtpSettings settings, TotpService totp, HotpService hotp, EmailOtpService email, RecoveryCodes recovery,
                   MethodDirectory methods, SecondStepLimit limit, SecretRotation rotation) {
 
-  public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, OtpMailer mailer, Clock clock) {
+  public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, dev.sekisho.mail.MailOutbox mailer, Clock clock) {
     SecondStepLimit limit = new SecondStepLimit(throttle, settings);
     RecoveryCodes recovery = new RecoveryCodes(pool, box, settings.recoveryCodes());
     MethodActivation activation = new MethodActivation(recovery);

@@ -189,7 +189,8 @@ public final class OtpApiRoutes {
     if (id == null) {
       return;
     }
-    boolean resend = body(ctx) instanceof JsonObject b && Boolean.TRUE.equals(b.getValue("resend"));
+    JsonObject b = body(ctx);
+    boolean resend = b != null && Boolean.TRUE.equals(b.getValue("resend"));
     members.findById(id).compose(member -> otp.methods().of(id).compose(methods -> {
       if (member == null || !methods.contains(Method.EMAIL)) {
         Pages.json(ctx, 404, "not_set_up", "Email OTP is not set up for the member.");

@@ -9,7 +9,7 @@ import java.time.Duration;
  * period/skew, HOTP look-ahead, email code validity and resend limits, and the second-step lock.
  */
 public record OtpSettings(String issuer, int totpPeriod, int totpSkew, int hotpWindow, Duration emailValidity,
-                          int emailMaxTries, Duration resendCooldown, int resendPerHour, String mailFrom,
+                          int emailMaxTries, Duration resendCooldown, int resendPerHour,
                           int maxFailures, Duration lock, int recoveryCodes) {
 
   public static OtpSettings from(ConfigReader config) {
@@ -22,7 +22,6 @@ public record OtpSettings(String issuer, int totpPeriod, int totpSkew, int hotpW
         config.integer("otp.emailMaxTries", 1, 20),
         Duration.ofSeconds(config.integer("otp.resendCooldownSeconds", 0, 3600)),
         config.integer("otp.resendPerHour", 1, 100),
-        config.requiredString("otp.mailFrom"),
         config.integer("otp.maxFailures", 1, 100),
         Duration.ofMinutes(config.integer("otp.lockMinutes", 1, 24 * 60)),
         config.integer("otp.recoveryCodes", 5, 20));
