@@ -40,7 +40,8 @@ public final class HotpAdminRoutes {
   }
 
   public void mount(Router router) {
-    router.route(PATH).handler(auth).handler(BodyHandler.create(false).setBodyLimit(16 * 1024));
+    router.route(PATH).handler(auth);
+    router.route(PATH).handler(BodyHandler.create(false).setBodyLimit(16 * 1024));
     router.put(PATH).handler(this::assign);
     router.post(PATH).handler(this::assign);
     router.delete(PATH).handler(this::unassign);
