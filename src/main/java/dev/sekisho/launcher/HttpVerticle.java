@@ -10,6 +10,7 @@ import dev.sekisho.otp.HotpAdminRoutes;
 import dev.sekisho.otp.Otp;
 import dev.sekisho.otp.OtpApiRoutes;
 import dev.sekisho.otp.OtpRoutes;
+import dev.sekisho.otp.SecretAdminRoutes;
 import dev.sekisho.login.LoginService;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.member.IssuedPasswordRule;
@@ -89,6 +90,7 @@ public final class HttpVerticle extends VerticleBase {
     Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, new MailOutbox(vertx, pool), Clock.systemUTC());
     // Before the admin API's catch-all, which answers 404 for any path it does not know.
     new HotpAdminRoutes(otp.hotp(), members, audit, clientAddress, adminAuth).mount(router);
+    new SecretAdminRoutes(otp.rotation(), infra.secrets().activeKeyId(), audit, clientAddress, adminAuth).mount(router);
     new AdminRoutes(importer, members, throttle, audit, clientAddress, adminAuth).mount(router);
 
     // API calls may carry the session as a bearer token instead of the cookie.
@@ -102,7 +104,7 @@ public final class HttpVerticle extends VerticleBase {
     LoginService logins = new LoginService(members, infra.hasher(), throttle, audit, settings.login());
     new LoginRoutes(logins, members, clientAddress, pages).mount(router);
     new OtpRoutes(otp, members, audit, clientAddress, pages).mount(router);
-    new OtpApiRoutes(otp, logins, members, clientAddress, sessions).mount(router);
+    new OtpApiRoutes(otp, logins, members, clientAddress, sessions, audit).mount(router);
     router.get("/").handler(ctx -> pages.redirect(ctx, Paths.HOME));
 
     router.route().last().handler(ctx -> pages.error(ctx, 404, "errors.notFound"));

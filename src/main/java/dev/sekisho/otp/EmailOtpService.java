@@ -109,7 +109,7 @@ public final class EmailOtpService {
 
   /** The login check. */
   public Future<CheckResult> verify(long memberId, String typed) {
-    return check(pool, memberId, typed).compose(this::counted);
+    return check(pool, memberId, typed);
   }
 
   /** Set-up (J2.7): the check and the activation in one transaction. */
@@ -117,12 +117,7 @@ public final class EmailOtpService {
     return pool.withTransaction(tx -> check(tx, memberId, typed).compose(result -> result != CheckResult.OK
             ? Future.succeededFuture(new Activation(result, List.of()))
             : activation.activate(tx, memberId, Method.EMAIL, replaced).map(codes -> new Activation(CheckResult.OK, codes))))
-        .compose(a -> a.result() == CheckResult.INVALID || a.result() == CheckResult.EXPIRED
-            ? counted(a.result()).map(r -> new Activation(r, List.of())) : Future.succeededFuture(a));
-  }
-
-  private Future<CheckResult> counted(CheckResult result) {
-    return Future.succeededFuture(result);
+        .compose(a -> a.result() == CheckResult.OK ? limit.clear(memberId).map(a) : Future.succeededFuture(a));
   }
 
   private Future<CheckResult> check(SqlClient client, long memberId, String typed) {

@@ -1,6 +1,7 @@
 package dev.sekisho.otp;
 
 import dev.sekisho.audit.AuditEvent;
+import dev.sekisho.audit.AuditLog;
 import dev.sekisho.factor.Method;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.login.LoginResult;
@@ -42,8 +43,12 @@ public final class OtpApiRoutes {
   private final MemberRepository members;
   private final ClientAddress clientAddress;
   private final SessionHandler sessions;
+  private final AuditLog audit;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OtpApiRoutes.class);
 
-  public OtpApiRoutes(Otp otp, LoginService logins, MemberRepository members, ClientAddress clientAddress, SessionHandler sessions) {
+  public OtpApiRoutes(Otp otp, LoginService logins, MemberRepository members, ClientAddress clientAddress, SessionHandler sessions,
+                      AuditLog audit) {
+    this.audit = audit;
     this.otp = otp;
     this.logins = logins;
     this.members = members;
@@ -168,6 +173,10 @@ public final class OtpApiRoutes {
       return;
     }
     check.compose(result -> {
+      // Recorded without waiting: the answer costs no extra round trip.
+      audit.record(AuditEvent.of(id, MemberSession.loginId(ctx.session()), "otp.api.verify." + methodText,
+              result.name().toLowerCase(), new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT))))
+          .onFailure(err -> LOG.warn("audit failed: {}", err.toString()));
       if (result != CheckResult.OK) {
         Pages.json(ctx, OtpRoutes.status(result), result.name().toLowerCase(), switch (result) {
           case LOCKED -> "Too many wrong codes; the second step is locked for a while.";

@@ -44,6 +44,8 @@ public final class OtpRoutes {
   static final String CHANGE = "otp.change";
   static final String REPLACED = "otp.replaced";
   static final String SETUP_FINISHED = "otp.setupDone";
+  /** Set when a recovery code replaced the second factor: the code was the fresh proof for one change. */
+  static final String RECOVERED = "otp.recovered";
   private static final Logger LOG = LoggerFactory.getLogger(OtpRoutes.class);
   private static final Set<String> INTENTS = Set.of("recreate-totp", "switch-totp", "switch-email", "recovery");
 
@@ -277,7 +279,7 @@ public final class OtpRoutes {
         .put("resync", method == Method.HOTP && intent == null).put("login", intent == null)
         .put("heading", pages.i18n().text(pages.i18n().language(ctx), "otp.title." + method.code()));
     if (intent != null) {
-      model.put("intent", intent);
+      model.put("intent", intent).put("recovered", ctx.session().get(RECOVERED) != null);
     }
     if (error != null) {
       model.put("error", error);
@@ -414,6 +416,7 @@ public final class OtpRoutes {
           session.regenerateId();
           Csrf.carryOver(session);
           MemberSession.raise(session, MemberSession.Level.COMPLETE);
+          session.put(RECOVERED, true);
           pages.redirect(ctx, ACCOUNT + "?recovered=1");
         } else {
           pages.render(ctx, status(result), "otp-recovery", new JsonObject().put("error", message(result)));
@@ -458,6 +461,10 @@ public final class OtpRoutes {
     member(ctx, MemberSession.Level.COMPLETE).compose(member -> member == null ? Future.succeededFuture()
         : otp.methods().of(member.id()).compose(methods -> {
           Method method = proofMethod(methods);
+          if (ctx.session().get(RECOVERED) != null) {
+            renderCode(ctx, 200, method == null ? Method.TOTP : method, PROVE, null, intent);
+            return Future.succeededFuture();
+          }
           if (method == null) {
             pages.error(ctx, 409, "otp.account.noCodeMethod");
             return Future.succeededFuture();
@@ -481,6 +488,10 @@ public final class OtpRoutes {
     member(ctx, MemberSession.Level.COMPLETE).compose(member -> member == null ? Future.succeededFuture()
         : otp.methods().of(member.id()).compose(methods -> {
           Method method = proofMethod(methods);
+          if (ctx.session().remove(RECOVERED) != null) {
+            // The recovery code just used is the fresh proof (the member may have lost the method).
+            return perform(ctx, member, intent, method);
+          }
           if (method == null) {
             pages.error(ctx, 409, "otp.account.noCodeMethod");
             return Future.succeededFuture();
@@ -523,7 +534,11 @@ public final class OtpRoutes {
       default -> {
         Method target = "switch-totp".equals(intent) ? Method.TOTP : Method.EMAIL;
         session.put(CHANGE, target.code());
-        session.put(REPLACED, proven.code());
+        if (proven == null || proven == target) {
+          session.remove(REPLACED);
+        } else {
+          session.put(REPLACED, proven.code());
+        }
         Future<?> fresh = target == Method.TOTP ? otp.totp().renew(member.id(), member.loginId()) : Future.succeededFuture();
         return fresh.map(v -> {
           pages.redirect(ctx, target == Method.TOTP ? SETUP_TOTP : SETUP_EMAIL);

@@ -142,7 +142,7 @@ public final class TotpService {
             if (result.result() == CheckResult.INVALID) {
               return limit.fail(memberId).map(r -> new Activation(r, List.of()));
             }
-            return Future.succeededFuture(result);
+            return result.result() == CheckResult.OK ? limit.clear(memberId).map(result) : Future.succeededFuture(result);
           });
     });
   }
