@@ -119,6 +119,19 @@ public final class SecretBox {
     }
   }
 
+  /** The code's hash under every key in the ring, active first: codes hashed before a rotation still match. */
+  public byte[][] hashes(String context, String code) {
+    byte[][] out = new byte[macKeys.size()][];
+    out[0] = hash(activeKeyId, context, code);
+    int i = 1;
+    for (String id : macKeys.keySet()) {
+      if (!id.equals(activeKeyId)) {
+        out[i++] = hash(id, context, code);
+      }
+    }
+    return out;
+  }
+
   private static byte[] derive(byte[] key, String label) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");

@@ -62,10 +62,11 @@ public final class RecoveryCodes {
     if (code == null) {
       return Future.succeededFuture(false);
     }
-    // Hash under the active key only: codes are re-issued at regeneration; see README on key rotation.
-    byte[] hash = box.hash(context(memberId), code);
-    return pool.preparedQuery("update otp_recovery_code set used_at = now() where member_id = $1 and code_hash = $2 and used_at is null returning 1")
-        .execute(Tuple.of(memberId, hash)).map(rows -> rows.rowCount() == 1);
+    // Under every key of the ring: codes issued before a key rotation keep working while the old key is kept.
+    io.vertx.core.buffer.Buffer[] hashes = java.util.Arrays.stream(box.hashes(context(memberId), code))
+        .map(io.vertx.core.buffer.Buffer::buffer).toArray(io.vertx.core.buffer.Buffer[]::new);
+    return pool.preparedQuery("update otp_recovery_code set used_at = now() where member_id = $1 and code_hash = any($2) and used_at is null returning 1")
+        .execute(Tuple.tuple().addLong(memberId).addArrayOfBuffer(hashes)).map(rows -> rows.rowCount() == 1);
   }
 
   public Future<Integer> remaining(long memberId) {

@@ -162,6 +162,14 @@ class EmailRecoveryCryptoTest {
       assertThat(await(rotating.otp.rotation().rotate())).isZero();
     }
     assertThat(OtpFixtures.queryString("select key_id from otp_totp where member_id = ?", member)).isEqualTo("b");
+    // Recovery codes issued under key a still work while a stays in the ring.
+    List<String> codes;
+    try (OtpFixtures.Services before = new OtpFixtures.Services(onlyA, OtpFixtures.settings(Duration.ZERO))) {
+      codes = await(before.otp.recovery().regenerate(member));
+    }
+    try (OtpFixtures.Services rotated = new OtpFixtures.Services(both, OtpFixtures.settings(Duration.ZERO))) {
+      assertThat(await(rotated.otp.recovery().use(member, codes.get(0)))).isTrue();
+    }
     assertThat(OtpFixtures.queryString("select key_id from otp_hotp where member_id = ?", member)).isEqualTo("b");
     SecretBox onlyB = OtpFixtures.box(Map.of("b", OtpFixtures.KEY_B), "b");
     try (OtpFixtures.Services after = new OtpFixtures.Services(onlyB, OtpFixtures.settings(Duration.ZERO))) {
