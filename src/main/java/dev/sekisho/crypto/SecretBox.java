@@ -60,6 +60,10 @@ public final class SecretBox {
     return devKey;
   }
 
+  public String[] keyIds() {
+    return aesKeys.keySet().toArray(String[]::new);
+  }
+
   public boolean knows(String keyId) {
     return aesKeys.containsKey(keyId);
   }

@@ -37,6 +37,7 @@ public final class OtpApiRoutes {
   public static final String VERIFY = Paths.API + "/otp/verify";
   public static final String METHODS = Paths.API + "/otp/methods";
   public static final String EMAIL_SEND = Paths.API + "/otp/email/send";
+  private static final String READY = "otp.secondStepReady";
 
   private final Otp otp;
   private final LoginService logins;
@@ -113,6 +114,10 @@ public final class OtpApiRoutes {
       ctx.session().regenerateId();
       Csrf.carryOver(ctx.session());
       MemberSession.signIn(ctx.session(), member.id(), member.loginId(), MemberSession.Level.PASSWORD);
+      if (Journey.METHOD_SET_UP.equals(member.onboardingState())) {
+        // Remembered so the hot check path needs no member lookup; the state never moves back.
+        ctx.session().put(READY, true);
+      }
       String csrf = Csrf.token(ctx);
       String next = Journey.afterPassword(member);
       return otp.methods().of(member.id()).compose(methods -> sessions.flush(ctx, true).map(v -> {
@@ -148,11 +153,30 @@ public final class OtpApiRoutes {
   }
 
   private void verify(RoutingContext ctx) {
-    JsonObject body = body(ctx);
     Long id = verifier(ctx);
     if (id == null) {
       return;
     }
+    if (ctx.session().get(READY) != null) {
+      check(ctx, id);
+      return;
+    }
+    // Signed in through the page: the second step is only for members past onboarding.
+    members.findById(id).onComplete(found -> {
+      if (found.failed()) {
+        ctx.fail(found.cause());
+      } else if (found.result() == null || !Journey.METHOD_SET_UP.equals(found.result().onboardingState())) {
+        Pages.json(ctx, 409, "not_ready", "Finish onboarding first: " + (found.result() == null ? Paths.LOGIN
+            : Journey.afterPassword(found.result())));
+      } else {
+        ctx.session().put(READY, true);
+        check(ctx, id);
+      }
+    });
+  }
+
+  private void check(RoutingContext ctx, long id) {
+    JsonObject body = body(ctx);
     String code = body == null ? null : body.getValue("code") instanceof String s ? s : null;
     String code2 = body == null ? null : body.getValue("nextCode") instanceof String s ? s : null;
     String methodText = body == null ? null : body.getValue("method") instanceof String s ? s : "totp";

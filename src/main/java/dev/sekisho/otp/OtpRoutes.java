@@ -43,6 +43,9 @@ public final class OtpRoutes {
 
   static final String CHANGE = "otp.change";
   static final String REPLACED = "otp.replaced";
+  /** When the fresh check for a change passed: the change must be finished soon after. */
+  static final String CHANGE_AT = "otp.changeAt";
+  private static final long CHANGE_WINDOW_MS = 10 * 60 * 1000;
   static final String SETUP_FINISHED = "otp.setupDone";
   /** Set when a recovery code replaced the second factor: the code was the fresh proof for one change. */
   static final String RECOVERED = "otp.recovered";
@@ -126,7 +129,9 @@ public final class OtpRoutes {
     Session session = ctx.session();
     MemberSession.Level level = MemberSession.level(session);
     if (level == MemberSession.Level.COMPLETE) {
-      if (!method.code().equals(session.get(CHANGE))) {
+      Object at = session.get(CHANGE_AT);
+      boolean fresh = at instanceof Number n && System.currentTimeMillis() - n.longValue() < CHANGE_WINDOW_MS;
+      if (!fresh || !method.code().equals(session.get(CHANGE))) {
         pages.redirect(ctx, ACCOUNT);
         return Future.succeededFuture(null);
       }
@@ -211,6 +216,7 @@ public final class OtpRoutes {
     Session session = ctx.session();
     boolean change = MemberSession.level(session) == MemberSession.Level.COMPLETE;
     session.remove(CHANGE);
+    session.remove(CHANGE_AT);
     session.remove(REPLACED);
     if (codes.isEmpty()) {
       if (change) {
@@ -524,6 +530,7 @@ public final class OtpRoutes {
         });
       }
       case "recreate-totp" -> {
+        session.put(CHANGE_AT, System.currentTimeMillis());
         session.put(CHANGE, Method.TOTP.code());
         session.remove(REPLACED);
         return otp.totp().renew(member.id(), member.loginId()).map(p -> {
@@ -533,6 +540,7 @@ public final class OtpRoutes {
       }
       default -> {
         Method target = "switch-totp".equals(intent) ? Method.TOTP : Method.EMAIL;
+        session.put(CHANGE_AT, System.currentTimeMillis());
         session.put(CHANGE, target.code());
         if (proven == null || proven == target) {
           session.remove(REPLACED);

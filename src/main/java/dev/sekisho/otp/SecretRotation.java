@@ -36,8 +36,9 @@ public final class SecretRotation {
   }
 
   private Future<Integer> table(String table, LongFunction<String> context) {
-    return pool.preparedQuery("select member_id, key_id, secret from " + table + " where key_id <> $1 limit " + BATCH)
-        .execute(Tuple.of(box.activeKeyId())).compose(rows -> {
+    // Rows under a key no longer in the ring cannot be opened: they are left (and fail at use) rather than stopping the run.
+    return pool.preparedQuery("select member_id, key_id, secret from " + table + " where key_id <> $1 and key_id = any($2) limit " + BATCH)
+        .execute(Tuple.tuple().addString(box.activeKeyId()).addArrayOfString(box.keyIds())).compose(rows -> {
           if (rows.size() == 0) {
             return Future.succeededFuture(0);
           }

@@ -228,6 +228,24 @@ class OtpFlowTest {
   }
 
   @Test
+  void aTokenDoesNotLetAMemberSkipOnboarding() {
+    String id = admin.newMember("early");
+    byte[] token = OtpFixtures.bytes(20, 44);
+    assertThat(admin.call("PUT", "/members/" + id + "/hotp", new JsonObject().put("serial", "SN-E-" + id)
+        .put("secretBase32", Base32.encode(token)).encode(), "application/json").statusCode()).isEqualTo(200);
+    WebClientSession api = gateway.client();
+    String bearer = new JsonObject(api.postRaw("/sekisho/api/login",
+        new JsonObject().put("userId", id).put("password", AdminClient.RULE_PASSWORD).encode(), "application/json").body()).getString("token");
+    HttpResponse<String> early = api.send(api.request("/sekisho/api/otp/verify").header("Authorization", "Bearer " + bearer)
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+            new JsonObject().put("code", OtpAlgorithm.SHA1.text(token, 0, 6)).put("method", "hotp").encode())).build());
+    assertThat(early.statusCode()).isEqualTo(409);
+    WebClientSession page = gateway.client();
+    page.login(id, AdminClient.RULE_PASSWORD);
+    assertThat(page.get("/sekisho/verify/hotp").statusCode()).isEqualTo(303);
+  }
+
+  @Test
   void adminApiRefusesBadTokensAndUnknownMembers() {
     assertThat(admin.call("PUT", "/members/nobody-here/hotp",
         new JsonObject().put("serial", "X1").put("secretHex", "3132333435363738393031323334353637383930").encode(), "application/json")
