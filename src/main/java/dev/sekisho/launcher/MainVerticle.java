@@ -76,8 +76,9 @@ public final class MainVerticle extends VerticleBase {
             .compose(id -> vertx.deployVerticle(new SessionSweeper(infra.database())))
             .compose(id -> vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort())))
             .onSuccess(id -> banner(demoCreated)))
-        // Vert.x does not call stop() after a failed start: stop the database we may have started.
-        .onFailure(err -> stop());
+        // Vert.x does not call stop() after a failed start: stop the database we may have
+        // started before reporting the failure.
+        .recover(err -> stop().transform(stopped -> Future.failedFuture(err)));
   }
 
   /** Blocking start-up work, on a worker thread. */
@@ -97,7 +98,7 @@ public final class MainVerticle extends VerticleBase {
       mailCatcher = MailCatcher.start(settings.mail().port());
     }
     return new Infrastructure(settings, database, new PasswordHasher(vertx, settings.password()),
-        Templates.load(TEMPLATES), new I18n(loadMessages()), adminToken,
+        Templates.load(Path.of("webroot", "templates"), TEMPLATES), new I18n(loadMessages()), adminToken,
         MailTemplates.load(MAIL_TEMPLATES, LANGUAGES), mailCatcher, secretBox());
   }
 

@@ -41,15 +41,16 @@ public final class Templates {
     this.handlebars = handlebars;
   }
 
-  /** Blocking: compiles the named templates. */
-  public static Templates load(List<String> names) {
+  /** Blocking: compiles the named templates, from local (when it exists) or else from the jar. */
+  public static Templates load(Path local, List<String> names) {
     List<TemplateLoader> loaders = new ArrayList<>();
-    Path local = Path.of("webroot", "templates");
     if (Files.isDirectory(local)) {
       loaders.add(new FileTemplateLoader(local.toFile(), ".hbs"));
     }
     loaders.add(new ClassPathTemplateLoader("/webroot/templates", ".hbs"));
-    Handlebars handlebars = new Handlebars(new CompositeTemplateLoader(loaders.toArray(TemplateLoader[]::new)));
+    TemplateLoader loader = loaders.size() == 1 ? loaders.get(0)
+        : new CompositeTemplateLoader(loaders.toArray(TemplateLoader[]::new));
+    Handlebars handlebars = new Handlebars(loader);
     handlebars.setCharset(java.nio.charset.StandardCharsets.UTF_8);
     Templates templates = new Templates(handlebars);
     for (String name : names) {

@@ -36,6 +36,35 @@ public final class TestDatabase {
     return target;
   }
 
+  /** Runs one query returning a single number: for assertions on what is stored. */
+  public static long queryLong(String sql, Object... params) {
+    try (var conn = java.sql.DriverManager.getConnection(target().jdbcUrl(), target().user(), target().password());
+         var statement = conn.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        statement.setObject(i + 1, params[i]);
+      }
+      try (var rs = statement.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs one statement: to put a member in a given state before a test drives the pages. */
+  public static int execute(String sql, Object... params) {
+    try (var conn = java.sql.DriverManager.getConnection(target().jdbcUrl(), target().user(), target().password());
+         var statement = conn.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        statement.setObject(i + 1, params[i]);
+      }
+      return statement.executeUpdate();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** postgresql://user:password@host:port/db for the gateway's db.url. */
   public static String url() {
     DatabaseTarget t = target();
