@@ -1,6 +1,7 @@
 package dev.sekisho.journey;
 
 import dev.sekisho.member.Member;
+import dev.sekisho.onboarding.OnboardingFlow;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.web.Csrf;
 import dev.sekisho.web.Pages;
@@ -23,13 +24,14 @@ public final class Journey {
 
   private Journey() {}
 
-  /** The page a member must see right after the ID + password step. */
+  /**
+   * The page a member must see right after the ID + password step: the current onboarding page
+   * (J1.2–J1.9), the set-up of the chosen method (J2), or the method check of every later login (J3).
+   * The login also passes the onboarding gate (terms re-acceptance, set-up deadline), see
+   * OnboardingService.afterPassword.
+   */
   public static String afterPassword(Member member) {
-    return switch (member.onboardingState()) {
-      case ONBOARDED -> SETUP_PREFIX + (member.chosenMethod() == null ? "" : member.chosenMethod());
-      case METHOD_SET_UP -> VERIFY;
-      default -> "/sekisho/home";
-    };
+    return OnboardingFlow.pageFor(OnboardingFlow.State.of(member.onboardingState()), member.chosenMethod());
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.mail.MailCatcher;
 import dev.sekisho.mail.MailTemplates;
 import dev.sekisho.member.PasswordHasher;
+import dev.sekisho.onboarding.OnboardingTexts;
 import dev.sekisho.web.I18n;
 import dev.sekisho.web.Templates;
 
@@ -15,7 +16,7 @@ import dev.sekisho.web.Templates;
  */
 public record Infrastructure(Settings settings, DatabaseTarget database, PasswordHasher hasher, Templates templates,
                              I18n i18n, String adminToken, MailTemplates mailTemplates, MailCatcher mailCatcher,
-                             SecretBox secrets) {
+                             OnboardingTexts onboardingTexts, SecretBox secrets) {
 
   /** The in-process SMTP server's port (mail.mode embedded), else the relay's. */
   public int smtpPort() {

@@ -12,6 +12,8 @@ import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.MemberImporter;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.member.PasswordHasher;
+import dev.sekisho.onboarding.ConfirmationSignals;
+import dev.sekisho.onboarding.OnboardingTexts;
 import dev.sekisho.session.SessionSweeper;
 import dev.sekisho.web.I18n;
 import dev.sekisho.web.Templates;
@@ -42,11 +44,14 @@ import java.util.Map;
  */
 public final class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
-  static final List<String> TEMPLATES = List.of("login", "home", "error", "otp-setup-totp", "otp-email", "otp-code",
-      "otp-choose", "otp-recovery", "otp-recovery-codes", "otp-account");
+  static final List<String> TEMPLATES = List.of("login", "home", "error",
+      "onboarding-birthdate", "onboarding-terms", "onboarding-email", "onboarding-wait", "onboarding-confirm",
+      "onboarding-method", "onboarding-password", "onboarding-complete", "onboarding-bye", "setup-unavailable",
+      "dev-mailbox", "otp-setup-totp", "otp-email", "otp-code", "otp-choose", "otp-recovery", "otp-recovery-codes",
+      "otp-account");
   static final List<String> LANGUAGES = List.of("ja", "en");
   /** Message files webroot/i18n/BUNDLE.LANG.json, one per capability, merged into one tree per language. */
-  static final List<String> MESSAGE_BUNDLES = List.of("core", "otp");
+  static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding", "otp");
   /** Mail texts webroot/mail/NAME.LANG.txt, loaded at start-up. */
   static final List<String> MAIL_TEMPLATES = List.of("email-confirm");
 
@@ -74,6 +79,7 @@ public final class MainVerticle extends VerticleBase {
         .compose(demoCreated -> vertx.deployVerticle(() -> new HttpVerticle(infra),
                 new DeploymentOptions().setInstances(settings.web().instances()))
             .compose(id -> vertx.deployVerticle(new SessionSweeper(infra.database())))
+            .compose(id -> vertx.deployVerticle(new ConfirmationSignals(infra.database())))
             .compose(id -> vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort())))
             .onSuccess(id -> banner(demoCreated)))
         // Vert.x does not call stop() after a failed start: stop the database we may have
@@ -99,7 +105,8 @@ public final class MainVerticle extends VerticleBase {
     }
     return new Infrastructure(settings, database, new PasswordHasher(vertx, settings.password()),
         Templates.load(Path.of("webroot", "templates"), TEMPLATES), new I18n(loadMessages()), adminToken,
-        MailTemplates.load(MAIL_TEMPLATES, LANGUAGES), mailCatcher, secretBox());
+        MailTemplates.load(MAIL_TEMPLATES, LANGUAGES), mailCatcher,
+        OnboardingTexts.load(settings.onboarding().termsVersion(), LANGUAGES), secretBox());
   }
 
   private SecretBox secretBox() {
@@ -129,6 +136,11 @@ public final class MainVerticle extends VerticleBase {
       text.append("  Demo member:   user ID '").append(settings.demo().userId()).append("', password '")
           .append(settings.demo().issuedPassword(new IssuedPasswordRule(settings.password().issuedRule())))
           .append("' (symbol+number+birthdate").append(demoCreated ? ", created now" : "").append(")\n");
+    }
+    if (infra.mailCatcher() != null) {
+      text.append("  Dev mailbox:   ").append(origin).append("/sekisho/dev/mailbox")
+          .append("  (mail.mode=embedded: every mail is caught here, SMTP on 127.0.0.1:")
+          .append(infra.mailCatcher().port()).append(")\n");
     }
     if (settings.adminToken().isEmpty()) {
       text.append("  Admin token:   ").append(infra.adminToken())

@@ -7,6 +7,7 @@ import dev.sekisho.db.DatabaseSettings;
 import dev.sekisho.login.LoginSettings;
 import dev.sekisho.mail.MailSettings;
 import dev.sekisho.member.PasswordSettings;
+import dev.sekisho.onboarding.OnboardingSettings;
 import dev.sekisho.session.SessionSettings;
 import dev.sekisho.web.WebSettings;
 import io.vertx.core.json.JsonObject;
@@ -17,14 +18,14 @@ import io.vertx.core.json.JsonObject;
  */
 public record Settings(JsonObject json, WebSettings web, DatabaseSettings db, PasswordSettings password,
                        LoginSettings login, SessionSettings session, String adminToken, DemoMember.Settings demo,
-                       MailSettings mail, SecretSettings secrets, OtpSettings otp) {
+                       MailSettings mail, OnboardingSettings onboarding, SecretSettings secrets, OtpSettings otp) {
 
   public static Settings from(JsonObject json) {
     ConfigReader config = new ConfigReader(json);
     return new Settings(json, WebSettings.from(config), DatabaseSettings.from(config), PasswordSettings.from(config),
         LoginSettings.from(config), SessionSettings.from(config), adminToken(config), DemoMember.Settings.from(config),
-        MailSettings.from(config), SecretSettings.from(config, SessionSettings.from(config).secureCookies()),
-        OtpSettings.from(config));
+        MailSettings.from(config), OnboardingSettings.from(config),
+        SecretSettings.from(config, SessionSettings.from(config).secureCookies()), OtpSettings.from(config));
   }
 
   private static String adminToken(ConfigReader config) {

@@ -67,19 +67,20 @@ public final class LoginRoutes {
       }
       LoginResult login = result.result();
       switch (login.outcome()) {
-        case SUCCESS -> signIn(ctx, login.member());
+        case SUCCESS -> signIn(ctx, login.member(), login.next());
         case LOCKED -> pages.render(ctx, 429, "login", new JsonObject().put("error", "login.locked").put("userId", typedId));
+        case SETUP_EXPIRED -> pages.render(ctx, 403, "login", new JsonObject().put("error", "login.setupExpired").put("userId", typedId));
         default -> pages.render(ctx, 401, "login", new JsonObject().put("error", "login.invalid").put("userId", typedId));
       }
     });
   }
 
-  private void signIn(RoutingContext ctx, Member member) {
+  private void signIn(RoutingContext ctx, Member member, String next) {
     // A new session id at login defeats session fixation; the pre-login CSRF token goes with it.
     ctx.session().regenerateId();
     Csrf.carryOver(ctx.session());
     MemberSession.signIn(ctx.session(), member.id(), member.loginId(), MemberSession.Level.PASSWORD);
-    pages.redirect(ctx, Journey.afterPassword(member));
+    pages.redirect(ctx, next != null ? next : Journey.afterPassword(member));
   }
 
   private void logout(RoutingContext ctx) {

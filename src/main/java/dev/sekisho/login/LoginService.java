@@ -24,9 +24,11 @@ public final class LoginService {
   private final LoginThrottle throttle;
   private final AuditLog audit;
   private final LoginSettings settings;
+  private final AfterPassword afterPassword;
 
   public LoginService(MemberRepository members, PasswordHasher hasher, LoginThrottle throttle, AuditLog audit,
-                      LoginSettings settings) {
+                      LoginSettings settings, AfterPassword afterPassword) {
+    this.afterPassword = afterPassword;
     this.members = members;
     this.hasher = hasher;
     this.throttle = throttle;
@@ -47,9 +49,15 @@ public final class LoginService {
               return finish(member, loginId, LoginResult.Outcome.LOCKED, client);
             }
             if (matches && !candidate.isEmpty()) {
-              return throttle.clear(idSubject)
-                  .compose(v -> members.recordLogin(member.id()))
-                  .compose(v -> finish(member, loginId, LoginResult.Outcome.SUCCESS, client));
+              return afterPassword.next(member).compose(next -> {
+                if (next == null) {
+                  return finish(member, loginId, LoginResult.Outcome.SETUP_EXPIRED, client);
+                }
+                return throttle.clear(idSubject)
+                    .compose(v -> members.recordLogin(member.id()))
+                    .compose(v -> finish(member, loginId, LoginResult.Outcome.SUCCESS, client))
+                    .map(result -> new LoginResult(result.outcome(), result.member(), next));
+              });
             }
             return countFailure(idSubject, ipSubject)
                 .compose(nowLocked -> finish(member, loginId,

@@ -52,14 +52,19 @@ public final class MailCatcher implements AutoCloseable {
   private void caught(String from, String to, byte[] data) {
     String subject = "";
     String body = "";
+    String fromHeader = "";
     try {
       MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(data));
       subject = message.getSubject() == null ? "" : message.getSubject();
       body = text(message.getContent());
+      if (message.getFrom() != null && message.getFrom().length > 0) {
+        jakarta.mail.internet.InternetAddress sender = (jakarta.mail.internet.InternetAddress) message.getFrom()[0];
+        fromHeader = sender.getPersonal() == null ? sender.getAddress() : sender.getPersonal() + " <" + sender.getAddress() + ">";
+      }
     } catch (Exception e) {
       body = new String(data, java.nio.charset.StandardCharsets.UTF_8);
     }
-    CaughtMail mail = new CaughtMail(numbers.incrementAndGet(), Instant.now(), from, to, subject, body);
+    CaughtMail mail = new CaughtMail(numbers.incrementAndGet(), Instant.now(), from, to, fromHeader, subject, body);
     synchronized (mails) {
       mails.add(mail);
       if (mails.size() > KEEP) {

@@ -40,7 +40,7 @@ class LoginTest {
     HttpResponse<String> login = browser.post("/sekisho/login",
         Map.of("user_id", "\u3000" + toFullWidth(id) + " ", "password", AdminClient.RULE_PASSWORD));
     assertThat(login.statusCode()).isEqualTo(303);
-    assertThat(login.headers().firstValue("Location")).contains("/sekisho/home");
+    assertThat(login.headers().firstValue("Location")).contains("/sekisho/onboarding/birthdate");
     assertThat(browser.cookie("sekisho.sid")).as("session id renewed at login").isNotNull().isNotEqualTo(anonymousSession);
     HttpResponse<String> home = browser.get("/sekisho/home");
     assertThat(home.statusCode()).isEqualTo(200);

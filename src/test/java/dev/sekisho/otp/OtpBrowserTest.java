@@ -3,7 +3,7 @@ package dev.sekisho.otp;
 import dev.sekisho.mail.CaughtMail;
 import dev.sekisho.mail.MailCatcher;
 import dev.sekisho.testing.AdminClient;
-import dev.sekisho.testing.Browser;
+
 import dev.sekisho.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +40,7 @@ class OtpBrowserTest {
   void totpSetUpFromTheTypedKeyThenLoginWithTotp() {
     String id = gateway.admin().newMember("brt");
     OtpFixtures.setState(id, "onboarded", "totp");
-    try (Browser browser = Browser.start()) {
+    try (OtpBrowser browser = OtpBrowser.start()) {
       browser.open(gateway.baseUrl() + "/sekisho/login?lang=ja");
       browser.login(gateway.baseUrl(), id, AdminClient.RULE_PASSWORD);
       browser.waitForPath("/sekisho/setup/totp");
@@ -100,7 +100,7 @@ class OtpBrowserTest {
     String address = id + "@example.jp";
     OtpFixtures.setState(id, "onboarded", "email");
     MailCatcher catcher = gateway.main().infrastructure().mailCatcher();
-    try (Browser browser = Browser.start()) {
+    try (OtpBrowser browser = OtpBrowser.start()) {
       browser.open(gateway.baseUrl() + "/sekisho/login?lang=ja");
       browser.login(gateway.baseUrl(), id, AdminClient.RULE_PASSWORD);
       browser.waitForPath("/sekisho/setup/email");

@@ -65,10 +65,13 @@ final class OtpFixtures {
     }
   }
 
-  /** Puts a member made through the admin API into a journey state. */
+  /** Puts a member made through the admin API into a journey state (as if J1 had been walked). */
   static long setState(String loginId, String state, String chosen) {
     try (Connection c = jdbc(); PreparedStatement s = c.prepareStatement(
-        "update member set onboarding_state = ?, chosen_method = ?, password_must_change = false where login_id = ? returning id")) {
+        // As the onboarding journey leaves it: terms of the configured version accepted, email confirmed.
+        "update member set onboarding_state = ?, chosen_method = ?, password_must_change = false, terms_version = 'v1', "
+            + "terms_accepted_at = now(), email_confirmed_at = now(), birthdate_verified_at = now(), "
+            + "password_changed_at = now(), onboarded_at = now() where login_id = ? returning id")) {
       s.setString(1, state);
       s.setString(2, chosen);
       s.setString(3, loginId);

@@ -1,0 +1,319 @@
+package dev.sekisho.onboarding;
+
+import dev.sekisho.audit.AuditEvent;
+import dev.sekisho.audit.AuditLog;
+import dev.sekisho.journey.Journey;
+import dev.sekisho.login.LoginSettings;
+import dev.sekisho.login.LoginThrottle;
+import dev.sekisho.mail.MailOutbox;
+import dev.sekisho.mail.MailTemplates;
+import dev.sekisho.mail.OutgoingMail;
+import dev.sekisho.member.Member;
+import dev.sekisho.member.MemberRepository;
+import dev.sekisho.member.PasswordHasher;
+import dev.sekisho.onboarding.OnboardingFlow.State;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.auth.prng.VertxContextPRNG;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The onboarding steps J1.2–J1.10. Every step is one transaction: the conditional move of
+ * {@link #move} (only from the state the page belongs to) together with what the step records,
+ * its audit event and, where it sends mail, the outbox row.
+ */
+public final class OnboardingService {
+  /** PostgreSQL NOTIFY channel; the payload is the member id whose email was just confirmed. */
+  public static final String CONFIRMED_CHANNEL = "sekisho_email_confirmed";
+  private static final ZoneId JAPAN = ZoneId.of("Asia/Tokyo");
+
+  public enum Outcome { OK, WRONG, LOCKED, STALE, COOLDOWN, SAME_PASSWORD }
+
+  public enum Confirmation { CONFIRMED, USED, EXPIRED, UNKNOWN }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final MemberRepository members;
+  private final PasswordHasher hasher;
+  private final LoginThrottle throttle;
+  private final LoginSettings loginSettings;
+  private final OnboardingSettings settings;
+  private final PasswordPolicy policy;
+  private final MailTemplates mailTemplates;
+  private final MailOutbox outbox;
+  private final String publicOrigin;
+  private final String fromName;
+
+  public OnboardingService(Vertx vertx, Pool pool, MemberRepository members, PasswordHasher hasher, LoginThrottle throttle,
+                           LoginSettings loginSettings, OnboardingSettings settings, PasswordPolicy policy,
+                           MailTemplates mailTemplates, MailOutbox outbox, String publicOrigin, String fromName) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.members = members;
+    this.hasher = hasher;
+    this.throttle = throttle;
+    this.loginSettings = loginSettings;
+    this.settings = settings;
+    this.policy = policy;
+    this.mailTemplates = mailTemplates;
+    this.outbox = outbox;
+    this.publicOrigin = publicOrigin;
+    this.fromName = fromName;
+  }
+
+  public OnboardingSettings settings() {
+    return settings;
+  }
+
+  /** The member's progress, or null when there is no such member. */
+  public Future<Progress> progress(long memberId) {
+    return members.findById(memberId).compose(member -> {
+      if (member == null) {
+        return Future.succeededFuture(null);
+      }
+      return pool.preparedQuery("""
+          select m.terms_version, m.setup_deadline, c.email, last.created_at
+          from member m
+          left join lateral (select email from email_confirmation where member_id = m.id and used_at is null
+                             and revoked_at is null and expires_at > now() order by created_at desc limit 1) c on true
+          left join lateral (select created_at from email_confirmation where member_id = m.id
+                             order by created_at desc limit 1) last on true
+          where m.id = $1
+          """).execute(Tuple.of(memberId)).map(rows -> {
+            Row row = rows.iterator().next();
+            State state = State.of(member.onboardingState());
+            String version = row.getString(0);
+            boolean outdated = settings.reacceptTerms() && state.ordinal() > State.BIRTHDATE_VERIFIED.ordinal()
+                && !settings.termsVersion().equals(version);
+            return new Progress(member, state, version, outdated, row.getString(2), row.getOffsetDateTime(3),
+                row.getOffsetDateTime(1));
+          });
+    });
+  }
+
+  /**
+   * Where a member goes right after ID + password, or null when login must be refused because the
+   * set-up deadline of the chosen method has passed.
+   */
+  public Future<String> afterPassword(Member member) {
+    return progress(member.id()).map(p -> {
+      if (p.state() == State.ONBOARDED && p.setupDeadline() != null && p.setupDeadline().isBefore(OffsetDateTime.now())) {
+        return null;
+      }
+      return p.termsOutdated() ? OnboardingFlow.Page.TERMS.path() : Journey.afterPassword(member);
+    });
+  }
+
+  /** J1.2. A wrong birthdate counts toward the same per-ID lockout as a wrong password. */
+  public Future<Outcome> verifyBirthdate(Progress p, LocalDate typed, AuditEvent.Client client) {
+    String subject = LoginThrottle.idSubject(p.member().loginId());
+    return throttle.anyLocked(List.of(subject)).compose(locked -> {
+      if (locked) {
+        return Future.succeededFuture(Outcome.LOCKED);
+      }
+      if (typed == null || !typed.equals(p.member().birthdate())) {
+        return throttle.recordFailure(subject, loginSettings.maxFailures(), loginSettings.lock(), loginSettings.lock())
+            .compose(nowLocked -> {
+              Outcome outcome = nowLocked ? Outcome.LOCKED : Outcome.WRONG;
+              return audit(p, "onboarding.birthdate", outcome.name().toLowerCase(), client).map(outcome);
+            });
+      }
+      return pool.withTransaction(tx -> move(tx, p.memberId(), State.ISSUED, State.BIRTHDATE_VERIFIED,
+              ", birthdate_verified_at = now()")
+          .compose(moved -> moved ? recordIn(tx, p, "onboarding.birthdate", "ok", client).map(Outcome.OK)
+              : Future.succeededFuture(Outcome.STALE)));
+    });
+  }
+
+  /** J1.3: records the version and time; also the re-acceptance of a new version after onboarding. */
+  public Future<Outcome> acceptTerms(Progress p, AuditEvent.Client client) {
+    String version = settings.termsVersion();
+    return pool.withTransaction(tx -> {
+      Future<Boolean> change;
+      if (p.state() == State.BIRTHDATE_VERIFIED) {
+        change = move(tx, p.memberId(), State.BIRTHDATE_VERIFIED, State.TERMS_ACCEPTED,
+            ", terms_version = $4, terms_accepted_at = now()", version);
+      } else if (p.termsOutdated()) {
+        change = tx.preparedQuery("update member set terms_version = $2, terms_accepted_at = now(), updated_at = now() "
+                + "where id = $1 and terms_version is distinct from $2 and onboarding_state not in ('issued', 'birthdate_verified')")
+            .execute(Tuple.of(p.memberId(), version)).map(rows -> rows.rowCount() == 1);
+      } else {
+        change = Future.succeededFuture(false);
+      }
+      return change.compose(ok -> ok
+          ? recordIn(tx, p, "onboarding.terms", "ok", client, new io.vertx.core.json.JsonObject().put("version", version)).map(Outcome.OK)
+          : Future.succeededFuture(Outcome.STALE));
+    });
+  }
+
+  /**
+   * J1.4–J1.5: a single-use link for this address, mailed through the outbox in the same
+   * transaction; an older unused link stops working. Refused within the resend cooldown.
+   */
+  public Future<Outcome> sendConfirmation(Progress p, String email, String lang, AuditEvent.Client client) {
+    byte[] raw = new byte[32];
+    VertxContextPRNG.current(vertx).nextBytes(raw);
+    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    OffsetDateTime expires = OffsetDateTime.now().plus(settings.confirmationValidity());
+    List<Long> queued = new ArrayList<>();
+    return pool.withTransaction(tx -> tx.preparedQuery("""
+            select m.onboarding_state, (select max(created_at) from email_confirmation c where c.member_id = m.id)
+              > now() - make_interval(secs => $2) as too_soon
+            from member m where m.id = $1 for update
+            """).execute(Tuple.of(p.memberId(), (double) settings.resendCooldown().toSeconds()))
+        .compose(rows -> {
+          Row row = rows.iterator().next();
+          if (!State.TERMS_ACCEPTED.code().equals(row.getString(0))) {
+            return Future.succeededFuture(Outcome.STALE);
+          }
+          if (Boolean.TRUE.equals(row.getBoolean(1))) {
+            return Future.succeededFuture(Outcome.COOLDOWN);
+          }
+          MailTemplates.Text text = mailTemplates.render("email-confirm", lang, Map.of(
+              "name", p.member().name(),
+              "link", publicOrigin + OnboardingFlow.BASE + "/confirm?token=" + token,
+              "expires", expires.atZoneSameInstant(JAPAN).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")) + " (JST)",
+              "fromName", fromName));
+          return tx.preparedQuery("update email_confirmation set revoked_at = now() where member_id = $1 and used_at is null and revoked_at is null")
+              .execute(Tuple.of(p.memberId()))
+              .compose(v -> tx.preparedQuery("insert into email_confirmation (member_id, token_hash, email, expires_at) values ($1, $2, $3, $4)")
+                  .execute(Tuple.of(p.memberId(), io.vertx.core.buffer.Buffer.buffer(sha256(token)), email, expires)))
+              .compose(v -> MailOutbox.enqueue(tx, new OutgoingMail(p.memberId(), "email-confirm", email, text.subject(), text.body())))
+              .compose(id -> {
+                queued.add(id);
+                return recordIn(tx, p, "onboarding.email.sent", "ok", client,
+                    new io.vertx.core.json.JsonObject().put("changed", !email.equalsIgnoreCase(p.member().email())));
+              })
+              .map(Outcome.OK);
+        }))
+        .onSuccess(outcome -> queued.forEach(outbox::deliverNow));
+  }
+
+  /**
+   * J1.5, the link opened (any browser, no session needed): the address becomes the member's and
+   * the state moves on; waiting pages in every gateway process hear of it through NOTIFY.
+   */
+  public Future<Confirmation> confirm(String token) {
+    if (token == null || token.length() < 20 || token.length() > 100) {
+      return Future.succeededFuture(Confirmation.UNKNOWN);
+    }
+    byte[] hash = sha256(token);
+    return pool.withTransaction(tx -> tx.preparedQuery(
+            "select id, member_id, email, expires_at > now(), used_at is not null, revoked_at is not null "
+                + "from email_confirmation where token_hash = $1 for update")
+        .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash)))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(Confirmation.UNKNOWN);
+          }
+          Row row = rows.iterator().next();
+          if (row.getBoolean(4)) {
+            return Future.succeededFuture(Confirmation.USED);
+          }
+          if (!row.getBoolean(3) || row.getBoolean(5)) {
+            return Future.succeededFuture(Confirmation.EXPIRED);
+          }
+          long memberId = row.getLong(1);
+          return move(tx, memberId, State.TERMS_ACCEPTED, State.EMAIL_CONFIRMED,
+              ", email = $4, email_confirmed_at = now()", row.getString(2))
+              .compose(moved -> {
+                if (!moved) {
+                  return Future.succeededFuture(Confirmation.EXPIRED);
+                }
+                return tx.preparedQuery("update email_confirmation set used_at = now() where id = $1").execute(Tuple.of(row.getLong(0)))
+                    .compose(v -> tx.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(CONFIRMED_CHANNEL, String.valueOf(memberId))))
+                    .compose(v -> AuditLog.record(tx, new AuditEvent(memberId, null, "onboarding.email.confirmed", "ok", null, null, null)))
+                    .map(Confirmation.CONFIRMED);
+              });
+        }));
+  }
+
+  /** J1.7. */
+  public Future<Outcome> chooseMethod(Progress p, String method, AuditEvent.Client client) {
+    return pool.withTransaction(tx -> move(tx, p.memberId(), State.EMAIL_CONFIRMED, State.METHOD_CHOSEN,
+            ", chosen_method = $4", method)
+        .compose(moved -> moved ? recordIn(tx, p, "onboarding.method", "ok", client,
+            new io.vertx.core.json.JsonObject().put("method", method)).map(Outcome.OK) : Future.succeededFuture(Outcome.STALE)));
+  }
+
+  /** The policy problem of a new password (message key), or null. */
+  public String passwordProblem(Progress p, String password) {
+    return policy.problem(password, p.member());
+  }
+
+  /** J1.8: must differ from the current (issued) password; hashed on the hashing pool. */
+  public Future<Outcome> setPassword(Progress p, String password, AuditEvent.Client client) {
+    return hasher.verify(password, p.member().passwordHash()).compose(same -> {
+      if (same) {
+        return Future.succeededFuture(Outcome.SAME_PASSWORD);
+      }
+      return hasher.hash(password).compose(hash -> pool.withTransaction(tx -> move(tx, p.memberId(), State.METHOD_CHOSEN,
+              State.PASSWORD_SET, ", password_hash = $4, password_must_change = false, password_changed_at = now()", hash)
+          .compose(moved -> moved ? recordIn(tx, p, "onboarding.password", "ok", client).map(Outcome.OK)
+              : Future.succeededFuture(Outcome.STALE))));
+    });
+  }
+
+  /** J1.9 → J1.10: onboarding is complete; the set-up deadline of the chosen method starts now. */
+  public Future<Outcome> finish(Progress p, AuditEvent.Client client) {
+    return pool.withTransaction(tx -> move(tx, p.memberId(), State.PASSWORD_SET, State.ONBOARDED,
+            ", onboarded_at = now(), setup_deadline = now() + make_interval(days => $4)", settings.setupDays())
+        .compose(moved -> moved ? recordIn(tx, p, "onboarding.complete", "ok", client).map(Outcome.OK)
+            : Future.succeededFuture(Outcome.STALE)));
+  }
+
+  /**
+   * The one way the state column changes during onboarding: from → to only if the table of
+   * {@link OnboardingFlow} allows it and only if the member is still in from (a second tab, a
+   * replayed form or another process that moved first makes this a no-op: false). Extra SET
+   * clauses use $4, $5... for params.
+   */
+  static Future<Boolean> move(SqlClient tx, long memberId, State from, State to, String extraSets, Object... params) {
+    if (!OnboardingFlow.allowed(from, to, false)) {
+      return Future.failedFuture(new IllegalStateException("onboarding move " + from + " -> " + to + " is not allowed"));
+    }
+    Tuple tuple = Tuple.of(to.code(), memberId, from.code());
+    for (Object param : params) {
+      tuple.addValue(param);
+    }
+    return tx.preparedQuery("update member set onboarding_state = $1, updated_at = now()" + extraSets
+            + " where id = $2 and onboarding_state = $3")
+        .execute(tuple).map(rows -> rows.rowCount() == 1);
+  }
+
+  private Future<Void> audit(Progress p, String kind, String outcome, AuditEvent.Client client) {
+    return new AuditLog(pool).record(AuditEvent.of(p.memberId(), p.member().loginId(), kind, outcome, client));
+  }
+
+  private static Future<Void> recordIn(SqlClient tx, Progress p, String kind, String outcome, AuditEvent.Client client) {
+    return recordIn(tx, p, kind, outcome, client, null);
+  }
+
+  private static Future<Void> recordIn(SqlClient tx, Progress p, String kind, String outcome, AuditEvent.Client client,
+                                       io.vertx.core.json.JsonObject detail) {
+    return AuditLog.record(tx, AuditEvent.of(p.memberId(), p.member().loginId(), kind, outcome, client).with(detail));
+  }
+
+  static byte[] sha256(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package dev.sekisho.onboarding;
+
+import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.Browser;
+import dev.sekisho.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * J1.1–J1.10 in real headless Chromium, as a newcomer does it with the default run: the mail is
+ * read on the dev mailbox page in another tab, and the waiting page moves on by itself.
+ */
+class OnboardingBrowserTest {
+  @RegisterExtension
+  static final Browser browser = new Browser();
+  static TestGateway gateway;
+
+  @BeforeAll
+  static void start() {
+    gateway = TestGateway.start(Map.of("mail.pollMillis", "200"));
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+  }
+
+  @Test
+  void firstLoginEndToEnd() {
+    String id = gateway.admin().newMember("chromium");
+    String base = gateway.baseUrl();
+    WebDriver driver = browser.driver();
+
+    // J1.1
+    browser.open(base + "/sekisho/login");
+    browser.find("#user_id").sendKeys(id);
+    browser.find("#password").sendKeys(AdminClient.RULE_PASSWORD);
+    browser.find("#login-submit").click();
+
+    // J1.2, submitted with the keyboard.
+    browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/birthdate"));
+    assertThat(browser.find("h1").getText()).isEqualTo("生年月日の確認");
+    browser.find("#birthdate").sendKeys("1980-04-01", Keys.ENTER);
+
+    // J1.3
+    browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/terms"));
+    assertThat(browser.find("#terms-text").getText()).contains("利用規約");
+    assertThat(browser.find("#agree").getText()).isEqualTo("同意する");
+    browser.find("#agree").click();
+
+    // J1.4 → J1.5
+    browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/email"));
+    assertThat(browser.find("#current-email").getText()).isEqualTo(id + "@example.jp");
+    browser.find("#send").click();
+    browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/wait"));
+    String waitingTab = driver.getWindowHandle();
+    assertThat(browser.find("#refresh").getText()).isEqualTo("画面を更新");
+
+    // The mail, read on the dev mailbox page in another tab; its link is clicked.
+    driver.switchTo().newWindow(WindowType.TAB);
+    browser.open(base + "/sekisho/dev/mailbox");
+    WebElement mail = browser.await(d -> {
+      d.navigate().refresh();
+      return d.findElements(By.xpath("//article[.//span[@class='mail-to' and text()='" + id + "@example.jp']]"))
+          .stream().findFirst().orElse(null);
+    });
+    assertThat(mail.findElement(By.className("mail-subject")).getText()).contains("メールアドレスの確認");
+    mail.findElement(By.className("mail-link")).click();
+    browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/confirm"));
+    assertThat(browser.find("#confirm-result").getText()).contains("メールアドレスの確認が完了しました");
+
+    // J1.6: back on the first tab, the waiting page has moved on by itself.
+    driver.switchTo().window(waitingTab);
+    browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/method"));
+
+    // J1.7, chosen with the keyboard.
+    assertThat(browser.find("h1").getText()).isEqualTo("認証方法を選択");
+    browser.find("#method-totp").sendKeys(Keys.SPACE);
+    assertThat(browser.find("#method-totp").isSelected()).isTrue();
+    browser.find("#next").click();
+
+    // J1.8
+    browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/password"));
+    assertThat(browser.find("h1").getText()).isEqualTo("新たなパスワードを設定");
+    browser.find("#password").sendKeys(OnboardingSteps.NEW_PASSWORD);
+    browser.find("#password_confirm").sendKeys(OnboardingSteps.NEW_PASSWORD);
+    browser.find("#next").click();
+
+    // J1.9 → J1.10
+    browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/complete"));
+    assertThat(browser.find("h1").getText()).isEqualTo("初回ログインが完了しました");
+    assertThat(browser.find("#warning").getText()).contains("引続き認証方法の設定をしない場合ログインできなくなる場合がございます");
+    assertThat(browser.find("#logout").getText()).isEqualTo("ログアウト");
+    browser.find("#logout").click();
+    browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/bye"));
+    assertThat(browser.find("#warning").getText()).contains("ログインできなくなる場合がございます");
+
+    // Next login: straight to the set-up of the chosen method.
+    browser.find("#to-login").click();
+    browser.await(ExpectedConditions.urlContains("/sekisho/login"));
+    browser.find("#user_id").sendKeys(id);
+    browser.find("#password").sendKeys(OnboardingSteps.NEW_PASSWORD, Keys.ENTER);
+    browser.await(ExpectedConditions.urlContains("/sekisho/setup/totp"));
+    assertThat(browser.find("#setup-unavailable").getAttribute("data-method")).isEqualTo("totp");
+  }
+}

@@ -1,0 +1,348 @@
+package dev.sekisho.onboarding;
+
+import dev.sekisho.mail.MailCatcher;
+import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.Mailboxes;
+import dev.sekisho.testing.Sql;
+import dev.sekisho.testing.TestGateway;
+import dev.sekisho.testing.WebClientSession;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static dev.sekisho.onboarding.OnboardingSteps.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * J1.1–J1.10 over HTTP against a real gateway, the embedded PostgreSQL and the in-process SMTP
+ * server: the real mail is read and its real link followed.
+ */
+class OnboardingTest {
+  static TestGateway gateway;
+  static AdminClient admin;
+  static MailCatcher mail;
+
+  @BeforeAll
+  static void start() {
+    gateway = TestGateway.start(Map.of("login.maxFailures", "3", "onboarding.resendCooldownSeconds", "0",
+        "mail.pollMillis", "200"));
+    admin = gateway.admin();
+    mail = Mailboxes.of(gateway);
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+  }
+
+  @Test
+  void wholeOnboardingThenSetUpAtNextLogin() {
+    String id = admin.newMember("whole");
+    WebClientSession browser = gateway.client();
+    login(browser, id, AdminClient.RULE_PASSWORD, "/sekisho/onboarding/birthdate");
+    HttpResponse<String> page = browser.get("/sekisho/onboarding/birthdate");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("生年月日");
+
+    HttpResponse<String> wrong = browser.post("/sekisho/onboarding/birthdate", Map.of("birthdate", "1980-04-02"));
+    assertThat(wrong.statusCode()).isEqualTo(400);
+    assertThat(wrong.body()).contains("生年月日が登録内容と一致しません");
+    HttpResponse<String> garbage = browser.post("/sekisho/onboarding/birthdate", Map.of("birthdate", "yesterday"));
+    assertThat(garbage.statusCode()).isEqualTo(400);
+    // Full-width digits without separators, as a Japanese keyboard may type them.
+    assertThat(landing(browser, browser.post("/sekisho/onboarding/birthdate", Map.of("birthdate", "１９８００４０１"))))
+        .isEqualTo("/sekisho/onboarding/terms");
+
+    HttpResponse<String> terms = browser.get("/sekisho/onboarding/terms");
+    assertThat(terms.body()).contains("同意する").contains("利用規約").contains("v1");
+    terms(browser);
+    assertThat(Sql.value("select terms_version from member where login_id = ?", id)).isEqualTo("v1");
+    assertThat(Sql.value("select terms_accepted_at is not null from member where login_id = ?", id)).isEqualTo(true);
+
+    HttpResponse<String> email = browser.get("/sekisho/onboarding/email");
+    assertThat(email.body()).contains("メールアドレスの確認").contains(id + "@example.jp");
+    sendMail(browser, null);
+    HttpResponse<String> wait = browser.get("/sekisho/onboarding/wait?sent=1");
+    assertThat(wait.statusCode()).isEqualTo(200);
+    assertThat(wait.body()).contains("再送信").contains("画面を更新").contains("/sekisho/static/onboarding-wait.js");
+    assertThat(status(browser).getBoolean("confirmed")).isFalse();
+
+    var caught = Mailboxes.await(id + "@example.jp", 1, mail);
+    assertThat(caught.from()).isEqualTo("no-reply@example.jp");
+    assertThat(caught.fromHeader()).isEqualTo("健康保険組合 <no-reply@example.jp>");
+    assertThat(caught.body()).contains("テスト 花子 様");
+    String link = Mailboxes.link(caught);
+    assertThat(link).startsWith(gateway.baseUrl() + "/sekisho/onboarding/confirm?token=");
+    // Only the hash of the token is stored.
+    String token = link.substring(link.indexOf("token=") + 6);
+    assertThat(Sql.value("select count(*) from email_confirmation where convert_from(token_hash, 'LATIN1') like ?", "%" + token + "%"))
+        .isEqualTo(0L);
+
+    HttpResponse<String> confirmed = openLink(gateway.baseUrl(), link);
+    assertThat(confirmed.statusCode()).isEqualTo(200);
+    assertThat(confirmed.body()).contains("メールアドレスの確認が完了しました").contains("最初の画面に戻って");
+    HttpResponse<String> again = openLink(gateway.baseUrl(), link);
+    assertThat(again.statusCode()).isEqualTo(410);
+    assertThat(again.body()).contains("既に使用されています");
+
+    JsonObject afterConfirm = status(browser);
+    assertThat(afterConfirm.getBoolean("confirmed")).isTrue();
+    assertThat(afterConfirm.getString("next")).isEqualTo("/sekisho/onboarding/method");
+    // J1.6: the refresh button (the waiting page itself) moves on.
+    assertThat(landing(browser, browser.get("/sekisho/onboarding/wait"))).isEqualTo("/sekisho/onboarding/method");
+
+    HttpResponse<String> methodPage = browser.get("/sekisho/onboarding/method");
+    assertThat(methodPage.body()).contains("認証方法を選択").contains("value=\"passkey\"").contains("value=\"totp\"").contains("value=\"email\"");
+    HttpResponse<String> badMethod = browser.post("/sekisho/onboarding/method", Map.of("method", "hotp"));
+    assertThat(badMethod.statusCode()).isEqualTo(400);
+    method(browser, "totp");
+    assertThat(Sql.value("select chosen_method from member where login_id = ?", id)).isEqualTo("totp");
+
+    assertThat(browser.get("/sekisho/onboarding/password").body()).contains("新たなパスワードを設定");
+    assertRefused(browser, "short", "短すぎます");
+    assertRefused(browser, "password123", "推測されやすい");
+    assertRefused(browser, "x" + id + "-long-enough", "推測できる");
+    assertRefused(browser, "Secret-19800401", "推測できる");
+    assertRefused(browser, AdminClient.RULE_PASSWORD, "推測できる");
+    HttpResponse<String> mismatch = browser.post("/sekisho/onboarding/password",
+        Map.of("password", NEW_PASSWORD, "password_confirm", NEW_PASSWORD + "x"));
+    assertThat(mismatch.body()).contains("一致しません");
+    password(browser);
+    assertThat(Sql.value("select password_must_change from member where login_id = ?", id)).isEqualTo(false);
+
+    finish(browser);
+    HttpResponse<String> bye = browser.get("/sekisho/onboarding/bye");
+    assertThat(bye.body()).contains("ログアウト").contains("引続き認証方法の設定をしない場合ログインできなくなる場合がございます");
+    // The session is gone.
+    assertThat(location(browser.get("/sekisho/onboarding"))).isEqualTo("/sekisho/login");
+    assertThat(admin.member(id).getString("onboardingState")).isEqualTo("onboarded");
+    assertThat(Sql.value("select setup_deadline > now() + interval '13 days' from member where login_id = ?", id)).isEqualTo(true);
+
+    // J2 enforcement: the issued password no longer works; the new one leads to the chosen method's set-up.
+    assertThat(gateway.client().login(id, AdminClient.RULE_PASSWORD).statusCode()).isEqualTo(401);
+    WebClientSession next = gateway.client();
+    login(next, id, NEW_PASSWORD, "/sekisho/setup/totp");
+    HttpResponse<String> setup = next.get("/sekisho/setup/totp");
+    assertThat(setup.statusCode()).isEqualTo(200);
+    assertThat(setup.body()).contains("id=\"setup-unavailable\"");
+    // Onboarding pages are closed to a member who finished; the birthdate page is never shown again.
+    assertThat(location(next.get("/sekisho/onboarding/birthdate"))).isEqualTo("/sekisho/setup/totp");
+  }
+
+  private static void assertRefused(WebClientSession browser, String password, String message) {
+    HttpResponse<String> refused = browser.post("/sekisho/onboarding/password", Map.of("password", password, "password_confirm", password));
+    assertThat(refused.statusCode()).as(password).isEqualTo(400);
+    assertThat(refused.body()).as(password).contains(message);
+  }
+
+  private static JsonObject status(WebClientSession browser) {
+    HttpResponse<String> response = browser.get("/sekisho/onboarding/wait/status");
+    assertThat(response.statusCode()).isEqualTo(200);
+    return new JsonObject(response.body());
+  }
+
+  @Test
+  void noStepCanBeSkippedByUrlOrReplayedForm() {
+    String id = admin.newMember("skip");
+    WebClientSession browser = gateway.client();
+    // Not logged in: every page goes to the login page.
+    assertThat(location(browser.get("/sekisho/onboarding/method"))).isEqualTo("/sekisho/login");
+    login(browser, id, AdminClient.RULE_PASSWORD, "/sekisho/onboarding/birthdate");
+    for (String path : List.of("terms", "email", "wait", "method", "password", "complete")) {
+      assertThat(location(browser.get("/sekisho/onboarding/" + path))).as(path).isEqualTo("/sekisho/onboarding/birthdate");
+    }
+    browser.get("/sekisho/onboarding/birthdate");
+    // Forms of later steps posted directly change nothing.
+    assertThat(location(browser.post("/sekisho/onboarding/terms", Map.of("agree", "yes")))).isEqualTo("/sekisho/onboarding/birthdate");
+    assertThat(location(browser.post("/sekisho/onboarding/method", Map.of("method", "email")))).isEqualTo("/sekisho/onboarding/birthdate");
+    assertThat(location(browser.post("/sekisho/onboarding/password", Map.of("password", NEW_PASSWORD, "password_confirm", NEW_PASSWORD))))
+        .isEqualTo("/sekisho/onboarding/birthdate");
+    assertThat(location(browser.post("/sekisho/onboarding/complete", Map.of()))).isEqualTo("/sekisho/onboarding/birthdate");
+    assertThat(admin.member(id).getString("onboardingState")).isEqualTo("issued");
+    assertThat(Sql.value("select chosen_method from member where login_id = ?", id)).isNull();
+
+    birthdate(browser);
+    // The birthdate form replayed: no second move, just the current page.
+    assertThat(landing(browser, browser.post("/sekisho/onboarding/birthdate", Map.of("birthdate", "1980-04-01"))))
+        .isEqualTo("/sekisho/onboarding/terms");
+    assertThat(admin.member(id).getString("onboardingState")).isEqualTo("birthdate_verified");
+    // A form without the CSRF token is refused.
+    HttpResponse<String> forged = browser.postRaw("/sekisho/onboarding/terms", "agree=yes", "application/x-www-form-urlencoded");
+    assertThat(forged.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void twoTabsCannotBothMoveTheState() throws Exception {
+    String id = admin.newMember("tabs");
+    WebClientSession tabs = gateway.client();
+    login(tabs, id, AdminClient.RULE_PASSWORD, "/sekisho/onboarding/birthdate");
+    birthdate(tabs);
+    tabs.get("/sekisho/onboarding/terms");
+    // Both tabs press 同意する at the same moment.
+    List<CompletableFuture<HttpResponse<String>>> presses = List.of(
+        CompletableFuture.supplyAsync(() -> tabs.post("/sekisho/onboarding/terms", Map.of("agree", "yes"))),
+        CompletableFuture.supplyAsync(() -> tabs.post("/sekisho/onboarding/terms", Map.of("agree", "yes"))));
+    for (CompletableFuture<HttpResponse<String>> press : presses) {
+      assertThat(press.get().statusCode()).isEqualTo(303);
+    }
+    assertThat(Sql.value("select count(*) from audit_event where login_id = ? and kind = 'onboarding.terms'", id)).isEqualTo(1L);
+    assertThat(admin.member(id).getString("onboardingState")).isEqualTo("terms_accepted");
+
+    // Tab 1 goes on to the mail; tab 2 still shows the terms and presses again: sent to the current page.
+    sendMail(tabs, null);
+    assertThat(landing(tabs, tabs.post("/sekisho/onboarding/terms", Map.of("agree", "yes")))).isEqualTo("/sekisho/onboarding/wait");
+    String link = confirmLink(id + "@example.jp", 1, mail);
+    openLink(gateway.baseUrl(), link);
+    // Tab 2 had the email page open and sends again after the confirmation: nothing is sent, it moves on.
+    int before = Mailboxes.count(id + "@example.jp", mail);
+    assertThat(landing(tabs, tabs.post("/sekisho/onboarding/email", Map.of("email", "")))).isEqualTo("/sekisho/onboarding/method");
+    assertThat(Sql.value("select count(*) from mail_outbox where recipient = ?", id + "@example.jp")).isEqualTo((long) before);
+  }
+
+  @Test
+  void changedAddressIsConfirmedAndOlderLinksStopWorking() {
+    String id = admin.newMember("chg");
+    WebClientSession browser = gateway.client();
+    login(browser, id, AdminClient.RULE_PASSWORD, "/sekisho/onboarding/birthdate");
+    birthdate(browser);
+    terms(browser);
+    sendMail(browser, null);
+    String oldLink = confirmLink(id + "@example.jp", 1, mail);
+
+    HttpResponse<String> invalid = browser.post("/sekisho/onboarding/email", Map.of("email", "not an address"));
+    assertThat(invalid.statusCode()).isEqualTo(400);
+    assertThat(invalid.body()).contains("形式が正しくありません");
+
+    String changed = "new-" + id + "@Example.JP";
+    browser.get("/sekisho/onboarding/email");
+    // Typed with a full-width @, folded by NFKC; the domain is lower-cased.
+    sendMail(browser, changed.replace("@", "＠"));
+    String expected = "new-" + id + "@example.jp";
+    assertThat(browser.get("/sekisho/onboarding/wait").body()).contains(expected);
+    String newLink = confirmLink(expected, 1, mail);
+
+    HttpResponse<String> old = openLink(gateway.baseUrl(), oldLink);
+    assertThat(old.statusCode()).isEqualTo(410);
+    assertThat(old.body()).contains("無効になっています");
+    assertThat(admin.member(id).getString("email")).isEqualTo(id + "@example.jp");
+
+    assertThat(openLink(gateway.baseUrl(), newLink).statusCode()).isEqualTo(200);
+    assertThat(admin.member(id).getString("email")).isEqualTo(expected);
+    assertThat(admin.member(id).getString("onboardingState")).isEqualTo("email_confirmed");
+  }
+
+  @Test
+  void expiredAndUnknownLinksGiveAClearPage() {
+    String id = admin.newMember("exp");
+    WebClientSession browser = gateway.client();
+    login(browser, id, AdminClient.RULE_PASSWORD, "/sekisho/onboarding/birthdate");
+    birthdate(browser);
+    terms(browser);
+    sendMail(browser, null);
+    String link = confirmLink(id + "@example.jp", 1, mail);
+    long memberId = admin.member(id).getLong("id");
+    Sql.update("update email_confirmation set expires_at = now() - interval '1 minute' where member_id = ?", memberId);
+    HttpResponse<String> expired = openLink(gateway.baseUrl(), link);
+    assertThat(expired.statusCode()).isEqualTo(410);
+    assertThat(expired.body()).contains("有効期限が切れている");
+    assertThat(admin.member(id).getString("onboardingState")).isEqualTo("terms_accepted");
+
+    HttpResponse<String> unknown = openLink(gateway.baseUrl(), gateway.baseUrl() + "/sekisho/onboarding/confirm?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).contains("このリンクは無効です");
+    assertThat(openLink(gateway.baseUrl(), gateway.baseUrl() + "/sekisho/onboarding/confirm").statusCode()).isEqualTo(404);
+
+    // The expired link's member resends (J1.6 再送信) and confirms with the new link.
+    browser.get("/sekisho/onboarding/wait");
+    assertThat(location(browser.post("/sekisho/onboarding/wait/resend", Map.of()))).isEqualTo("/sekisho/onboarding/wait?sent=1");
+    String fresh = confirmLink(id + "@example.jp", 2, mail);
+    assertThat(fresh).isNotEqualTo(link);
+    assertThat(openLink(gateway.baseUrl(), fresh).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void wrongBirthdatesCountTowardTheLockout() {
+    String id = admin.newMember("bday");
+    WebClientSession browser = gateway.client();
+    login(browser, id, AdminClient.RULE_PASSWORD, "/sekisho/onboarding/birthdate");
+    browser.get("/sekisho/onboarding/birthdate");
+    assertThat(browser.post("/sekisho/onboarding/birthdate", Map.of("birthdate", "1970-01-01")).statusCode()).isEqualTo(400);
+    assertThat(browser.post("/sekisho/onboarding/birthdate", Map.of("birthdate", "1970-01-02")).statusCode()).isEqualTo(400);
+    HttpResponse<String> locked = browser.post("/sekisho/onboarding/birthdate", Map.of("birthdate", "1970-01-03"));
+    assertThat(locked.statusCode()).isEqualTo(429);
+    assertThat(locked.body()).contains("ログインできません");
+    // The session ended and the ID is locked even with the right password.
+    assertThat(location(browser.get("/sekisho/onboarding/birthdate"))).isEqualTo("/sekisho/login");
+    assertThat(gateway.client().login(id, AdminClient.RULE_PASSWORD).statusCode()).isEqualTo(429);
+    assertThat(admin.member(id).getString("onboardingState")).isEqualTo("issued");
+  }
+
+  @Test
+  void setUpDeadlineRefusesLoginUntilTheInsurerExtendsOrResets() {
+    String id = OnboardingSteps.onboard(gateway, admin, "email");
+    Sql.update("update member set setup_deadline = now() - interval '1 second' where login_id = ?", id);
+    HttpResponse<String> refused = gateway.client().login(id, NEW_PASSWORD);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("健康保険組合にお問い合わせください");
+
+    assertThat(admin.call("POST", "/members/" + id + "/setup-deadline", "{\"days\": 0}", "application/json").statusCode()).isEqualTo(400);
+    assertThat(admin.call("POST", "/members/nobody-here/setup-deadline", "{\"days\": 3}", "application/json").statusCode()).isEqualTo(404);
+    HttpResponse<String> extended = admin.call("POST", "/members/" + id + "/setup-deadline", "{\"days\": 7}", "application/json");
+    assertThat(extended.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(extended.body()).getString("setupDeadline")).isNotBlank();
+    login(gateway.client(), id, NEW_PASSWORD, "/sekisho/setup/email");
+
+    WebClientSession stillIn = gateway.client();
+    login(stillIn, id, NEW_PASSWORD, "/sekisho/setup/email");
+    HttpResponse<String> reset = admin.call("POST", "/members/" + id + "/onboarding/reset", "", "application/json");
+    assertThat(reset.statusCode()).isEqualTo(200);
+    assertThat(admin.member(id).getString("onboardingState")).isEqualTo("issued");
+    // The reset ended the member's sessions; the next login starts onboarding again.
+    assertThat(location(stillIn.get("/sekisho/setup/email"))).isEqualTo("/sekisho/login");
+    login(gateway.client(), id, NEW_PASSWORD, "/sekisho/onboarding/birthdate");
+    assertThat(gateway.admin().call("POST", "/members/" + id + "/onboarding/reset", "", "application/json").statusCode()).isEqualTo(200);
+    assertThat(new AdminClientWithoutToken(gateway).resetStatus(id)).isEqualTo(401);
+  }
+
+  @Test
+  void aNewTermsVersionMustBeAcceptedAgainAtNextLogin() {
+    String id = OnboardingSteps.onboard(gateway, admin, "passkey");
+    Sql.update("update member set terms_version = 'v0' where login_id = ?", id);
+    WebClientSession browser = gateway.client();
+    login(browser, id, NEW_PASSWORD, "/sekisho/onboarding/terms");
+    HttpResponse<String> terms = browser.get("/sekisho/onboarding/terms");
+    assertThat(terms.statusCode()).isEqualTo(200);
+    assertThat(terms.body()).contains("利用規約が改定されました");
+    assertThat(location(browser.get("/sekisho/onboarding/method"))).isEqualTo("/sekisho/onboarding/terms");
+    assertThat(landing(browser, browser.post("/sekisho/onboarding/terms", Map.of("agree", "yes")))).isEqualTo("/sekisho/setup/passkey");
+    assertThat(Sql.value("select terms_version from member where login_id = ?", id)).isEqualTo("v1");
+    assertThat(admin.member(id).getString("onboardingState")).isEqualTo("onboarded");
+  }
+
+  @Test
+  void devMailboxListsCaughtMailsWithClickableLinks() {
+    String id = admin.newMember("box");
+    WebClientSession browser = gateway.client();
+    login(browser, id, AdminClient.RULE_PASSWORD, "/sekisho/onboarding/birthdate");
+    birthdate(browser);
+    terms(browser);
+    sendMail(browser, null);
+    String link = confirmLink(id + "@example.jp", 1, mail);
+    HttpResponse<String> box = gateway.client().get("/sekisho/dev/mailbox");
+    assertThat(box.statusCode()).isEqualTo(200);
+    assertThat(box.body()).contains(id + "@example.jp").contains("<a href=\"" + link.replace("=", "&#x3D;"));
+  }
+
+  /** Calls the admin API with no token. */
+  private record AdminClientWithoutToken(TestGateway gateway) {
+    int resetStatus(String id) {
+      return gateway.client().postRaw("/sekisho/admin/api/members/" + id + "/onboarding/reset", "", "application/json").statusCode();
+    }
+  }
+}
