@@ -106,6 +106,10 @@ public final class OtpApiRoutes {
         Pages.json(ctx, 429, "locked", "Too many failed logins; try again later.");
         return Future.succeededFuture();
       }
+      if (result.outcome() == LoginResult.Outcome.SETUP_EXPIRED) {
+        Pages.json(ctx, 403, "setup_expired", "The chosen method was not set up in time; contact the insurer.");
+        return Future.succeededFuture();
+      }
       if (result.outcome() != LoginResult.Outcome.SUCCESS) {
         Pages.json(ctx, 401, "invalid", "User ID or password is wrong.");
         return Future.succeededFuture();
@@ -114,12 +118,12 @@ public final class OtpApiRoutes {
       ctx.session().regenerateId();
       Csrf.carryOver(ctx.session());
       MemberSession.signIn(ctx.session(), member.id(), member.loginId(), MemberSession.Level.PASSWORD);
-      if (Journey.METHOD_SET_UP.equals(member.onboardingState())) {
+      if (Journey.METHOD_SET_UP.equals(member.onboardingState()) && Journey.VERIFY.equals(next)) {
         // Remembered so the hot check path needs no member lookup; the state never moves back.
         ctx.session().put(READY, true);
       }
       String csrf = Csrf.token(ctx);
-      String next = Journey.afterPassword(member);
+      String next = result.next() != null ? result.next() : Journey.afterPassword(member);
       return otp.methods().of(member.id()).compose(methods -> sessions.flush(ctx, true).map(v -> {
         Pages.json(ctx, 200, new JsonObject().put("ok", true).put("token", ctx.session().id()).put("csrfToken", csrf)
             .put("next", next).put("methods", codes(methods)));
