@@ -115,6 +115,7 @@ public final class OtpApiRoutes {
         return Future.succeededFuture();
       }
       Member member = result.member();
+      String next = result.next() != null ? result.next() : Journey.afterPassword(member);
       ctx.session().regenerateId();
       Csrf.carryOver(ctx.session());
       MemberSession.signIn(ctx.session(), member.id(), member.loginId(), MemberSession.Level.PASSWORD);
@@ -123,7 +124,6 @@ public final class OtpApiRoutes {
         ctx.session().put(READY, true);
       }
       String csrf = Csrf.token(ctx);
-      String next = result.next() != null ? result.next() : Journey.afterPassword(member);
       return otp.methods().of(member.id()).compose(methods -> sessions.flush(ctx, true).map(v -> {
         Pages.json(ctx, 200, new JsonObject().put("ok", true).put("token", ctx.session().id()).put("csrfToken", csrf)
             .put("next", next).put("methods", codes(methods)));
