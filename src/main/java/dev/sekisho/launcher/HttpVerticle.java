@@ -9,6 +9,12 @@ import dev.sekisho.factor.passkey.PasskeyRoutes;
 import dev.sekisho.factor.passkey.PasskeyService;
 import dev.sekisho.factor.passkey.PasskeyStore;
 import dev.sekisho.login.LoginRoutes;
+import dev.sekisho.mail.MailOutbox;
+import dev.sekisho.otp.HotpAdminRoutes;
+import dev.sekisho.otp.Otp;
+import dev.sekisho.otp.OtpApiRoutes;
+import dev.sekisho.otp.OtpRoutes;
+import dev.sekisho.otp.SecretAdminRoutes;
 import dev.sekisho.login.LoginService;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.member.IssuedPasswordRule;
@@ -21,7 +27,6 @@ import dev.sekisho.onboarding.OnboardingAdminRoutes;
 import dev.sekisho.onboarding.OnboardingRoutes;
 import dev.sekisho.onboarding.OnboardingService;
 import dev.sekisho.onboarding.PasswordPolicy;
-import dev.sekisho.onboarding.SetupPlaceholderRoutes;
 import dev.sekisho.session.PgSessionStore;
 import dev.sekisho.session.SessionSettings;
 import dev.sekisho.web.ClientAddress;
@@ -45,6 +50,7 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -97,8 +103,13 @@ public final class HttpVerticle extends VerticleBase {
     PasskeyService passkeys = new PasskeyService(vertx, new PasskeyStore(pool), settings.passkey(), audit);
     // Before AdminRoutes, whose catch-all answers 404 for any admin path it does not know.
     new PasskeyAdminRoutes(passkeys, members, clientAddress, adminAuth, audit).mount(router);
+    Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, outbox, Clock.systemUTC());
+    new HotpAdminRoutes(otp.hotp(), members, audit, clientAddress, adminAuth).mount(router);
+    new SecretAdminRoutes(otp.rotation(), infra.secrets().activeKeyId(), audit, clientAddress, adminAuth).mount(router);
     new AdminRoutes(importer, members, throttle, audit, clientAddress, adminAuth).mount(router);
 
+    // API calls may carry the session as a bearer token instead of the cookie.
+    router.route(Paths.API + "/*").handler(OtpApiRoutes.bearer(settings.session().cookieName()));
     router.route().handler(sessions);
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
     BodyHandler forms = BodyHandler.create(false).setBodyLimit(settings.web().maxBodyBytes());
@@ -113,8 +124,8 @@ public final class HttpVerticle extends VerticleBase {
     new LoginRoutes(logins, members, clientAddress, pages, settings.passkey().passkeyFirst()).mount(router);
     new PasskeyRoutes(passkeys, members, clientAddress, pages).mount(router);
     new OnboardingRoutes(onboarding, infra.onboardingTexts(), clientAddress, pages).mount(router);
-    // Until the factor branches provide the set-up pages (remove with SetupPlaceholderRoutes).
-    new SetupPlaceholderRoutes(pages).mount(router);
+    new OtpRoutes(otp, members, audit, clientAddress, pages).mount(router);
+    new OtpApiRoutes(otp, logins, members, clientAddress, sessions, audit).mount(router);
     if (infra.mailCatcher() != null) {
       new DevMailboxRoutes(infra.mailCatcher(), pages).mount(router);
     }

@@ -1,5 +1,6 @@
 package dev.sekisho.launcher;
 
+import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.mail.MailCatcher;
 import dev.sekisho.mail.MailTemplates;
@@ -15,7 +16,7 @@ import dev.sekisho.web.Templates;
  */
 public record Infrastructure(Settings settings, DatabaseTarget database, PasswordHasher hasher, Templates templates,
                              I18n i18n, String adminToken, MailTemplates mailTemplates, MailCatcher mailCatcher,
-                             OnboardingTexts onboardingTexts) {
+                             OnboardingTexts onboardingTexts, SecretBox secrets) {
 
   /** The in-process SMTP server's port (mail.mode embedded), else the relay's. */
   public int smtpPort() {

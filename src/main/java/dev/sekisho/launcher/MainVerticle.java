@@ -1,5 +1,6 @@
 package dev.sekisho.launcher;
 
+import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.db.EmbeddedPostgres;
 import dev.sekisho.db.Migrations;
@@ -45,11 +46,12 @@ public final class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
   static final List<String> TEMPLATES = List.of("login", "home", "error",
       "onboarding-birthdate", "onboarding-terms", "onboarding-email", "onboarding-wait", "onboarding-confirm",
-      "onboarding-method", "onboarding-password", "onboarding-complete", "onboarding-bye", "setup-unavailable",
-      "dev-mailbox", "passkey-setup", "passkey-verify", "passkey-manage", "passkey-login");
+      "onboarding-method", "onboarding-password", "onboarding-complete", "onboarding-bye",
+      "dev-mailbox", "passkey-setup", "passkey-verify", "passkey-manage", "passkey-login",
+      "otp-setup-totp", "otp-email", "otp-code", "otp-choose", "otp-recovery", "otp-recovery-codes", "otp-account");
   static final List<String> LANGUAGES = List.of("ja", "en");
   /** Message files webroot/i18n/BUNDLE.LANG.json, one per capability, merged into one tree per language. */
-  static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding", "passkey");
+  static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding", "passkey", "otp");
   /** Mail texts webroot/mail/NAME.LANG.txt, loaded at start-up. */
   static final List<String> MAIL_TEMPLATES = List.of("email-confirm");
 
@@ -104,7 +106,16 @@ public final class MainVerticle extends VerticleBase {
     return new Infrastructure(settings, database, new PasswordHasher(vertx, settings.password()),
         Templates.load(Path.of("webroot", "templates"), TEMPLATES), new I18n(loadMessages()), adminToken,
         MailTemplates.load(MAIL_TEMPLATES, LANGUAGES), mailCatcher,
-        OnboardingTexts.load(settings.onboarding().termsVersion(), LANGUAGES));
+        OnboardingTexts.load(settings.onboarding().termsVersion(), LANGUAGES), secretBox());
+  }
+
+  private SecretBox secretBox() {
+    SecretBox box = new SecretBox(settings.secrets());
+    if (box.usesDevKey()) {
+      LOG.warn("secrets.keys is not set: OTP secrets are encrypted with a built-in development key. "
+          + "Set SEKISHO_SECRETS_KEYS (id=base64 AES key) and SEKISHO_SECRETS_ACTIVE_KEY_ID before real use.");
+    }
+    return box;
   }
 
   private Future<Boolean> ensureDemoMember() {

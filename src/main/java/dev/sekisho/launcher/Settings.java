@@ -1,6 +1,8 @@
 package dev.sekisho.launcher;
 
 import dev.sekisho.config.ConfigReader;
+import dev.sekisho.crypto.SecretSettings;
+import dev.sekisho.otp.OtpSettings;
 import dev.sekisho.db.DatabaseSettings;
 import dev.sekisho.factor.passkey.PasskeySettings;
 import dev.sekisho.login.LoginSettings;
@@ -17,14 +19,16 @@ import io.vertx.core.json.JsonObject;
  */
 public record Settings(JsonObject json, WebSettings web, DatabaseSettings db, PasswordSettings password,
                        LoginSettings login, SessionSettings session, String adminToken, DemoMember.Settings demo,
-                       MailSettings mail, OnboardingSettings onboarding, PasskeySettings passkey) {
+                       MailSettings mail, OnboardingSettings onboarding, PasskeySettings passkey,
+                       SecretSettings secrets, OtpSettings otp) {
 
   public static Settings from(JsonObject json) {
     ConfigReader config = new ConfigReader(json);
     WebSettings web = WebSettings.from(config);
     return new Settings(json, web, DatabaseSettings.from(config), PasswordSettings.from(config),
         LoginSettings.from(config), SessionSettings.from(config), adminToken(config), DemoMember.Settings.from(config),
-        MailSettings.from(config), OnboardingSettings.from(config), PasskeySettings.from(config, web.publicOrigin()));
+        MailSettings.from(config), OnboardingSettings.from(config), PasskeySettings.from(config, web.publicOrigin()),
+        SecretSettings.from(config, SessionSettings.from(config).secureCookies()), OtpSettings.from(config));
   }
 
   private static String adminToken(ConfigReader config) {

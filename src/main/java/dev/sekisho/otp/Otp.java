@@ -1,0 +1,23 @@
+package dev.sekisho.otp;
+
+import dev.sekisho.crypto.SecretBox;
+import dev.sekisho.login.LoginThrottle;
+import io.vertx.sqlclient.Pool;
+
+import java.time.Clock;
+
+/** The OTP services of one HTTP verticle, built over its pool. */
+public record Otp(OtpSettings settings, TotpService totp, HotpService hotp, EmailOtpService email, RecoveryCodes recovery,
+                  MethodDirectory methods, SecondStepLimit limit, SecretRotation rotation) {
+
+  public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, dev.sekisho.mail.MailOutbox mailer, Clock clock) {
+    SecondStepLimit limit = new SecondStepLimit(throttle, settings);
+    RecoveryCodes recovery = new RecoveryCodes(pool, box, settings.recoveryCodes());
+    MethodActivation activation = new MethodActivation(recovery);
+    return new Otp(settings,
+        new TotpService(pool, box, settings, limit, activation, clock),
+        new HotpService(pool, box, settings, limit, activation),
+        new EmailOtpService(pool, box, settings, limit, activation, mailer),
+        recovery, new MethodDirectory(pool), limit, new SecretRotation(pool, box));
+  }
+}
