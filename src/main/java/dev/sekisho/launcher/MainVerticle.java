@@ -4,6 +4,7 @@ import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.db.EmbeddedPostgres;
 import dev.sekisho.db.Migrations;
 import dev.sekisho.db.Pools;
+import dev.sekisho.gateway.DemoUpstream;
 import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.MemberImporter;
 import dev.sekisho.member.MemberRepository;
@@ -38,15 +39,16 @@ import java.util.Map;
  */
 public final class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
-  static final List<String> TEMPLATES = List.of("login", "home", "error");
+  static final List<String> TEMPLATES = List.of("login", "home", "error", "account");
   static final List<String> LANGUAGES = List.of("ja", "en");
   /** Message files webroot/i18n/BUNDLE.LANG.json, one per capability, merged into one tree per language. */
-  static final List<String> MESSAGE_BUNDLES = List.of("core");
+  static final List<String> MESSAGE_BUNDLES = List.of("core", "gateway");
 
   private final Settings settings;
   private final long startedAt = System.nanoTime();
   private EmbeddedPostgres embedded;
   private Infrastructure infra;
+  private DemoUpstream demoUpstream;
 
   public MainVerticle(Settings settings) {
     this.settings = settings;
@@ -58,7 +60,8 @@ public final class MainVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.executeBlocking(this::prepare)
+    return startDemoUpstream()
+        .compose(demoPort -> vertx.executeBlocking(() -> prepare(demoPort)))
         .compose(ready -> {
           infra = ready;
           return ensureDemoMember();
@@ -71,8 +74,17 @@ public final class MainVerticle extends VerticleBase {
         .onFailure(err -> stop());
   }
 
+  /** The stand-in for the legacy portal, when enabled: its port, or null. */
+  private Future<Integer> startDemoUpstream() {
+    if (!settings.gateway().demoEnabled()) {
+      return Future.succeededFuture(null);
+    }
+    demoUpstream = new DemoUpstream(settings.gateway().demoPort(), settings.gateway().headers());
+    return vertx.deployVerticle(demoUpstream).map(id -> demoUpstream.actualPort());
+  }
+
   /** Blocking start-up work, on a worker thread. */
-  private Infrastructure prepare() throws IOException {
+  private Infrastructure prepare(Integer demoPort) throws IOException {
     DatabaseTarget database;
     if (settings.db().embedded()) {
       embedded = EmbeddedPostgres.start(settings.db().embeddedDataDir(), settings.db().embeddedPort(),
@@ -85,7 +97,8 @@ public final class MainVerticle extends VerticleBase {
     LOG.info("database {} ready ({} migrations applied)", database, applied);
     String adminToken = settings.adminToken().isEmpty() ? randomToken() : settings.adminToken();
     return new Infrastructure(settings, database, new PasswordHasher(vertx, settings.password()),
-        Templates.load(TEMPLATES), new I18n(loadMessages()), adminToken);
+        Templates.load(TEMPLATES), new I18n(loadMessages()), adminToken,
+        settings.gateway().effectiveUpstreams(demoPort));
   }
 
   private Future<Boolean> ensureDemoMember() {
@@ -102,6 +115,10 @@ public final class MainVerticle extends VerticleBase {
     StringBuilder text = new StringBuilder()
         .append("\n  Sekisho is ready on ").append(origin).append(" (started in ").append(ms).append(" ms)\n")
         .append("  Member login:  ").append(origin).append("/sekisho/login\n");
+    for (var upstream : infra.upstreams()) {
+      text.append("  Portal:        ").append(upstream.prefix()).append(" -> ").append(upstream.url())
+          .append(demoUpstream != null && settings.gateway().upstreams().isEmpty() ? " (demo upstream)" : "").append('\n');
+    }
     if (settings.demo().enabled()) {
       text.append("  Demo member:   user ID '").append(settings.demo().userId()).append("', password '")
           .append(settings.demo().issuedPassword(new IssuedPasswordRule(settings.password().issuedRule())))

@@ -2,6 +2,7 @@ package dev.sekisho.launcher;
 
 import dev.sekisho.config.ConfigReader;
 import dev.sekisho.db.DatabaseSettings;
+import dev.sekisho.gateway.GatewaySettings;
 import dev.sekisho.login.LoginSettings;
 import dev.sekisho.member.PasswordSettings;
 import dev.sekisho.session.SessionSettings;
@@ -13,12 +14,14 @@ import io.vertx.core.json.JsonObject;
  * stops start-up at once with one line naming its key.
  */
 public record Settings(JsonObject json, WebSettings web, DatabaseSettings db, PasswordSettings password,
-                       LoginSettings login, SessionSettings session, String adminToken, DemoMember.Settings demo) {
+                       LoginSettings login, SessionSettings session, String adminToken, DemoMember.Settings demo,
+                       GatewaySettings gateway) {
 
   public static Settings from(JsonObject json) {
     ConfigReader config = new ConfigReader(json);
     return new Settings(json, WebSettings.from(config), DatabaseSettings.from(config), PasswordSettings.from(config),
-        LoginSettings.from(config), SessionSettings.from(config), adminToken(config), DemoMember.Settings.from(config));
+        LoginSettings.from(config), SessionSettings.from(config), adminToken(config), DemoMember.Settings.from(config),
+        GatewaySettings.from(config));
   }
 
   private static String adminToken(ConfigReader config) {
