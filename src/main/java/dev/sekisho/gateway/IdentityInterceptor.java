@@ -55,7 +55,13 @@ final class IdentityInterceptor implements ProxyInterceptor {
       // Upstream unreachable or too slow: answer with our own page rather than an empty 502.
       int status = isTimeout(err) ? 504 : 502;
       proxy.set(FAILURE, status);
-      return Future.succeededFuture(proxy.request().release().response().setStatusCode(status));
+      try {
+        // Drop the rest of an upload the portal will never read.
+        proxy.request().release();
+      } catch (IllegalStateException alreadyRead) {
+        // An HTTP/2 request read to its end refuses resume(); there is nothing left to drop.
+      }
+      return Future.succeededFuture(proxy.request().response().setStatusCode(status));
     });
   }
 
