@@ -2,9 +2,7 @@ package dev.sekisho.admin;
 
 import dev.sekisho.audit.AuditQuery;
 import dev.sekisho.member.LoginIds;
-import dev.sekisho.member.MemberRepository;
 import dev.sekisho.web.Paths;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -17,12 +15,10 @@ import java.time.OffsetDateTime;
  */
 final class AdminAuditRoutes {
   private final AuditQuery audit;
-  private final MemberRepository members;
   private final AdminReply reply;
 
-  AdminAuditRoutes(AuditQuery audit, MemberRepository members, AdminReply reply) {
+  AdminAuditRoutes(AuditQuery audit, AdminReply reply) {
     this.audit = audit;
-    this.members = members;
     this.reply = reply;
   }
 
@@ -59,10 +55,7 @@ final class AdminAuditRoutes {
       reply.fail(ctx, kind, bad);
       return;
     }
-    Future<Long> memberId = userId == null ? Future.succeededFuture(null)
-        : members.findByLoginId(userId).map(m -> m == null ? -1L : m.id());
-    memberId.compose(id -> audit.search(new AuditQuery.Filter(id, partial.kind(), partial.outcome(), partial.from(),
-            partial.to()), page, size))
+    audit.search(new AuditQuery.Filter(userId, partial.kind(), partial.outcome(), partial.from(), partial.to()), page, size)
         .onComplete(found -> {
           if (found.failed()) {
             reply.fail(ctx, kind, found.cause());

@@ -57,7 +57,7 @@ public final class AdminRoutes {
     this.memberAdmin = memberAdmin;
     this.reply = new AdminReply(audit, clientAddress);
     this.memberRoutes = new AdminMemberRoutes(members, memberAdmin, reply);
-    this.auditRoutes = new AdminAuditRoutes(auditQuery, members, reply);
+    this.auditRoutes = new AdminAuditRoutes(auditQuery, reply);
   }
 
   public void mount(Router router) {

@@ -19,8 +19,12 @@ public final class AuditQuery {
     this.pool = pool;
   }
 
-  /** A filter for the insurer; null fields do not filter. {@code kind} ending in "." matches a family ("login."). */
-  public record Filter(Long memberId, String kind, String outcome, OffsetDateTime from, OffsetDateTime to) {
+  /**
+   * A filter for the insurer; null fields do not filter. A user ID matches events of that member
+   * and events that name the ID without a member (a login with an ID nobody has). {@code kind}
+   * ending in "." matches a family ("login.").
+   */
+  public record Filter(String loginId, String kind, String outcome, OffsetDateTime from, OffsetDateTime to) {
   }
 
   /** The member's last login events (every step of every login: password and second factor), newest first. */
@@ -39,14 +43,15 @@ public final class AuditQuery {
   public Future<JsonObject> search(Filter filter, int page, int size) {
     String sql = """
         select id, at, login_id, kind, outcome, ip, user_agent, detail, member_id from audit_event
-        where ($1::bigint is null or member_id = $1)
+        where ($1::text is null or login_id = $1
+               or member_id = (select id from member where login_id = $1))
           and ($2::text is null or kind = $2 or (right($2, 1) = '.' and starts_with(kind, $2)))
           and ($3::text is null or outcome = $3)
           and ($4::timestamptz is null or at >= $4)
           and ($5::timestamptz is null or at < $5)
         order by at desc, id desc limit $6 offset $7
         """;
-    Tuple args = Tuple.of(filter.memberId(), filter.kind(), filter.outcome(), filter.from(), filter.to(), size + 1,
+    Tuple args = Tuple.of(filter.loginId(), filter.kind(), filter.outcome(), filter.from(), filter.to(), size + 1,
         (long) (page - 1) * size);
     return pool.preparedQuery(sql).execute(args).map(rows -> {
       JsonArray events = new JsonArray();
