@@ -8,6 +8,7 @@ import dev.sekisho.web.Pages;
 import dev.sekisho.web.Paths;
 import dev.sekisho.web.Templates;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -92,13 +93,29 @@ public final class ProxyRoutes {
     // client (and its connection pool) is the verticle's.
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
         .origin(proxyContext -> proxyContext.client().request(new RequestOptions()
-            .setServer(SocketAddress.inetSocketAddress(upstream.port(), upstream.host()))
-            .setHost(upstream.host()).setPort(upstream.port()).setSsl(upstream.ssl())
-            .setConnectTimeout(settings.connectTimeout().toMillis())
-            // A WebSocket may stay quiet for long; an HTTP answer must start within the limit.
-            .setIdleTimeout(proxyContext.isWebSocket() ? 0 : settings.responseTimeout().toMillis())))
+                .setServer(SocketAddress.inetSocketAddress(upstream.port(), upstream.host()))
+                .setHost(upstream.host()).setPort(upstream.port()).setSsl(upstream.ssl())
+                .setConnectTimeout(settings.connectTimeout().toMillis()))
+            .onSuccess(origin -> {
+              if (!proxyContext.isWebSocket()) {
+                answerWithin(ctx.request(), origin);
+              }
+            }))
         .addInterceptor(new IdentityInterceptor(ctx, identity, settings.headers(), forwarding, cookies, this::errorPage), true);
     proxy.handle(ctx.request());
+  }
+
+  /**
+   * The portal must start answering within the response timeout, counted from the moment the
+   * whole request has been passed on: a large upload over a slow line may take longer than that
+   * and is not cut off. (A WebSocket may stay quiet for long and gets no such limit.)
+   */
+  private void answerWithin(HttpServerRequest inbound, HttpClientRequest origin) {
+    inbound.end().onComplete(received -> {
+      if (!origin.response().isComplete()) {
+        origin.idleTimeout(settings.responseTimeout().toMillis());
+      }
+    });
   }
 
   /**

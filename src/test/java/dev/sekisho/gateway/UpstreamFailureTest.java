@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * gateway's cookies.
  */
 class UpstreamFailureTest {
+  static final java.util.concurrent.CountDownLatch FIRST_BYTES_ARRIVED = new java.util.concurrent.CountDownLatch(1);
   static Vertx vertx;
   static HttpServer slow;
   static TestGateway gateway;
@@ -33,6 +34,14 @@ class UpstreamFailureTest {
     slow = vertx.createHttpServer().requestHandler(request -> {
       switch (request.path()) {
         case "/slow/hang" -> { } // never answers
+        case "/slow/upload" -> {
+          long[] count = {0};
+          request.handler(chunk -> {
+            count[0] += chunk.length();
+            FIRST_BYTES_ARRIVED.countDown();
+          });
+          request.endHandler(v -> request.response().end(String.valueOf(count[0])));
+        }
         case "/slow/cookie" -> request.response()
             .putHeader("Set-Cookie", "sekisho.sid=planted; Path=/")
             .putHeader("Content-Type", "text/plain").addCookie(io.vertx.core.http.Cookie.cookie("portal", "1"))
@@ -90,5 +99,36 @@ class UpstreamFailureTest {
     assertThat(cookiePage.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("sekisho.sid=planted"))
         .anyMatch(c -> c.startsWith("portal=1"));
     assertThat(browser.cookie("sekisho.sid")).isEqualTo(session);
+  }
+
+  /**
+   * The response timeout counts from the end of the request: an upload that takes longer than
+   * the timeout (here: held open three times as long) still reaches the portal and is answered.
+   */
+  @Test
+  void slowUploadIsNotCutByTheResponseTimeout() throws Exception {
+    WebClientSession browser = gateway.client();
+    SignedIn.member(gateway, finisher, browser, "totp");
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(30_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(("POST /slow/upload HTTP/1.1\r\nHost: localhost\r\nCookie: sekisho.sid=" + browser.cookie("sekisho.sid")
+          + "\r\nConnection: close\r\nTransfer-Encoding: chunked\r\nContent-Type: application/octet-stream\r\n\r\n5\r\nhello\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(FIRST_BYTES_ARRIVED.await(30, TimeUnit.SECONDS)).isTrue();
+      Thread.sleep(1500); // longer than gateway.responseTimeoutMs (500): the upload is still going
+      out.write("6\r\n world\r\n0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII));
+      assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+      // The connection closes after the answer: its last line is the body.
+      String last = null;
+      for (String line; (line = in.readLine()) != null; ) {
+        last = line;
+      }
+      assertThat(last).isEqualTo("11");
+    }
   }
 }
