@@ -98,7 +98,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route(Paths.STATIC + "/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true));
     AuditQuery auditQuery = new AuditQuery(pool);
     MemberAdmin memberAdmin = new MemberAdmin(pool, infra.hasher(), new IssuedPasswordRule(settings.password().issuedRule()));
-    new AdminRoutes(importer, members, throttle, audit, clientAddress, new AdminAuth(infra.adminToken()), memberAdmin,
+    new AdminRoutes(importer, members, throttle, audit, clientAddress, new AdminAuth(infra.adminToken(), audit, clientAddress), memberAdmin,
         auditQuery).mount(router);
 
     router.route().handler(sessions);

@@ -189,6 +189,7 @@ class AdminApiTest {
     HttpResponse<String> refused = stranger.call("GET", "/members?userIdPrefix=a", null, null);
     assertThat(refused.statusCode()).isEqualTo(401);
     assertThat(new JsonObject(refused.body()).getJsonObject("error").getString("code")).isEqualTo("unauthorized");
+    assertThat(audit("kind=admin.unauthorized&outcome=bad_token")).isNotEmpty();
   }
 
   private static JsonObject ok(HttpResponse<String> response) {
