@@ -1,6 +1,10 @@
 package dev.sekisho.admin;
 
+import dev.sekisho.audit.AuditEvent;
+import dev.sekisho.audit.AuditLog;
+import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Pages;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -15,9 +19,14 @@ import java.security.NoSuchAlgorithmException;
  */
 public final class AdminAuth implements Handler<RoutingContext> {
   private final byte[] expectedDigest;
+  private final AuditLog audit;
+  private final ClientAddress clientAddress;
 
-  public AdminAuth(String token) {
+  /** Refused calls are audited too (kind admin.unauthorized): someone is trying the insurer's API. */
+  public AdminAuth(String token, AuditLog audit, ClientAddress clientAddress) {
     this.expectedDigest = digest(token);
+    this.audit = audit;
+    this.clientAddress = clientAddress;
   }
 
   @Override
@@ -25,8 +34,15 @@ public final class AdminAuth implements Handler<RoutingContext> {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
     if (!MessageDigest.isEqual(expectedDigest, digest(given))) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"sekisho-admin\"");
-      Pages.json(ctx, 401, "unauthorized", "A valid admin token is required (Authorization: Bearer <token>).");
+      AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
+      String path = ctx.normalizedPath();
+      audit.record(AuditEvent.of(null, null, "admin.unauthorized", header == null ? "no_token" : "bad_token", client)
+              .with(new JsonObject().put("method", ctx.request().method().name())
+                  .put("path", path.length() > 200 ? path.substring(0, 200) : path)))
+          .onComplete(v -> {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"sekisho-admin\"");
+            Pages.json(ctx, 401, "unauthorized", "A valid admin token is required (Authorization: Bearer <token>).");
+          });
       return;
     }
     ctx.next();

@@ -2,10 +2,10 @@ package dev.sekisho.admin;
 
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
+import dev.sekisho.audit.AuditQuery;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.member.ImportProblem;
 import dev.sekisho.member.ImportRejected;
-import dev.sekisho.member.LoginIds;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberImporter;
 import dev.sekisho.member.MemberRepository;
@@ -26,7 +26,11 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** The insurer's JSON API under /admin/api. Every call is authenticated by the admin token and audited. */
+/**
+ * The insurer's JSON API under /sekisho/admin/api. Every call is authenticated by the admin token
+ * and audited, refusals included. Member search and changes live in {@link AdminMemberRoutes},
+ * the audit log in {@link AdminAuditRoutes}.
+ */
 public final class AdminRoutes {
   /** Member files are large; 64 MiB holds well over 200,000 members. */
   static final long MAX_IMPORT_BYTES = 64L * 1024 * 1024;
@@ -37,15 +41,23 @@ public final class AdminRoutes {
   private final AuditLog audit;
   private final ClientAddress clientAddress;
   private final AdminAuth auth;
+  private final MemberAdmin memberAdmin;
+  private final AdminReply reply;
+  private final AdminMemberRoutes memberRoutes;
+  private final AdminAuditRoutes auditRoutes;
 
   public AdminRoutes(MemberImporter importer, MemberRepository members, LoginThrottle throttle, AuditLog audit,
-                     ClientAddress clientAddress, AdminAuth auth) {
+                     ClientAddress clientAddress, AdminAuth auth, MemberAdmin memberAdmin, AuditQuery auditQuery) {
     this.importer = importer;
     this.members = members;
     this.throttle = throttle;
     this.audit = audit;
     this.clientAddress = clientAddress;
     this.auth = auth;
+    this.memberAdmin = memberAdmin;
+    this.reply = new AdminReply(audit, clientAddress);
+    this.memberRoutes = new AdminMemberRoutes(members, memberAdmin, reply);
+    this.auditRoutes = new AdminAuditRoutes(auditQuery, reply);
   }
 
   public void mount(Router router) {
@@ -58,13 +70,15 @@ public final class AdminRoutes {
     router.post(Paths.ADMIN_API + "/members/:userId/unlock").handler(this::unlockMember);
     router.get(Paths.ADMIN_API + "/locks").handler(this::listLocks);
     router.post(Paths.ADMIN_API + "/ips/:ip/unlock").handler(this::unlockIp);
+    memberRoutes.mount(router);
+    auditRoutes.mount(router);
     router.route(Paths.ADMIN_API + "/*").handler(ctx -> Pages.json(ctx, 404, "not_found", "No such admin API call."));
   }
 
   private void importMembers(RoutingContext ctx) {
     String text = strictUtf8(ctx.body().buffer());
     if (text == null) {
-      Pages.json(ctx, 400, "not_utf8", "The member file must be UTF-8 text.");
+      reply.refuse(ctx, null, null, "admin.members.import", 400, "not_utf8", "The member file must be UTF-8 text.");
       return;
     }
     importer.importCsv(text).onComplete(result -> {
@@ -89,17 +103,24 @@ public final class AdminRoutes {
   }
 
   private void viewMember(RoutingContext ctx) {
-    String loginId = LoginIds.normalize(ctx.pathParam("userId"));
+    String loginId;
+    try {
+      loginId = AdminInput.loginId(ctx);
+    } catch (BadInput bad) {
+      reply.fail(ctx, "admin.members.view", bad);
+      return;
+    }
     members.findByLoginId(loginId).compose(member -> {
       if (member == null) {
         return Future.succeededFuture((JsonObject) null);
       }
-      return throttle.status(LoginThrottle.idSubject(loginId)).map(lock -> describe(member).put("lock", lock));
+      return throttle.status(LoginThrottle.idSubject(loginId)).compose(lock -> memberAdmin.factorsAndSessions(member.id())
+          .map(more -> describe(member).put("lock", lock).mergeIn(more)));
     }).onComplete(result -> {
       if (result.failed()) {
         ctx.fail(result.cause());
       } else if (result.result() == null) {
-        Pages.json(ctx, 404, "no_member", "No member has this user ID.");
+        reply.refuse(ctx, null, loginId, "admin.members.view", 404, "no_member", "No member has this user ID.");
       } else {
         audited(ctx, result.result().getLong("id"), loginId, "admin.members.view", "ok", null)
             .onComplete(v -> Pages.json(ctx, 200, result.result()));
@@ -108,7 +129,13 @@ public final class AdminRoutes {
   }
 
   private void unlockMember(RoutingContext ctx) {
-    String loginId = LoginIds.normalize(ctx.pathParam("userId"));
+    String loginId;
+    try {
+      loginId = AdminInput.loginId(ctx);
+    } catch (BadInput bad) {
+      reply.fail(ctx, "admin.members.unlock", bad);
+      return;
+    }
     throttle.unlock(LoginThrottle.idSubject(loginId)).onComplete(result -> {
       if (result.failed()) {
         ctx.fail(result.cause());
@@ -122,7 +149,7 @@ public final class AdminRoutes {
   private void unlockIp(RoutingContext ctx) {
     String ip = ctx.pathParam("ip");
     if (ip == null || !ip.matches("[0-9A-Fa-f:.]{2,45}")) {
-      Pages.json(ctx, 400, "bad_ip", "Give an IPv4 or IPv6 address.");
+      reply.refuse(ctx, null, null, "admin.ips.unlock", 400, "bad_ip", "Give an IPv4 or IPv6 address.");
       return;
     }
     throttle.unlock(LoginThrottle.ipSubject(ip)).onComplete(result -> {

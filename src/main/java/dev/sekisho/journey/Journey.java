@@ -1,5 +1,6 @@
 package dev.sekisho.journey;
 
+import dev.sekisho.factor.Method;
 import dev.sekisho.member.Member;
 import dev.sekisho.onboarding.OnboardingFlow;
 import dev.sekisho.session.MemberSession;
@@ -18,6 +19,7 @@ import io.vertx.ext.web.handler.SessionHandler;
 public final class Journey {
   public static final String SETUP_PREFIX = "/sekisho/setup/";
   public static final String VERIFY = "/sekisho/verify";
+  public static final String LOGIN = "/sekisho/login";
   public static final String ONBOARDED = "onboarded";
   public static final String METHOD_SET_UP = "method_set_up";
   private static final String RETURN_TO = "returnTo";
@@ -53,26 +55,26 @@ public final class Journey {
   /**
    * The member passed the whole journey in this session: the session becomes COMPLETE under a new
    * id (the privilege changed), is stored before the answer, and the browser goes to the page
-   * first asked for, or the portal's top page.
+   * first asked for, or the portal's top page. The method that completed it is recorded in the
+   * session: the gateway tells the portal which one was used.
    */
-  public static void completeSignIn(RoutingContext ctx, Pages pages) {
-    Session session = ctx.session();
-    session.regenerateId();
-    Csrf.carryOver(session);
-    MemberSession.raise(session, MemberSession.Level.COMPLETE);
-    String target = session.remove(RETURN_TO);
-    String location = isSafeReturnTo(target) ? target : "/";
-    pages.redirect(ctx, location);
+  public static void completeSignIn(RoutingContext ctx, Pages pages, Method method) {
+    pages.redirect(ctx, complete(ctx.session(), method));
   }
 
   /** For JSON callers (the page scripts of passkeys, the OTP API): the same, answered with the target. */
-  public static Future<String> completeSignInJson(RoutingContext ctx, SessionHandler sessions) {
-    Session session = ctx.session();
+  public static Future<String> completeSignInJson(RoutingContext ctx, SessionHandler sessions, Method method) {
+    String location = complete(ctx.session(), method);
+    return sessions.flush(ctx, true).map(v -> location);
+  }
+
+  private static String complete(Session session, Method method) {
     session.regenerateId();
     Csrf.carryOver(session);
+    // No method: a single-use recovery code stood in for the second factor.
+    MemberSession.setMethod(session, method == null ? "recovery" : method.code());
     MemberSession.raise(session, MemberSession.Level.COMPLETE);
     String target = session.remove(RETURN_TO);
-    String location = isSafeReturnTo(target) ? target : "/";
-    return sessions.flush(ctx, true).map(v -> location);
+    return isSafeReturnTo(target) ? target : "/";
   }
 }

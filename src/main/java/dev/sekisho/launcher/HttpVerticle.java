@@ -2,7 +2,13 @@ package dev.sekisho.launcher;
 
 import dev.sekisho.admin.AdminAuth;
 import dev.sekisho.admin.AdminRoutes;
+import dev.sekisho.admin.MemberAdmin;
 import dev.sekisho.audit.AuditLog;
+import dev.sekisho.audit.AuditQuery;
+import dev.sekisho.gateway.AccountRoutes;
+import dev.sekisho.gateway.ForwardAuthRoutes;
+import dev.sekisho.gateway.GatewayAccess;
+import dev.sekisho.gateway.ProxyRoutes;
 import dev.sekisho.db.Pools;
 import dev.sekisho.factor.passkey.PasskeyAdminRoutes;
 import dev.sekisho.factor.passkey.PasskeyRoutes;
@@ -31,6 +37,7 @@ import dev.sekisho.session.PgSessionStore;
 import dev.sekisho.session.SessionSettings;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Csrf;
+import dev.sekisho.web.I18n;
 import dev.sekisho.web.OpsRoutes;
 import dev.sekisho.web.Pages;
 import dev.sekisho.web.Paths;
@@ -39,6 +46,9 @@ import dev.sekisho.web.SecurityHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -52,6 +62,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -66,6 +77,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Infrastructure infra;
   private Pool pool;
   private HttpServer server;
+  private HttpClient upstreamClient;
 
   public HttpVerticle(Infrastructure infra) {
     this.infra = infra;
@@ -75,6 +87,11 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Settings settings = infra.settings();
     pool = Pools.create(vertx, infra.database(), settings.db().poolSize());
+    // Connections to the portal, pooled per verticle; bodies pass through as the portal encoded them.
+    upstreamClient = vertx.createHttpClient(new HttpClientOptions()
+            .setConnectTimeout((int) settings.gateway().connectTimeout().toMillis())
+            .setKeepAlive(true).setDecompressionSupported(false),
+        new PoolOptions().setHttp1MaxSize(64));
     Router router = router(settings);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(settings.web().host()).setPort(settings.web().port())
@@ -98,7 +115,9 @@ public final class HttpVerticle extends VerticleBase {
     new OpsRoutes(pool).mount(router);
     router.route(Paths.STATIC + "/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true));
     MailOutbox outbox = new MailOutbox(vertx, pool);
-    AdminAuth adminAuth = new AdminAuth(infra.adminToken());
+    AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress);
+    AuditQuery auditQuery = new AuditQuery(pool);
+    MemberAdmin memberAdmin = new MemberAdmin(pool, infra.hasher(), new IssuedPasswordRule(settings.password().issuedRule()));
     new OnboardingAdminRoutes(new OnboardingAdmin(pool), outbox, audit, clientAddress, adminAuth).mount(router);
     PasskeyService passkeys = new PasskeyService(vertx, new PasskeyStore(pool), settings.passkey(), audit);
     // Before AdminRoutes, whose catch-all answers 404 for any admin path it does not know.
@@ -106,11 +125,14 @@ public final class HttpVerticle extends VerticleBase {
     Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, outbox, Clock.systemUTC());
     new HotpAdminRoutes(otp.hotp(), members, audit, clientAddress, adminAuth).mount(router);
     new SecretAdminRoutes(otp.rotation(), infra.secrets().activeKeyId(), audit, clientAddress, adminAuth).mount(router);
-    new AdminRoutes(importer, members, throttle, audit, clientAddress, adminAuth).mount(router);
+    new AdminRoutes(importer, members, throttle, audit, clientAddress, adminAuth, memberAdmin, auditQuery).mount(router);
 
     // API calls may carry the session as a bearer token instead of the cookie.
     router.route(Paths.API + "/*").handler(OtpApiRoutes.bearer(settings.session().cookieName()));
     router.route().handler(sessions);
+    GatewayAccess access = new GatewayAccess(members, audit);
+    // Forward-auth answers whatever method the proxy in front asks with: ahead of body and CSRF handlers.
+    new ForwardAuthRoutes(access, settings.gateway().headers(), clientAddress, pages).mount(router);
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
     BodyHandler forms = BodyHandler.create(false).setBodyLimit(settings.web().maxBodyBytes());
     router.route(Paths.PREFIX + "/*").handler(forms);
@@ -129,7 +151,11 @@ public final class HttpVerticle extends VerticleBase {
     if (infra.mailCatcher() != null) {
       new DevMailboxRoutes(infra.mailCatcher(), pages).mount(router);
     }
-    router.get("/").handler(ctx -> pages.redirect(ctx, Paths.HOME));
+    new AccountRoutes(members, auditQuery, pages).mount(router);
+
+    // Everything else is the portal's: proxied for members through the journey (no body handler on it).
+    new ProxyRoutes(upstreamClient, infra.upstreams(), settings.gateway(), access, clientAddress,
+        Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates()).mount(router);
 
     router.route().last().handler(ctx -> pages.error(ctx, 404, "errors.notFound"));
     router.route().failureHandler(ctx -> failure(ctx, pages));
@@ -166,6 +192,8 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> stop() {
     // Let in-flight requests finish before the pool goes away.
     Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    return closing.eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+    return closing
+        .eventually(() -> upstreamClient == null ? Future.succeededFuture() : upstreamClient.close())
+        .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 }

@@ -4,10 +4,13 @@ import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.mail.MailCatcher;
 import dev.sekisho.mail.MailTemplates;
+import dev.sekisho.gateway.Upstream;
 import dev.sekisho.member.PasswordHasher;
 import dev.sekisho.onboarding.OnboardingTexts;
 import dev.sekisho.web.I18n;
 import dev.sekisho.web.Templates;
+
+import java.util.List;
 
 /**
  * What the main verticle prepares once, off the event loop, and hands to every HTTP verticle:
@@ -16,7 +19,8 @@ import dev.sekisho.web.Templates;
  */
 public record Infrastructure(Settings settings, DatabaseTarget database, PasswordHasher hasher, Templates templates,
                              I18n i18n, String adminToken, MailTemplates mailTemplates, MailCatcher mailCatcher,
-                             OnboardingTexts onboardingTexts, SecretBox secrets) {
+                             OnboardingTexts onboardingTexts, SecretBox secrets,
+                             List<Upstream> upstreams) {
 
   /** The in-process SMTP server's port (mail.mode embedded), else the relay's. */
   public int smtpPort() {

@@ -8,6 +8,7 @@ import dev.sekisho.db.Pools;
 import dev.sekisho.mail.MailCatcher;
 import dev.sekisho.mail.MailDeliveryVerticle;
 import dev.sekisho.mail.MailTemplates;
+import dev.sekisho.gateway.DemoUpstream;
 import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.MemberImporter;
 import dev.sekisho.member.MemberRepository;
@@ -44,14 +45,14 @@ import java.util.Map;
  */
 public final class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
-  static final List<String> TEMPLATES = List.of("login", "home", "error",
+  static final List<String> TEMPLATES = List.of("login", "logout", "home", "error",
       "onboarding-birthdate", "onboarding-terms", "onboarding-email", "onboarding-wait", "onboarding-confirm",
       "onboarding-method", "onboarding-password", "onboarding-complete", "onboarding-bye",
       "dev-mailbox", "passkey-setup", "passkey-verify", "passkey-manage", "passkey-login",
-      "otp-setup-totp", "otp-email", "otp-code", "otp-choose", "otp-recovery", "otp-recovery-codes", "otp-account");
+      "otp-setup-totp", "otp-email", "otp-code", "otp-choose", "otp-recovery", "otp-recovery-codes", "otp-account", "account");
   static final List<String> LANGUAGES = List.of("ja", "en");
   /** Message files webroot/i18n/BUNDLE.LANG.json, one per capability, merged into one tree per language. */
-  static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding", "passkey", "otp");
+  static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding", "passkey", "otp", "gateway");
   /** Mail texts webroot/mail/NAME.LANG.txt, loaded at start-up. */
   static final List<String> MAIL_TEMPLATES = List.of("email-confirm");
 
@@ -60,6 +61,7 @@ public final class MainVerticle extends VerticleBase {
   private EmbeddedPostgres embedded;
   private MailCatcher mailCatcher;
   private Infrastructure infra;
+  private DemoUpstream demoUpstream;
 
   public MainVerticle(Settings settings) {
     this.settings = settings;
@@ -71,7 +73,8 @@ public final class MainVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.executeBlocking(this::prepare)
+    return startDemoUpstream()
+        .compose(demoPort -> vertx.executeBlocking(() -> prepare(demoPort)))
         .compose(ready -> {
           infra = ready;
           return ensureDemoMember();
@@ -87,8 +90,17 @@ public final class MainVerticle extends VerticleBase {
         .recover(err -> stop().transform(stopped -> Future.failedFuture(err)));
   }
 
+  /** The stand-in for the legacy portal, when enabled: its port, or null. */
+  private Future<Integer> startDemoUpstream() {
+    if (!settings.gateway().demoEnabled()) {
+      return Future.succeededFuture(null);
+    }
+    demoUpstream = new DemoUpstream(settings.gateway().demoPort(), settings.gateway().headers());
+    return vertx.deployVerticle(demoUpstream).map(id -> demoUpstream.actualPort());
+  }
+
   /** Blocking start-up work, on a worker thread. */
-  private Infrastructure prepare() throws IOException {
+  private Infrastructure prepare(Integer demoPort) throws IOException {
     DatabaseTarget database;
     if (settings.db().embedded()) {
       embedded = EmbeddedPostgres.start(settings.db().embeddedDataDir(), settings.db().embeddedPort(),
@@ -106,7 +118,8 @@ public final class MainVerticle extends VerticleBase {
     return new Infrastructure(settings, database, new PasswordHasher(vertx, settings.password()),
         Templates.load(Path.of("webroot", "templates"), TEMPLATES), new I18n(loadMessages()), adminToken,
         MailTemplates.load(MAIL_TEMPLATES, LANGUAGES), mailCatcher,
-        OnboardingTexts.load(settings.onboarding().termsVersion(), LANGUAGES), secretBox());
+        OnboardingTexts.load(settings.onboarding().termsVersion(), LANGUAGES), secretBox(),
+        settings.gateway().effectiveUpstreams(demoPort));
   }
 
   private SecretBox secretBox() {
@@ -132,6 +145,10 @@ public final class MainVerticle extends VerticleBase {
     StringBuilder text = new StringBuilder()
         .append("\n  Sekisho is ready on ").append(origin).append(" (started in ").append(ms).append(" ms)\n")
         .append("  Member login:  ").append(origin).append("/sekisho/login\n");
+    for (var upstream : infra.upstreams()) {
+      text.append("  Portal:        ").append(upstream.prefix()).append(" -> ").append(upstream.url())
+          .append(demoUpstream != null && settings.gateway().upstreams().isEmpty() ? " (demo upstream)" : "").append('\n');
+    }
     if (settings.demo().enabled()) {
       text.append("  Demo member:   user ID '").append(settings.demo().userId()).append("', password '")
           .append(settings.demo().issuedPassword(new IssuedPasswordRule(settings.password().issuedRule())))

@@ -5,6 +5,7 @@ import dev.sekisho.crypto.SecretSettings;
 import dev.sekisho.otp.OtpSettings;
 import dev.sekisho.db.DatabaseSettings;
 import dev.sekisho.factor.passkey.PasskeySettings;
+import dev.sekisho.gateway.GatewaySettings;
 import dev.sekisho.login.LoginSettings;
 import dev.sekisho.mail.MailSettings;
 import dev.sekisho.member.PasswordSettings;
@@ -20,7 +21,7 @@ import io.vertx.core.json.JsonObject;
 public record Settings(JsonObject json, WebSettings web, DatabaseSettings db, PasswordSettings password,
                        LoginSettings login, SessionSettings session, String adminToken, DemoMember.Settings demo,
                        MailSettings mail, OnboardingSettings onboarding, PasskeySettings passkey,
-                       SecretSettings secrets, OtpSettings otp) {
+                       SecretSettings secrets, OtpSettings otp, GatewaySettings gateway) {
 
   public static Settings from(JsonObject json) {
     ConfigReader config = new ConfigReader(json);
@@ -28,7 +29,7 @@ public record Settings(JsonObject json, WebSettings web, DatabaseSettings db, Pa
     return new Settings(json, web, DatabaseSettings.from(config), PasswordSettings.from(config),
         LoginSettings.from(config), SessionSettings.from(config), adminToken(config), DemoMember.Settings.from(config),
         MailSettings.from(config), OnboardingSettings.from(config), PasskeySettings.from(config, web.publicOrigin()),
-        SecretSettings.from(config, SessionSettings.from(config).secureCookies()), OtpSettings.from(config));
+        SecretSettings.from(config, SessionSettings.from(config).secureCookies()), OtpSettings.from(config), GatewaySettings.from(config));
   }
 
   private static String adminToken(ConfigReader config) {

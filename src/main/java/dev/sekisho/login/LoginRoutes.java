@@ -40,6 +40,8 @@ public final class LoginRoutes {
   public void mount(Router router) {
     router.get(Paths.LOGIN).handler(this::showLogin);
     router.post(Paths.LOGIN).handler(this::submitLogin);
+    // Portal pages link here (they cannot post the gateway's CSRF token): a page with the button.
+    router.get(Paths.LOGOUT).handler(ctx -> pages.render(ctx, "logout", new JsonObject()));
     router.post(Paths.LOGOUT).handler(this::logout);
     router.get(Paths.HOME).handler(this::home);
   }

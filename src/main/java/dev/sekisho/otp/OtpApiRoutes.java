@@ -214,7 +214,8 @@ public final class OtpApiRoutes {
         });
         return Future.succeededFuture();
       }
-      return Journey.completeSignInJson(ctx, sessions).map(redirect -> {
+      Method used = Method.fromCode(methodText).orElse(null);
+      return Journey.completeSignInJson(ctx, sessions, used).map(redirect -> {
         Pages.json(ctx, 200, new JsonObject().put("ok", true).put("redirect", redirect).put("token", ctx.session().id()));
         return null;
       });

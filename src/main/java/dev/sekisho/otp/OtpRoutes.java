@@ -222,11 +222,12 @@ public final class OtpRoutes {
       if (change) {
         pages.redirect(ctx, ACCOUNT + "?done=" + method.code());
       } else {
-        Journey.completeSignIn(ctx, pages);
+        Journey.completeSignIn(ctx, pages, method);
       }
       return;
     }
-    session.put(SETUP_FINISHED, true);
+    // Remember which method was set up: the sign-in completes with it after the codes are shown.
+    session.put(SETUP_FINISHED, method.code());
     renderRecoveryCodes(ctx, codes, "otp.recovery.issuedLead");
   }
 
@@ -240,14 +241,16 @@ public final class OtpRoutes {
 
   private void continueAfterSetup(RoutingContext ctx) {
     Session session = ctx.session();
-    if (session == null || session.remove(SETUP_FINISHED) == null) {
+    Object finished = session == null ? null : session.remove(SETUP_FINISHED);
+    if (finished == null) {
       pages.redirect(ctx, MemberSession.level(session) == MemberSession.Level.COMPLETE ? ACCOUNT : Journey.VERIFY);
       return;
     }
-    if (MemberSession.level(session) == MemberSession.Level.COMPLETE) {
-      pages.redirect(ctx, ACCOUNT);
+    Method method = finished instanceof String code ? Method.fromCode(code).orElse(null) : null;
+    if (MemberSession.level(session) == MemberSession.Level.COMPLETE || method == null) {
+      pages.redirect(ctx, MemberSession.level(session) == MemberSession.Level.COMPLETE ? ACCOUNT : Journey.VERIFY);
     } else {
-      Journey.completeSignIn(ctx, pages);
+      Journey.completeSignIn(ctx, pages, method);
     }
   }
 
@@ -317,7 +320,7 @@ public final class OtpRoutes {
   private void answerCheck(RoutingContext ctx, Member member, Method method, CheckResult result, Runnable again) {
     audit(ctx, member, "otp.verify." + method.code(), result);
     switch (result) {
-      case OK -> Journey.completeSignIn(ctx, pages);
+      case OK -> Journey.completeSignIn(ctx, pages, method);
       case NOT_SET_UP -> pages.redirect(ctx, Journey.VERIFY);
       default -> again.run();
     }
@@ -422,6 +425,7 @@ public final class OtpRoutes {
           session.regenerateId();
           Csrf.carryOver(session);
           MemberSession.raise(session, MemberSession.Level.COMPLETE);
+          MemberSession.setMethod(session, "recovery");
           session.put(RECOVERED, true);
           pages.redirect(ctx, ACCOUNT + "?recovered=1");
         } else {

@@ -10,6 +10,7 @@ public final class MemberSession {
   private static final String LOGIN_ID = "loginId";
   private static final String LEVEL = "authLevel";
   private static final String AUTHENTICATED_AT = "authenticatedAt";
+  private static final String METHOD = "method";
 
   /** How far the session has come. */
   public enum Level {
@@ -33,6 +34,16 @@ public final class MemberSession {
 
   public static void raise(Session session, Level level) {
     session.put(LEVEL, level.name());
+  }
+
+  /** The second factor that completed the sign-in (a Method code), shown to the portal as "method used". */
+  public static void setMethod(Session session, String methodCode) {
+    session.put(METHOD, methodCode);
+  }
+
+  /** The method code that completed the sign-in, or null before the second factor. */
+  public static String method(Session session) {
+    return session == null ? null : session.get(METHOD);
   }
 
   public static Level level(Session session) {

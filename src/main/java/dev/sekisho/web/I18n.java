@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public final class I18n {
   public static final String DEFAULT = "ja";
-  private static final String COOKIE = "sekisho.lang";
+  public static final String COOKIE = "sekisho.lang";
   private final Map<String, JsonObject> messages;
 
   /** @param messages language code to its message tree (webroot/i18n/LANG.json) */

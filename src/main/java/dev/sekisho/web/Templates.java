@@ -48,9 +48,9 @@ public final class Templates {
       loaders.add(new FileTemplateLoader(local.toFile(), ".hbs"));
     }
     loaders.add(new ClassPathTemplateLoader("/webroot/templates", ".hbs"));
-    TemplateLoader loader = loaders.size() == 1 ? loaders.get(0)
-        : new CompositeTemplateLoader(loaders.toArray(TemplateLoader[]::new));
-    Handlebars handlebars = new Handlebars(loader);
+    // CompositeTemplateLoader refuses a single loader: the jar alone (no ./webroot) has just one.
+    Handlebars handlebars = new Handlebars(loaders.size() == 1 ? loaders.get(0)
+        : new CompositeTemplateLoader(loaders.toArray(TemplateLoader[]::new)));
     handlebars.setCharset(java.nio.charset.StandardCharsets.UTF_8);
     Templates templates = new Templates(handlebars);
     for (String name : names) {

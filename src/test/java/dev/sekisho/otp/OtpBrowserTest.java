@@ -2,6 +2,7 @@ package dev.sekisho.otp;
 
 import dev.sekisho.mail.CaughtMail;
 import dev.sekisho.mail.MailCatcher;
+import dev.sekisho.testing.Browser;
 import dev.sekisho.testing.AdminClient;
 
 import dev.sekisho.testing.TestGateway;
@@ -40,7 +41,7 @@ class OtpBrowserTest {
   void totpSetUpFromTheTypedKeyThenLoginWithTotp() {
     String id = gateway.admin().newMember("brt");
     OtpFixtures.setState(id, "onboarded", "totp");
-    try (OtpBrowser browser = OtpBrowser.start()) {
+    try (Browser browser = Browser.start()) {
       browser.open(gateway.baseUrl() + "/sekisho/login?lang=ja");
       browser.login(gateway.baseUrl(), id, AdminClient.RULE_PASSWORD);
       browser.waitForPath("/sekisho/setup/totp");
@@ -58,15 +59,14 @@ class OtpBrowserTest {
       List<?> codes = browser.visible("recovery-codes").findElements(By.tagName("li"));
       assertThat(codes).hasSize(10);
       browser.driver().findElement(By.id("recovery-continue")).click();
-      browser.waitForPath("/sekisho/home");
-      browser.driver().findElement(By.id("logout")).click();
-      browser.waitForPath("/sekisho/login");
+      browser.waitForPath("/");
+      browser.logoutFromTopPage(id);
 
       browser.login(gateway.baseUrl(), id, AdminClient.RULE_PASSWORD);
       browser.waitForPath("/sekisho/verify/totp");
       browser.driver().findElement(By.id("code")).sendKeys(code(key, 1));
       browser.driver().findElement(By.id("otp-submit")).click();
-      browser.waitForPath("/sekisho/home");
+      browser.waitForPath("/");
     }
   }
 
@@ -100,7 +100,7 @@ class OtpBrowserTest {
     String address = id + "@example.jp";
     OtpFixtures.setState(id, "onboarded", "email");
     MailCatcher catcher = gateway.main().infrastructure().mailCatcher();
-    try (OtpBrowser browser = OtpBrowser.start()) {
+    try (Browser browser = Browser.start()) {
       browser.open(gateway.baseUrl() + "/sekisho/login?lang=ja");
       browser.login(gateway.baseUrl(), id, AdminClient.RULE_PASSWORD);
       browser.waitForPath("/sekisho/setup/email");
@@ -113,9 +113,8 @@ class OtpBrowserTest {
       browser.driver().findElement(By.id("otp-submit")).click();
       assertThat(browser.visible("recovery-codes").findElements(By.tagName("li"))).hasSize(10);
       browser.driver().findElement(By.id("recovery-continue")).click();
-      browser.waitForPath("/sekisho/home");
-      browser.driver().findElement(By.id("logout")).click();
-      browser.waitForPath("/sekisho/login");
+      browser.waitForPath("/");
+      browser.logoutFromTopPage(id);
 
       browser.login(gateway.baseUrl(), id, AdminClient.RULE_PASSWORD);
       browser.waitForPath("/sekisho/verify/email");
@@ -128,7 +127,7 @@ class OtpBrowserTest {
       browser.visible("code").clear();
       browser.driver().findElement(By.id("code")).sendKeys(login);
       browser.driver().findElement(By.id("otp-submit")).click();
-      browser.waitForPath("/sekisho/home");
+      browser.waitForPath("/");
     }
   }
 }

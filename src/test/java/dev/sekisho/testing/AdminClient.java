@@ -23,6 +23,11 @@ public final class AdminClient {
     this.token = token;
   }
 
+  /** A client with some other token, to see calls refused. */
+  public static AdminClient withToken(String baseUrl, String token) {
+    return new AdminClient(baseUrl, token);
+  }
+
   public HttpResponse<String> call(String method, String path, String body, String contentType) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/sekisho/admin/api" + path))
         .timeout(Duration.ofSeconds(120))

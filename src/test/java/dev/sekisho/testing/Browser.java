@@ -79,6 +79,17 @@ public final class Browser implements AfterTestExecutionCallback, AfterAllCallba
     waitFor(d -> !d.getCurrentUrl().endsWith("/sekisho/login"));
   }
 
+  /** On the portal's top page (the demo upstream): checks whom it shows, then logs out through the gateway. */
+  public void logoutFromTopPage(String userId) {
+    String shown = visible("user").getText();
+    if (!shown.equals(userId)) {
+      throw new AssertionError("the top page shows " + shown + ", expected " + userId);
+    }
+    driver().findElement(By.id("logout-link")).click();
+    visible("logout").click();
+    waitForPath("/sekisho/login");
+  }
+
   public WebElement visible(String id) {
     return new WebDriverWait(driver(), PATIENCE).until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
   }

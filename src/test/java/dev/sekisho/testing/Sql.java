@@ -69,6 +69,13 @@ public final class Sql {
         + "where login_id = ?", state, chosenMethod, loginId);
   }
 
+  /** A member who finished onboarding and set a method up: the next login asks for the second factor. */
+  public static void memberSetUp(String loginId, String method) {
+    memberState(loginId, "method_set_up", method);
+    update("insert into member_method (member_id, method) select id, ? from member where login_id = ? "
+        + "on conflict do nothing", method, loginId);
+  }
+
   private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
     PreparedStatement s = c.prepareStatement(sql);
     for (int i = 0; i < params.length; i++) {

@@ -1,6 +1,7 @@
 package dev.sekisho.factor.passkey;
 
 import dev.sekisho.audit.AuditEvent;
+import dev.sekisho.factor.Method;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberRepository;
@@ -171,7 +172,7 @@ public final class PasskeyRoutes {
       ctx.session().remove(REGISTERED);
       ctx.session().remove(REGISTERED_NAME);
       if (MemberSession.level(ctx.session()) == MemberSession.Level.PASSWORD) {
-        Journey.completeSignIn(ctx, pages);
+        Journey.completeSignIn(ctx, pages, Method.PASSKEY);
       } else {
         pages.redirect(ctx, MANAGE + "?added=1");
       }
@@ -251,7 +252,7 @@ public final class PasskeyRoutes {
         refused(ctx, result.cause());
         return;
       }
-      Journey.completeSignInJson(ctx, pages.sessions()).onComplete(location -> {
+      Journey.completeSignInJson(ctx, pages.sessions(), Method.PASSKEY).onComplete(location -> {
         if (location.failed()) {
           ctx.fail(location.cause());
         } else {
@@ -308,7 +309,7 @@ public final class PasskeyRoutes {
       Csrf.carryOver(ctx.session());
       MemberSession.signIn(ctx.session(), result.result().memberId(), result.result().loginId(),
           MemberSession.Level.PASSWORD);
-      Journey.completeSignInJson(ctx, pages.sessions()).onComplete(location -> {
+      Journey.completeSignInJson(ctx, pages.sessions(), Method.PASSKEY).onComplete(location -> {
         if (location.failed()) {
           ctx.fail(location.cause());
         } else {

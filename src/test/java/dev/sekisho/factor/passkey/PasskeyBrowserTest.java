@@ -84,7 +84,7 @@ class PasskeyBrowserTest {
     input.clear();
     input.sendKeys(name);
     browser.driver().findElement(By.id("passkey-next")).click();
-    browser.waitForPath("/sekisho/home");
+    browser.waitForPath("/");
   }
 
   void logout() {
@@ -98,7 +98,7 @@ class PasskeyBrowserTest {
     browser.login(gateway.baseUrl(), id, AdminClient.RULE_PASSWORD);
     browser.open(gateway.baseUrl() + "/sekisho/verify/passkey");
     browser.visible("passkey-start").click();
-    browser.waitForPath("/sekisho/home");
+    browser.waitForPath("/");
   }
 
   @Test
@@ -117,7 +117,9 @@ class PasskeyBrowserTest {
 
     logout();
     signInWithPasskey(id);
-    assertThat(browser.driver().findElement(By.id("user-id")).getText()).isEqualTo(id);
+    // The top page is the portal behind the gateway: it names the member and the method used.
+    assertThat(browser.driver().findElement(By.id("user")).getText()).isEqualTo(id);
+    assertThat(browser.driver().findElement(By.id("method")).getText()).isEqualTo("passkey");
     assertThat(Sql.value("select last_used_at is not null from passkey p join member m on m.id = p.member_id "
         + "where m.login_id = ?", id)).isEqualTo(true);
   }
@@ -232,7 +234,7 @@ class PasskeyBrowserTest {
     VirtualAuthenticator phoneAgain = authenticator(true, VirtualAuthenticatorOptions.Transport.USB);
     phoneAgain.addCredential(savedPhone.get(0));
     browser.visible("passkey-start").click();
-    browser.waitForPath("/sekisho/home");
+    browser.waitForPath("/");
   }
 
   @Test

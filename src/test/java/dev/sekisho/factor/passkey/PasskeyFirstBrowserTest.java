@@ -41,15 +41,14 @@ class PasskeyFirstBrowserTest {
       browser.login(gateway.baseUrl(), id, AdminClient.RULE_PASSWORD);
       browser.visible("passkey-start").click();
       browser.visible("passkey-next").click();
-      browser.waitForPath("/sekisho/home");
-      browser.visible("logout").click();
-      browser.waitForPath("/sekisho/login");
+      browser.waitForPath("/");
+      browser.logoutFromTopPage(id);
 
       browser.visible("passkey-first").click();
       browser.waitForPath("/sekisho/login/passkey");
       browser.visible("passkey-start").click();
-      browser.waitForPath("/sekisho/home");
-      assertThat(browser.driver().findElement(By.id("user-id")).getText()).isEqualTo(id);
+      browser.waitForPath("/");
+      assertThat(browser.driver().findElement(By.id("user")).getText()).isEqualTo(id);
       assertThat(Sql.value("select count(*) from audit_event where login_id = ? and kind = 'passkey.first' and outcome = 'ok'", id))
           .isEqualTo(1L);
     }

@@ -1,0 +1,114 @@
+package dev.sekisho.admin;
+
+import dev.sekisho.audit.AuditEvent;
+import dev.sekisho.audit.AuditLog;
+import dev.sekisho.factor.FactorReset;
+import dev.sekisho.journey.Journey;
+import dev.sekisho.member.IssuedPasswordRule;
+import dev.sekisho.member.Member;
+import dev.sekisho.member.PasswordHasher;
+import dev.sekisho.session.MemberSessions;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * The insurer's changes to a member. Each is one transaction that also ends the member's sessions
+ * where the change means "sign in again", and writes its audit event in the same transaction, so
+ * the log never shows a change that did not happen or misses one that did.
+ */
+public final class MemberAdmin {
+  private final Pool pool;
+  private final PasswordHasher hasher;
+  private final IssuedPasswordRule rule;
+
+  public MemberAdmin(Pool pool, PasswordHasher hasher, IssuedPasswordRule rule) {
+    this.pool = pool;
+    this.hasher = hasher;
+    this.rule = rule;
+  }
+
+  /** Members by user ID prefix, name part and email part (each optional), by user ID. */
+  public Future<JsonObject> search(String idPrefix, String namePart, String emailPart, int page, int size) {
+    String sql = """
+        select id, login_id, name, email, onboarding_state, last_login_at from member
+        where ($1::text is null or starts_with(login_id, $1))
+          and ($2::text is null or strpos(name, $2) > 0)
+          and ($3::text is null or strpos(lower(email), lower($3)) > 0)
+        order by login_id limit $4 offset $5
+        """;
+    return pool.preparedQuery(sql).execute(Tuple.of(idPrefix, namePart, emailPart, size + 1, (long) (page - 1) * size))
+        .map(rows -> {
+          JsonArray found = new JsonArray();
+          for (Row row : rows) {
+            if (found.size() < size) {
+              found.add(new JsonObject().put("id", row.getLong("id")).put("userId", row.getString("login_id"))
+                  .put("name", row.getString("name")).put("email", row.getString("email"))
+                  .put("onboardingState", row.getString("onboarding_state"))
+                  .put("lastLoginAt", row.getOffsetDateTime("last_login_at") == null ? null
+                      : row.getOffsetDateTime("last_login_at").toString()));
+            }
+          }
+          return new JsonObject().put("page", page).put("size", size).put("members", found).put("more", rows.size() > size);
+        });
+  }
+
+  /** The methods set up and the live sessions, for the member view. */
+  public Future<JsonObject> factorsAndSessions(long memberId) {
+    Future<JsonArray> methods = pool.preparedQuery(
+            "select method, created_at, last_used_at from member_method where member_id = $1 order by method")
+        .execute(Tuple.of(memberId)).map(rows -> {
+          JsonArray out = new JsonArray();
+          for (Row row : rows) {
+            out.add(new JsonObject().put("method", row.getString(0)).put("createdAt", row.getOffsetDateTime(1).toString())
+                .put("lastUsedAt", row.getOffsetDateTime(2) == null ? null : row.getOffsetDateTime(2).toString()));
+          }
+          return out;
+        });
+    Future<Integer> sessions = MemberSessions.countActive(pool, memberId);
+    return Future.all(methods, sessions)
+        .map(all -> new JsonObject().put("methods", methods.result()).put("activeSessions", sessions.result()));
+  }
+
+  /**
+   * Sets a new password the member must change at the next login: the given one, or the issued
+   * rule's (symbol + number + birthdate) when none is given. Ends the member's sessions.
+   *
+   * @return how many sessions were ended
+   */
+  public Future<Integer> resetPassword(Member member, String givenOrNull, AuditEvent event) {
+    String password = givenOrNull != null ? givenOrNull
+        : rule.passwordFor(member.cardSymbol(), member.cardNumber(), member.birthdate());
+    return hasher.hash(password).compose(hash -> pool.withTransaction(tx -> tx
+        .preparedQuery("update member set password_hash = $2, password_must_change = true, updated_at = now() where id = $1")
+        .execute(Tuple.of(member.id(), hash))
+        .compose(v -> MemberSessions.endAll(tx, member.id()))
+        .compose(ended -> AuditLog.record(tx, event.with(new JsonObject()
+            .put("to", givenOrNull == null ? "rule" : "given").put("sessionsEnded", ended))).map(ended))));
+  }
+
+  /**
+   * Removes every second factor; a member who had finished set-up goes back to it (state
+   * 'onboarded'), one still onboarding keeps their place. Ends the member's sessions.
+   */
+  public Future<JsonObject> resetFactors(Member member, AuditEvent event) {
+    return pool.withTransaction(tx -> FactorReset.resetAll(tx, member.id()).compose(removed -> tx
+        .preparedQuery("update member set onboarding_state = $2, updated_at = now() where id = $1 and onboarding_state = $3 "
+            + "returning onboarding_state")
+        .execute(Tuple.of(member.id(), Journey.ONBOARDED, Journey.METHOD_SET_UP))
+        .compose(rows -> MemberSessions.endAll(tx, member.id()).compose(ended -> {
+          JsonObject result = new JsonObject().put("methodsRemoved", removed).put("sessionsEnded", ended)
+              .put("onboardingState", rows.size() > 0 ? Journey.ONBOARDED : member.onboardingState());
+          return AuditLog.record(tx, event.with(result)).map(result);
+        }))));
+  }
+
+  /** @return how many sessions were ended */
+  public Future<Integer> endSessions(Member member, AuditEvent event) {
+    return pool.withTransaction(tx -> MemberSessions.endAll(tx, member.id())
+        .compose(ended -> AuditLog.record(tx, event.with(new JsonObject().put("sessionsEnded", ended))).map(ended)));
+  }
+}

@@ -1,0 +1,113 @@
+package dev.sekisho.gateway;
+
+import dev.sekisho.audit.AuditEvent;
+import dev.sekisho.journey.Journey;
+import dev.sekisho.session.MemberSession;
+import dev.sekisho.web.ClientAddress;
+import dev.sekisho.web.Pages;
+import dev.sekisho.web.Paths;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Forward-auth, for deployments where nginx, Traefik or Caddy stays the reverse proxy and asks the
+ * gateway about each request.
+ *
+ * <ul>
+ *   <li>{@code /sekisho/auth/verify}: 200 with the identity headers for a session through the
+ *   whole journey; otherwise 401 (nginx {@code auth_request}), or with {@code ?mode=redirect} (or
+ *   header {@code X-Sekisho-Auth-Mode: redirect}) a 302 to the journey with the original URL
+ *   remembered (Traefik ForwardAuth, Caddy {@code forward_auth} pass that answer to the browser).</li>
+ *   <li>{@code /sekisho/auth/start}: remembers the original URL and sends the browser into the
+ *   journey; nginx's {@code error_page 401} goes here.</li>
+ * </ul>
+ * The original URL is read from X-Original-URL / X-Original-URI / X-Forwarded-Uri only when the
+ * caller is a configured trusted proxy, or from {@code ?rd=}; either way only a same-site path is kept.
+ * Both answer any method, ahead of the CSRF check: nginx asks with the method of the original
+ * request, and neither changes anything but the visitor's own return-to path.
+ */
+public final class ForwardAuthRoutes {
+  public static final String VERIFY = Paths.PREFIX + "/auth/verify";
+  public static final String START = Paths.PREFIX + "/auth/start";
+
+  private final GatewayAccess access;
+  private final IdentityHeaders names;
+  private final Forwarding forwarding;
+  private final ClientAddress clientAddress;
+  private final Pages pages;
+
+  public ForwardAuthRoutes(GatewayAccess access, IdentityHeaders names, ClientAddress clientAddress, Pages pages) {
+    this.access = access;
+    this.names = names;
+    this.forwarding = new Forwarding(clientAddress);
+    this.clientAddress = clientAddress;
+    this.pages = pages;
+  }
+
+  /** Mount after the session handler and before the body and CSRF handlers. */
+  public void mount(Router router) {
+    router.route(VERIFY).handler(this::verify);
+    router.route(START).handler(this::start);
+  }
+
+  private void verify(RoutingContext ctx) {
+    String original = forwarding.originalPath(ctx);
+    access.decide(ctx.session(), client(ctx), original).onComplete(decided -> {
+      if (decided.failed()) {
+        ctx.fail(decided.cause());
+        return;
+      }
+      ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+      GatewayAccess.Decision decision = decided.result();
+      if (decision.allowed()) {
+        decision.identity().writeTo(ctx.response().headers(), names);
+        pages.afterSessionStored(ctx, () -> ctx.response().setStatusCode(200).end());
+      } else if (wantsRedirect(ctx)) {
+        remember(ctx, original);
+        pages.afterSessionStored(ctx, () -> ctx.response().setStatusCode(302)
+            .putHeader(HttpHeaders.LOCATION, decision.redirect()).end());
+      } else {
+        ctx.response().setStatusCode(401).end();
+      }
+    });
+  }
+
+  private void start(RoutingContext ctx) {
+    String original = forwarding.originalPath(ctx);
+    if (original == null) {
+      original = ctx.request().getParam("rd");
+    }
+    String target = original;
+    access.decide(ctx.session(), client(ctx), original).onComplete(decided -> {
+      if (decided.failed()) {
+        ctx.fail(decided.cause());
+      } else if (decided.result().allowed()) {
+        // Already through (another tab finished the journey): straight back.
+        pages.redirect(ctx, Journey.isSafeReturnTo(target) ? target : "/");
+      } else {
+        remember(ctx, target);
+        pages.redirect(ctx, decided.result().redirect());
+      }
+    });
+  }
+
+  private void remember(RoutingContext ctx, String original) {
+    String originalMethod = clientAddress.isTrustedProxy(ctx) ? ctx.request().getHeader("X-Forwarded-Method") : null;
+    boolean get = originalMethod == null ? ctx.request().method() == HttpMethod.GET : originalMethod.equalsIgnoreCase("GET");
+    if (original != null && get && ctx.session() != null
+        && MemberSession.level(ctx.session()) != MemberSession.Level.COMPLETE) {
+      Journey.rememberReturnTo(ctx.session(), original);
+    }
+  }
+
+  private static boolean wantsRedirect(RoutingContext ctx) {
+    return "redirect".equals(ctx.request().getParam("mode"))
+        || "redirect".equalsIgnoreCase(ctx.request().getHeader("X-Sekisho-Auth-Mode"));
+  }
+
+  private AuditEvent.Client client(RoutingContext ctx) {
+    return new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
+  }
+}

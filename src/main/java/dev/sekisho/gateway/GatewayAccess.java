@@ -1,0 +1,62 @@
+package dev.sekisho.gateway;
+
+import dev.sekisho.audit.AuditEvent;
+import dev.sekisho.audit.AuditLog;
+import dev.sekisho.journey.Journey;
+import dev.sekisho.member.Member;
+import dev.sekisho.member.MemberRepository;
+import dev.sekisho.session.MemberSession;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Session;
+
+/**
+ * Decides whether a session may reach the portal. Nothing is cached: the session was just read
+ * from PostgreSQL by the session handler and the member is read here, so a logout or an ended
+ * session anywhere takes effect on the very next request, in every gateway process.
+ */
+public final class GatewayAccess {
+  private final MemberRepository members;
+  private final AuditLog audit;
+
+  public GatewayAccess(MemberRepository members, AuditLog audit) {
+    this.members = members;
+    this.audit = audit;
+  }
+
+  /** Either the identity to pass on, or where to send the visitor instead. */
+  public record Decision(Identity identity, String redirect) {
+    public boolean allowed() {
+      return identity != null;
+    }
+  }
+
+  public Future<Decision> decide(Session session, AuditEvent.Client client, String requested) {
+    Long memberId = MemberSession.memberId(session);
+    MemberSession.Level level = MemberSession.level(session);
+    if (memberId == null || level == MemberSession.Level.NONE) {
+      return Future.succeededFuture(new Decision(null, Journey.LOGIN));
+    }
+    return members.findById(memberId).compose(member -> {
+      if (member == null) {
+        return denied(memberId, null, "member_gone", client, requested).map(v -> new Decision(null, Journey.LOGIN));
+      }
+      if (level != MemberSession.Level.COMPLETE) {
+        return denied(member.id(), member.loginId(), "journey_incomplete", client, requested)
+            .map(v -> new Decision(null, Journey.afterPassword(member)));
+      }
+      return Future.succeededFuture(new Decision(identity(member, session), null));
+    });
+  }
+
+  private static Identity identity(Member member, Session session) {
+    return new Identity(member.id(), member.loginId(), member.name(), member.email(), MemberSession.method(session),
+        Identity.sessionHash(session.id()));
+  }
+
+  /** Only signed-in members are audited: anonymous visitors would flood the log with nothing to learn. */
+  private Future<Void> denied(Long memberId, String loginId, String outcome, AuditEvent.Client client, String requested) {
+    String path = requested == null ? null : requested.length() > 200 ? requested.substring(0, 200) : requested;
+    return audit.record(AuditEvent.of(memberId, loginId, "gateway.denied", outcome, client)
+        .with(new io.vertx.core.json.JsonObject().put("path", path)));
+  }
+}

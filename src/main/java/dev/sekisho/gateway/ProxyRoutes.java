@@ -1,0 +1,157 @@
+package dev.sekisho.gateway;
+
+import dev.sekisho.audit.AuditEvent;
+import dev.sekisho.journey.Journey;
+import dev.sekisho.web.ClientAddress;
+import dev.sekisho.web.I18n;
+import dev.sekisho.web.Pages;
+import dev.sekisho.web.Paths;
+import dev.sekisho.web.Templates;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyOptions;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The catch-all: every path outside /sekisho (and the health checks) belongs to the portal. A
+ * member through the whole journey is proxied there, streaming both ways (no body handler on
+ * this route); anyone else is sent to the journey, with the page they asked for remembered.
+ */
+public final class ProxyRoutes {
+  private final HttpClient client;
+  private final List<Upstream> upstreams;
+  private final GatewaySettings settings;
+  private final GatewayAccess access;
+  private final Forwarding forwarding;
+  private final GatewayCookies cookies;
+  private final ClientAddress clientAddress;
+  private final Pages pages;
+  private final Templates templates;
+  private final I18n i18n;
+
+  public ProxyRoutes(HttpClient client, List<Upstream> upstreams, GatewaySettings settings, GatewayAccess access,
+                     ClientAddress clientAddress, Set<String> gatewayCookies, Pages pages, Templates templates) {
+    this.client = client;
+    this.upstreams = upstreams;
+    this.settings = settings;
+    this.access = access;
+    this.forwarding = new Forwarding(clientAddress);
+    this.cookies = new GatewayCookies(gatewayCookies);
+    this.clientAddress = clientAddress;
+    this.pages = pages;
+    this.templates = templates;
+    this.i18n = pages.i18n();
+  }
+
+  /** Mount after every gateway route: it takes whatever they left. */
+  public void mount(Router router) {
+    router.route().handler(this::handle);
+  }
+
+  private void handle(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    if (Paths.isGatewayPath(path) || path.equals(Paths.HEALTH) || path.equals(Paths.READY)) {
+      ctx.next();
+      return;
+    }
+    HttpServerRequest request = ctx.request();
+    // Hold the body while we look the member up; the proxy resumes it as it streams it on.
+    request.pause();
+    AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), request.getHeader(HttpHeaders.USER_AGENT));
+    access.decide(ctx.session(), client, request.uri()).onComplete(decided -> {
+      if (decided.failed()) {
+        request.resume();
+        ctx.fail(decided.cause());
+      } else if (decided.result().allowed()) {
+        proxy(ctx, decided.result().identity());
+      } else {
+        request.resume();
+        sendToJourney(ctx, decided.result().redirect());
+      }
+    });
+  }
+
+  private void proxy(RoutingContext ctx, Identity identity) {
+    Upstream upstream = upstreams.stream().filter(u -> u.serves(ctx.normalizedPath())).findFirst().orElse(null);
+    if (upstream == null) {
+      ctx.request().resume();
+      pages.error(ctx, 502, "gateway.noUpstream");
+      return;
+    }
+    // One small proxy per request, so the interceptor knows whose request it shapes; the HTTP
+    // client (and its connection pool) is the verticle's.
+    HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
+        .origin(proxyContext -> proxyContext.client().request(new RequestOptions()
+                .setServer(SocketAddress.inetSocketAddress(upstream.port(), upstream.host()))
+                .setHost(upstream.host()).setPort(upstream.port()).setSsl(upstream.ssl())
+                .setConnectTimeout(settings.connectTimeout().toMillis()))
+            .onSuccess(origin -> {
+              if (!proxyContext.isWebSocket()) {
+                answerWithin(ctx.request(), origin);
+              }
+            }))
+        .addInterceptor(new IdentityInterceptor(ctx, identity, settings.headers(), forwarding, cookies, this::errorPage), true);
+    proxy.handle(ctx.request());
+  }
+
+  /**
+   * The portal must start answering within the response timeout, counted from the moment the
+   * whole request has been passed on: a large upload over a slow line may take longer than that
+   * and is not cut off. (A WebSocket may stay quiet for long and gets no such limit.)
+   */
+  private void answerWithin(HttpServerRequest inbound, HttpClientRequest origin) {
+    inbound.end().onComplete(received -> {
+      if (!origin.response().isComplete()) {
+        origin.idleTimeout(settings.responseTimeout().toMillis());
+      }
+    });
+  }
+
+  /**
+   * Not through yet: a page navigation is remembered and sent to the journey; a WebSocket or a
+   * script call gets a plain 401 it can act on.
+   */
+  private void sendToJourney(RoutingContext ctx, String target) {
+    HttpServerRequest request = ctx.request();
+    if (request.canUpgradeToWebSocket() || (Pages.wantsJson(ctx))) {
+      Pages.json(ctx, 401, "not_signed_in", "Sign in through " + Journey.LOGIN + " first.");
+      return;
+    }
+    if (isNavigation(request)) {
+      Journey.rememberReturnTo(ctx.session(), request.uri());
+    }
+    pages.redirect(ctx, target);
+  }
+
+  /** Only a page the browser navigates to is worth coming back to: not the favicon or an image fetched by the login page. */
+  private static boolean isNavigation(HttpServerRequest request) {
+    if (request.method() != HttpMethod.GET) {
+      return false;
+    }
+    String dest = request.getHeader("Sec-Fetch-Dest");
+    if (dest != null) {
+      return dest.equals("document");
+    }
+    String accept = request.getHeader(HttpHeaders.ACCEPT);
+    return accept == null || accept.contains("text/html") || accept.equals("*/*");
+  }
+
+  private String errorPage(RoutingContext ctx, int status) {
+    String lang = i18n.language(ctx);
+    String key = status == 504 ? "gateway.upstreamTimeout" : "gateway.upstreamDown";
+    return templates.render("error", new JsonObject()
+        .put("t", i18n.messages(lang)).put("lang", lang).put("otherLang", "ja".equals(lang) ? "en" : "ja")
+        .put("status", status).put("message", i18n.text(lang, key)));
+  }
+}

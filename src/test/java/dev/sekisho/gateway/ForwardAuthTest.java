@@ -1,0 +1,84 @@
+package dev.sekisho.gateway;
+
+import dev.sekisho.testing.JourneyFinisher;
+import dev.sekisho.testing.SignedIn;
+import dev.sekisho.testing.TestGateway;
+import dev.sekisho.testing.WebClientSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URLDecoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The forward-auth endpoint itself, Traefik/Caddy style (redirect mode), and the rule that the
+ * original URL is believed only from a configured trusted proxy.
+ */
+class ForwardAuthTest {
+  static TestGateway trusting;
+  static TestGateway untrusting;
+  static JourneyFinisher finisher;
+
+  @BeforeAll
+  static void start() {
+    trusting = TestGateway.start();
+    untrusting = TestGateway.start(Map.of("http.trustedProxies", "192.0.2.1"));
+    finisher = new JourneyFinisher();
+  }
+
+  @AfterAll
+  static void stop() {
+    finisher.close();
+    trusting.close();
+    untrusting.close();
+  }
+
+  @Test
+  void verifyAnswers200WithIdentityOr401() {
+    WebClientSession browser = trusting.client();
+    assertThat(browser.get("/sekisho/auth/verify").statusCode()).isEqualTo(401);
+    String id = SignedIn.member(trusting, finisher, browser, "hotp");
+    HttpResponse<String> ok = browser.send(browser.request("/sekisho/auth/verify").method("POST",
+        java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(ok.statusCode()).as("any method, no CSRF: nginx asks with the original one").isEqualTo(200);
+    assertThat(ok.headers().firstValue("X-Sekisho-User")).contains(id);
+    assertThat(URLDecoder.decode(ok.headers().firstValue("X-Sekisho-Name").orElseThrow(), StandardCharsets.UTF_8))
+        .isEqualTo("テスト 花子");
+    assertThat(ok.headers().firstValue("X-Sekisho-Method")).contains("hotp");
+    assertThat(ok.headers().firstValue("Cache-Control")).contains("no-store");
+  }
+
+  @Test
+  void redirectModeRemembersTheOriginalUrlFromATrustedProxy() {
+    WebClientSession browser = trusting.client();
+    HttpResponse<String> redirect = browser.send(browser.request("/sekisho/auth/verify?mode=redirect")
+        .header("X-Forwarded-Uri", "/claims/2026?tab=dental").header("X-Forwarded-Method", "GET").GET().build());
+    assertThat(redirect.statusCode()).isEqualTo(302);
+    assertThat(redirect.headers().firstValue("Location")).contains("/sekisho/login");
+    String id = trusting.admin().newMember("fa");
+    assertThat(SignedIn.complete(finisher, browser, id, "totp").headers().firstValue("Location"))
+        .contains("/claims/2026?tab=dental");
+
+    // A full X-Original-URL gives only its path: never another site.
+    WebClientSession other = trusting.client();
+    other.send(other.request("/sekisho/auth/verify").header("X-Sekisho-Auth-Mode", "redirect")
+        .header("X-Original-URL", "https://evil.example/steal?x=1").GET().build());
+    String id2 = trusting.admin().newMember("fa");
+    assertThat(SignedIn.complete(finisher, other, id2, "totp").headers().firstValue("Location")).contains("/steal?x=1");
+  }
+
+  @Test
+  void originalUrlFromAnUntrustedCallerIsIgnored() {
+    WebClientSession browser = untrusting.client();
+    HttpResponse<String> redirect = browser.send(browser.request("/sekisho/auth/verify?mode=redirect")
+        .header("X-Original-URI", "/claims/secret").GET().build());
+    assertThat(redirect.statusCode()).isEqualTo(302);
+    String id = untrusting.admin().newMember("fu");
+    assertThat(SignedIn.complete(finisher, browser, id, "totp").headers().firstValue("Location")).contains("/");
+  }
+}

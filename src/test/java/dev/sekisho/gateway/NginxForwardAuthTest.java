@@ -1,0 +1,165 @@
+package dev.sekisho.gateway;
+
+import dev.sekisho.testing.JourneyFinisher;
+import dev.sekisho.testing.SignedIn;
+import dev.sekisho.testing.TestGateway;
+import dev.sekisho.testing.WebClientSession;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URLDecoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Debian's nginx in front, with the configuration block of README.md taken as it is
+ * (only the ports changed): nginx asks Sekisho's forward-auth endpoint about every portal request.
+ */
+class NginxForwardAuthTest {
+  static final Path NGINX = Path.of("/usr/sbin/nginx");
+  static TestGateway gateway;
+  static JourneyFinisher finisher;
+  static Process nginx;
+  static Path dir;
+  static int port;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assertThat(NGINX).as("Debian's nginx (apt-get install nginx)").isExecutable();
+    gateway = TestGateway.start();
+    finisher = new JourneyFinisher();
+    int portalPort = gateway.main().infrastructure().upstreams().get(0).port();
+    port = TestGateway.freePort();
+    dir = Files.createTempDirectory("sekisho-nginx-");
+    String block = documentedBlock()
+        .replace("server 127.0.0.1:8080;", "server 127.0.0.1:" + gateway.port() + ";")
+        .replace("http://127.0.0.1:9000", "http://127.0.0.1:" + portalPort)
+        .replace("listen 80;", "listen 127.0.0.1:" + port + ";");
+    String conf = (isRoot() ? "user root;\n" : "") + """
+        worker_processes 1;
+        daemon off;
+        error_log %1$s/error.log warn;
+        pid %1$s/nginx.pid;
+        events { worker_connections 128; }
+        http {
+          access_log %1$s/access.log;
+          client_body_temp_path %1$s/body;
+          proxy_temp_path %1$s/proxy;
+          fastcgi_temp_path %1$s/fastcgi;
+          uwsgi_temp_path %1$s/uwsgi;
+          scgi_temp_path %1$s/scgi;
+        %2$s
+        }
+        """.formatted(dir, block);
+    Files.writeString(dir.resolve("nginx.conf"), conf);
+    nginx = new ProcessBuilder(NGINX.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
+        "-e", dir.resolve("error.log").toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+    awaitListening();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (nginx != null) {
+      nginx.destroy();
+      nginx.waitFor(30, TimeUnit.SECONDS);
+    }
+    if (finisher != null) {
+      finisher.close();
+    }
+    if (gateway != null) {
+      gateway.close();
+    }
+  }
+
+  @Test
+  void unauthenticatedRequestIsSentToLoginAndAuthenticatedOneReachesThePortalWithIdentity() {
+    WebClientSession browser = new WebClientSession("http://localhost:" + port);
+    HttpResponse<String> refused = browser.get("/demo/headers?from=nginx");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(303);
+    assertThat(refused.headers().firstValue("Location")).contains("/sekisho/login");
+
+    String id = gateway.admin().newMember("ngx");
+    HttpResponse<String> finished = SignedIn.complete(finisher, browser, id, "totp");
+    // The page first asked for, remembered from nginx's X-Original-URI.
+    assertThat(finished.headers().firstValue("Location")).contains("/demo/headers?from=nginx");
+
+    HttpResponse<String> portal = browser.send(browser.request("/demo/headers?from=nginx")
+        .header("X-Sekisho-User", "admin").header("X-Sekisho-Method", "none").GET().build());
+    assertThat(portal.statusCode()).as(portal.body()).isEqualTo(200);
+    JsonObject headers = new JsonObject(portal.body()).getJsonObject("headers");
+    assertThat(headers.getString("x-sekisho-user")).isEqualTo(id);
+    assertThat(URLDecoder.decode(headers.getString("x-sekisho-name"), StandardCharsets.UTF_8)).isEqualTo("テスト 花子");
+    assertThat(headers.getString("x-sekisho-email")).isEqualTo(id + "@example.jp");
+    assertThat(headers.getString("x-sekisho-method")).isEqualTo("totp");
+    assertThat(headers.getString("x-sekisho-session")).matches("[0-9a-f]{32}");
+    assertThat(headers.getString("cookie", "")).doesNotContain("sekisho.sid");
+
+    // Logging out through nginx ends it for nginx too.
+    browser.get("/sekisho/account");
+    browser.post("/sekisho/logout", java.util.Map.of());
+    assertThat(browser.get("/demo/headers").statusCode()).isEqualTo(303);
+  }
+
+  @Test
+  void aPostFromAnAnonymousVisitorIsRefusedWithoutReachingThePortal() {
+    WebClientSession browser = new WebClientSession("http://localhost:" + port);
+    HttpResponse<String> post = browser.postRaw("/demo/upload", "secret=1", "application/x-www-form-urlencoded");
+    assertThat(post.statusCode()).isEqualTo(303);
+    assertThat(post.headers().firstValue("Location")).contains("/sekisho/login");
+  }
+
+  @Test
+  void otherCookiesReachThePortalButNotTheGatewaysOwn() {
+    WebClientSession browser = new WebClientSession("http://localhost:" + port);
+    browser.setCookie("portal_a", "1");
+    String id = gateway.admin().newMember("ngc");
+    SignedIn.complete(finisher, browser, id, "email");
+    browser.setCookie("portal_b", "2");
+    browser.get("/sekisho/login?lang=en");
+    HttpResponse<String> portal = browser.get("/demo/headers");
+    assertThat(portal.statusCode()).isEqualTo(200);
+    String cookie = new JsonObject(portal.body()).getJsonObject("headers").getString("cookie");
+    assertThat(cookie).contains("portal_a=1").contains("portal_b=2").doesNotContain("sekisho.");
+  }
+
+  /** The nginx block of README.md. */
+  static String documentedBlock() throws IOException {
+    String doc = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+    Matcher m = Pattern.compile("```nginx\\n(.*?)```", Pattern.DOTALL).matcher(doc);
+    assertThat(m.find()).as("an nginx block in README.md").isTrue();
+    return m.group(1);
+  }
+
+  private static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  /** nginx starts in milliseconds; wait for its port or its exit, whichever comes first. */
+  private static void awaitListening() throws Exception {
+    for (int i = 0; i < 200; i++) {
+      if (!nginx.isAlive()) {
+        throw new IllegalStateException("nginx exited: " + Files.readString(dir.resolve("stdout.log"))
+            + Files.readString(dir.resolve("error.log")));
+      }
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException notYet) {
+        nginx.waitFor(50, TimeUnit.MILLISECONDS);
+      }
+    }
+    throw new IllegalStateException("nginx did not listen on " + port);
+  }
+
+}

@@ -1,0 +1,74 @@
+package dev.sekisho.gateway;
+
+import dev.sekisho.testing.JourneyFinisher;
+import dev.sekisho.testing.SignedIn;
+import dev.sekisho.testing.TestGateway;
+import dev.sekisho.testing.WebClientSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two gateway processes sharing PostgreSQL: ending a session on one is refused on the other at the next request. */
+class SessionsEverywhereTest {
+  static TestGateway first;
+  static TestGateway second;
+  static JourneyFinisher finisher;
+
+  @BeforeAll
+  static void start() {
+    first = TestGateway.start();
+    second = TestGateway.start();
+    finisher = new JourneyFinisher();
+  }
+
+  @AfterAll
+  static void stop() {
+    finisher.close();
+    first.close();
+    second.close();
+  }
+
+  @Test
+  void sessionEndedByTheAdminIsRefusedOnTheSecondProcess() {
+    WebClientSession browser = first.client();
+    String id = SignedIn.member(first, finisher, browser, "totp");
+    WebClientSession sameBrowser = browser.sameBrowserAt(second.baseUrl());
+    assertThat(sameBrowser.get("/demo/headers").statusCode()).isEqualTo(200);
+    assertThat(verify(sameBrowser).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> ended = first.admin().call("POST", "/members/" + id + "/sessions/end", null, null);
+    assertThat(ended.statusCode()).isEqualTo(200);
+    assertThat(ended.body()).contains("\"sessionsEnded\":1");
+
+    HttpResponse<String> proxied = sameBrowser.get("/demo/headers");
+    assertThat(proxied.statusCode()).isEqualTo(303);
+    assertThat(proxied.headers().firstValue("Location")).contains("/sekisho/login");
+    assertThat(verify(sameBrowser).statusCode()).isEqualTo(401);
+    assertThat(browser.get("/demo/headers").statusCode()).isEqualTo(303);
+  }
+
+  @Test
+  void logoutOnOneProcessIsRefusedOnTheOther() {
+    WebClientSession browser = first.client();
+    SignedIn.member(first, finisher, browser, "totp");
+    String cookie = browser.cookie("sekisho.sid");
+    WebClientSession copy = browser.sameBrowserAt(second.baseUrl());
+    assertThat(copy.get("/").statusCode()).isEqualTo(200);
+    browser.get("/sekisho/account");
+    HttpResponse<String> logout = browser.post("/sekisho/logout", Map.of());
+    assertThat(logout.statusCode()).isEqualTo(303);
+    // The copy still sends the old cookie: the session is gone from PostgreSQL, so it is refused.
+    assertThat(copy.cookie("sekisho.sid")).isEqualTo(cookie);
+    assertThat(copy.get("/").statusCode()).isEqualTo(303);
+    assertThat(verify(copy).statusCode()).isEqualTo(401);
+  }
+
+  private static HttpResponse<String> verify(WebClientSession browser) {
+    return browser.get("/sekisho/auth/verify");
+  }
+}
