@@ -38,7 +38,7 @@ public final class MethodActivation {
       case TOTP -> "otp_totp";
       case HOTP -> "otp_hotp";
       case EMAIL -> "otp_email_code";
-      case PASSKEY -> null;
+      case PASSKEY -> "passkey";
     };
     Future<?> credential = table == null ? Future.succeededFuture()
         : tx.preparedQuery("delete from " + table + " where member_id = $1").execute(Tuple.of(memberId));

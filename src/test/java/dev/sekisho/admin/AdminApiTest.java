@@ -115,6 +115,24 @@ class AdminApiTest {
   }
 
   @Test
+  void factorResetRemovesEveryCredentialOfEveryMethod() {
+    String id = admin.newMember("lost-phone");
+    Sql.memberSetUp(id, "totp");
+    long memberId = Sql.count("select id from member where login_id = ?", id);
+    Sql.update("insert into otp_totp (member_id, key_id, secret) values (?, 'k1', '\\x00'::bytea)", memberId);
+    Sql.update("insert into otp_recovery_code (member_id, code_hash, key_id) values (?, '\\x01'::bytea, 'k1')", memberId);
+    Sql.update("insert into passkey (member_id, credential_id, public_key, name) values (?, ?, '\\x02'::bytea, 'phone')",
+        memberId, "cred-" + id);
+    Sql.update("insert into member_method (member_id, method) values (?, 'passkey')", memberId);
+
+    JsonObject reset = ok(admin.call("POST", "/members/" + id + "/factors/reset", null, null));
+    assertThat(reset.getInteger("methodsRemoved")).isEqualTo(2);
+    for (String table : java.util.List.of("otp_totp", "otp_recovery_code", "passkey", "member_method")) {
+      assertThat(Sql.count("select count(*) from " + table + " where member_id = ?", memberId)).as(table).isZero();
+    }
+  }
+
+  @Test
   void factorResetSendsTheMemberBackToSetUp() {
     WebClientSession browser = gateway.client();
     String id = SignedIn.member(gateway, finisher, browser, "totp");
