@@ -144,9 +144,12 @@ public final class HttpVerticle extends VerticleBase {
         infra.mailTemplates(), outbox, settings.web().publicOrigin(), settings.mail().fromName());
     LoginService logins = new LoginService(members, infra.hasher(), throttle, audit, settings.login(), onboarding::afterPassword);
     new LoginRoutes(logins, members, clientAddress, pages, settings.passkey().passkeyFirst()).mount(router);
-    new PasskeyRoutes(passkeys, members, clientAddress, pages).mount(router);
+
     new OnboardingRoutes(onboarding, infra.onboardingTexts(), clientAddress, pages).mount(router);
-    new OtpRoutes(otp, members, audit, clientAddress, pages).mount(router);
+    OtpRoutes otpRoutes = new OtpRoutes(otp, members, audit, clientAddress, pages);
+    otpRoutes.mount(router);
+    // A passkey as first method ends like an OTP set-up: with the member's recovery codes.
+    new PasskeyRoutes(passkeys, members, clientAddress, pages, otpRoutes::finishSetUp).mount(router);
     new OtpApiRoutes(otp, logins, members, clientAddress, sessions, audit).mount(router);
     if (infra.mailCatcher() != null) {
       new DevMailboxRoutes(infra.mailCatcher(), pages).mount(router);

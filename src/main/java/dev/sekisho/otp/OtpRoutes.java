@@ -231,6 +231,23 @@ public final class OtpRoutes {
     renderRecoveryCodes(ctx, codes, "otp.recovery.issuedLead");
   }
 
+  /**
+   * Ends a first set-up done by another factor package (a passkey): recovery codes are issued
+   * and shown once if the member has none, then the sign-in completes with that method.
+   */
+  public void finishSetUp(RoutingContext ctx, long memberId, Method method) {
+    otp.recovery().issueIfNone(memberId).onComplete(result -> {
+      if (result.failed()) {
+        ctx.fail(result.cause());
+      } else if (result.result().isEmpty()) {
+        Journey.completeSignIn(ctx, pages, method);
+      } else {
+        ctx.session().put(SETUP_FINISHED, method.code());
+        renderRecoveryCodes(ctx, result.result(), "otp.recovery.issuedLead");
+      }
+    });
+  }
+
   private void renderRecoveryCodes(RoutingContext ctx, List<String> codes, String lead) {
     String text = "Recovery codes / 回復コード (" + otp.settings().issuer() + ")\n\n" + String.join("\n", codes) + "\n";
     pages.render(ctx, "otp-recovery-codes", new JsonObject()

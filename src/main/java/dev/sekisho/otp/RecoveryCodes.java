@@ -50,6 +50,12 @@ public final class RecoveryCodes {
     return pool.withTransaction(tx -> replace(tx, memberId));
   }
 
+  /** The first codes of a member who has none yet; an empty list when they already have codes. */
+  public Future<List<String>> issueIfNone(long memberId) {
+    return pool.withTransaction(tx -> issued(tx, memberId)
+        .compose(has -> has ? Future.succeededFuture(List.<String>of()) : replace(tx, memberId)));
+  }
+
   /** Whether the member has any codes (used or not): the first method set-up issues them. */
   public Future<Boolean> issued(SqlClient client, long memberId) {
     return client.preparedQuery("select exists (select 1 from otp_recovery_code where member_id = $1)")

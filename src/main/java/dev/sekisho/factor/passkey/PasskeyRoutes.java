@@ -2,6 +2,7 @@ package dev.sekisho.factor.passkey;
 
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.factor.Method;
+import dev.sekisho.factor.SetupCompletion;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberRepository;
@@ -52,8 +53,11 @@ public final class PasskeyRoutes {
   private final MemberRepository members;
   private final ClientAddress clientAddress;
   private final Pages pages;
+  private final SetupCompletion setupCompletion;
 
-  public PasskeyRoutes(PasskeyService passkeys, MemberRepository members, ClientAddress clientAddress, Pages pages) {
+  public PasskeyRoutes(PasskeyService passkeys, MemberRepository members, ClientAddress clientAddress, Pages pages,
+                       SetupCompletion setupCompletion) {
+    this.setupCompletion = setupCompletion;
     this.passkeys = passkeys;
     this.members = members;
     this.clientAddress = clientAddress;
@@ -172,7 +176,7 @@ public final class PasskeyRoutes {
       ctx.session().remove(REGISTERED);
       ctx.session().remove(REGISTERED_NAME);
       if (MemberSession.level(ctx.session()) == MemberSession.Level.PASSWORD) {
-        Journey.completeSignIn(ctx, pages, Method.PASSKEY);
+        setupCompletion.finish(ctx, memberId, Method.PASSKEY);
       } else {
         pages.redirect(ctx, MANAGE + "?added=1");
       }
