@@ -136,7 +136,11 @@ public final class AdminRoutes {
       reply.fail(ctx, "admin.members.unlock", bad);
       return;
     }
-    throttle.unlock(LoginThrottle.idSubject(loginId)).onComplete(result -> {
+    // Both steps: the password/birthdate lock of the ID and the second-step (code) lock of the member.
+    Future<Boolean> unlocked = throttle.unlock(LoginThrottle.idSubject(loginId))
+        .compose(byId -> members.findByLoginId(loginId).compose(member -> member == null ? Future.succeededFuture(byId)
+            : throttle.unlock(LoginThrottle.otpSubject(member.id())).map(byCode -> byId || byCode)));
+    unlocked.onComplete(result -> {
       if (result.failed()) {
         ctx.fail(result.cause());
         return;

@@ -104,7 +104,7 @@ public final class HttpVerticle extends VerticleBase {
     Pages pages = new Pages(infra.templates(), infra.i18n(), sessions);
     ClientAddress clientAddress = new ClientAddress(settings.web().trustedProxies());
     MemberRepository members = new MemberRepository(pool);
-    LoginThrottle throttle = new LoginThrottle(pool);
+    LoginThrottle throttle = new LoginThrottle(pool, settings.login().backoff(), settings.login().addressLimit());
     AuditLog audit = new AuditLog(pool);
     MemberImporter importer = new MemberImporter(vertx, members, infra.hasher(),
         new IssuedPasswordRule(settings.password().issuedRule()));

@@ -119,15 +119,20 @@ public final class OnboardingService {
     });
   }
 
-  /** J1.2. A wrong birthdate counts toward the same per-ID lockout as a wrong password. */
+  /**
+   * J1.2. A wrong birthdate counts toward the same per-ID lockout (with its back-off) as a wrong
+   * password, and toward the client address's limit.
+   */
   public Future<Outcome> verifyBirthdate(Progress p, LocalDate typed, AuditEvent.Client client) {
     String subject = LoginThrottle.idSubject(p.member().loginId());
-    return throttle.anyLocked(List.of(subject)).compose(locked -> {
+    return throttle.anyLocked(List.of(subject, LoginThrottle.ipSubject(client.ip()))).compose(locked -> {
       if (locked) {
         return Future.succeededFuture(Outcome.LOCKED);
       }
       if (typed == null || !typed.equals(p.member().birthdate())) {
-        return throttle.recordFailure(subject, loginSettings.maxFailures(), loginSettings.lock(), loginSettings.lock())
+        Future<Boolean> byId = throttle.recordFailure(subject, loginSettings.maxFailures(), loginSettings.lock(), loginSettings.lock());
+        Future<Boolean> byIp = throttle.recordAddressFailure(client.ip());
+        return Future.all(byId, byIp).map(all -> byId.result() || byIp.result())
             .compose(nowLocked -> {
               Outcome outcome = nowLocked ? Outcome.LOCKED : Outcome.WRONG;
               return audit(p, "onboarding.birthdate", outcome.name().toLowerCase(), client).map(outcome);

@@ -124,7 +124,7 @@ public final class EmailOtpService {
     String code = CodeInput.digits(typed, 6);
     byte[] hash = box.hash(context(memberId), code == null ? "-" : code);
     return client.preparedQuery("""
-            with lock as (select exists (select 1 from login_throttle where subject = $2 and locked_until > now()) as locked),
+            with lock as (select exists (select 1 from login_throttle where subject = $2 and (locked_until > now() or wait_until > now())) as locked),
             u as (update otp_email_code set tries = tries + 1,
                     used = (code_hash = $3 and expires_at > now() and tries < $4)
                   where member_id = $1 and not used and not (select locked from lock)
