@@ -21,12 +21,14 @@ import java.util.List;
  * <p>Two brakes: a hard lock once {@code max} failures fall in the window, and before that an
  * exponential back-off: once a subject has more than {@code backoffAfter} failures, each further
  * failure sets a wait (base, 2 x base, 4 x base ... capped) during which an attempt is refused
- * without being evaluated (and without being counted), exactly like a lock.
+ * without being evaluated (and without being counted), exactly like a lock. Waits are short next
+ * to a lock; they make scripted guessing slow long before the lock (and the address limit, whose
+ * threshold is much higher) is reached.
  */
 public final class LoginThrottle {
   /** Back-off shape: free failures before waits start, the first wait, the longest wait. */
   public record Backoff(int after, Duration base, Duration max) {
-    public static final Backoff DEFAULT = new Backoff(3, Duration.ofSeconds(1), Duration.ofMinutes(5));
+    public static final Backoff DEFAULT = new Backoff(3, Duration.ofSeconds(30), Duration.ofMinutes(15));
   }
 
   /** The limit on one client address, shared by every guessing point (password, birthdate, codes). */
@@ -80,7 +82,8 @@ public final class LoginThrottle {
    * it reaches max, the subject is locked for lock. Past the back-off threshold of this kind of
    * subject, the failure also sets a doubling wait.
    *
-   * @return true when the subject is locked or must wait after this failure
+   * @return true when this failure locked the subject. A wait it started is not reported: this
+   *     guess was simply wrong; the next one, if it comes too soon, is refused as locked.
    */
   public Future<Boolean> recordFailure(String subject, int max, Duration window, Duration lock) {
     return recordFailure(subject, max, window, lock, backoff.after());
@@ -92,7 +95,7 @@ public final class LoginThrottle {
     String sql = """
         insert into login_throttle as t (subject, failures, window_start, locked_until, wait_until)
         values ($1, 1, now(), case when 1 >= $2 then now() + make_interval(secs => $4) end,
-                case when 1 > $5 then now() + make_interval(secs => least($7, $6)) end)
+                case when 1 > $5::int then now() + make_interval(secs => least($7::float8, $6::float8)) end)
         on conflict (subject) do update set
           failures = COUNT,
           window_start = case when FRESH then now() else t.window_start end,
@@ -101,9 +104,9 @@ public final class LoginThrottle {
               when COUNT >= $2 then now() + make_interval(secs => $4)
               else null end,
           wait_until = case
-              when COUNT > $5 then now() + make_interval(secs => least($7, $6 * power(2, COUNT - $5 - 1)))
+              when COUNT > $5::int then now() + make_interval(secs => least($7::float8, $6::float8 * power(2, COUNT - $5::int - 1)))
               else null end
-        returning (locked_until is not null and locked_until > now()) or (wait_until is not null and wait_until > now())
+        returning locked_until is not null and locked_until > now()
         """.replace("COUNT", count).replace("FRESH", fresh);
     return pool.preparedQuery(sql)
         .execute(Tuple.of(subject, max, (double) window.toSeconds(), (double) lock.toSeconds(), backoffAfter,

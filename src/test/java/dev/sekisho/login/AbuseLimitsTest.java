@@ -1,0 +1,166 @@
+package dev.sekisho.login;
+
+import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.Sql;
+import dev.sekisho.testing.TestGateway;
+import dev.sekisho.testing.WebClientSession;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The guessing limits with their exponential back-off, across two gateway processes that share
+ * only PostgreSQL. Waits are long (10 minutes and up) so nothing depends on timing: the passing of
+ * a wait is simulated by moving its end to now in the database.
+ */
+class AbuseLimitsTest {
+  static final Map<String, String> CONFIG = Map.of(
+      "login.maxFailures", "10", "otp.maxFailures", "10",
+      "login.backoffAfter", "2", "login.backoffBaseSeconds", "600", "login.backoffMaxSeconds", "2400",
+      "login.ipMaxFailures", "6", "login.ipBackoffAfter", "100");
+  static TestGateway first;
+  static TestGateway second;
+  static AdminClient admin;
+
+  @BeforeAll
+  static void start() {
+    first = TestGateway.start(CONFIG);
+    second = TestGateway.start(CONFIG);
+    admin = first.admin();
+  }
+
+  @AfterAll
+  static void stop() {
+    second.close();
+    first.close();
+  }
+
+  /** Seconds until the subject's back-off wait ends (0 when none). */
+  static long waitSeconds(String subject) {
+    Object v = Sql.value("select coalesce(extract(epoch from wait_until - now()), 0)::bigint from login_throttle where subject = ?", subject);
+    return v == null ? 0 : ((Number) v).longValue();
+  }
+
+  /** As if the wait had run out: the next attempt is evaluated again. */
+  static void waitPasses(String subject) {
+    Sql.update("update login_throttle set wait_until = now() where subject = ?", subject);
+  }
+
+  static TestGateway at(int i) {
+    return i % 2 == 0 ? first : second;
+  }
+
+  @Test
+  void passwordFailuresDoubleTheWaitAcrossBothGatewaysUpToTheCap() {
+    String id = admin.newMember("backoff");
+    String subject = "id:" + id;
+    // Two free failures, one on each gateway.
+    assertThat(first.client().login(id, "bad-1").statusCode()).isEqualTo(401);
+    assertThat(second.client().login(id, "bad-2").statusCode()).isEqualTo(401);
+    assertThat(waitSeconds(subject)).isZero();
+    // The third wrong guess is answered as wrong, and starts the first wait.
+    assertThat(first.client().login(id, "bad-3").statusCode()).isEqualTo(401);
+    assertThat(waitSeconds(subject)).isBetween(590L, 600L);
+    // During the wait even the right password is not evaluated, on either gateway, and is not counted.
+    HttpResponse<String> held = second.client().login(id, AdminClient.RULE_PASSWORD);
+    assertThat(held.statusCode()).isEqualTo(429);
+    assertThat(held.body()).contains("しばらくの間ログインできません");
+    assertThat(Sql.value("select failures from login_throttle where subject = ?", subject)).isEqualTo(3);
+    long expected = 600;
+    for (int i = 4; i <= 6; i++) {
+      waitPasses(subject);
+      assertThat(at(i).client().login(id, "bad-" + i).statusCode()).isEqualTo(401);
+      expected = Math.min(expected * 2, 2400);
+      assertThat(waitSeconds(subject)).as("wait after failure " + i).isBetween(expected - 10, expected);
+    }
+    // Capped: one more failure keeps the longest wait.
+    waitPasses(subject);
+    assertThat(first.client().login(id, "bad-7").statusCode()).isEqualTo(401);
+    assertThat(waitSeconds(subject)).isBetween(2390L, 2400L);
+    assertThat(admin.member(id).getJsonObject("lock").getBoolean("locked")).as("the insurer sees it").isTrue();
+    // The insurer lifts it; the right password then works and clears the count.
+    admin.call("POST", "/members/" + id + "/unlock", null, null);
+    assertThat(second.client().login(id, AdminClient.RULE_PASSWORD).statusCode()).isEqualTo(303);
+    assertThat(Sql.count("select count(*) from login_throttle where subject = ?", subject)).isZero();
+  }
+
+  @Test
+  void aHeldBackMemberAndAnUnknownIdSeeTheSameHelpfulPage() {
+    String id = admin.newMember("same");
+    String unknown = "ghost-" + UUID.randomUUID();
+    HttpResponse<String> known = null;
+    HttpResponse<String> ghost = null;
+    for (int i = 0; i < 4; i++) {
+      known = at(i).client().login(id, "bad-" + i);
+      ghost = at(i + 1).client().login(unknown, "bad-" + i);
+      assertThat(known.statusCode()).as("attempt " + i).isEqualTo(ghost.statusCode());
+    }
+    assertThat(known.statusCode()).isEqualTo(429);
+    assertThat(LoginTest.normalise(known.body(), id)).isEqualTo(LoginTest.normalise(ghost.body(), unknown))
+        .contains("時間をおいて再度お試しいただくか、健康保険組合にお問い合わせください");
+  }
+
+  @Test
+  void wrongCodesBackOffPerMemberAcrossGatewaysAndTheInsurerUnlockClearsTheSecondStep() {
+    String id = admin.newMember("codes");
+    Sql.memberSetUp(id, "totp");
+    long memberId = ((Number) Sql.value("select id from member where login_id = ?", id)).longValue();
+    String subject = "otp:" + memberId;
+    WebClientSession atFirst = first.client();
+    assertThat(atFirst.login(id, AdminClient.RULE_PASSWORD).headers().firstValue("Location")).contains("/sekisho/verify");
+    atFirst.get("/sekisho/verify/recovery");
+    WebClientSession atSecond = atFirst.sameBrowserAt(second.baseUrl());
+    assertThat(atFirst.post("/sekisho/verify/recovery", Map.of("code", "aaaaa-aaaaa")).statusCode()).isEqualTo(401);
+    assertThat(atSecond.post("/sekisho/verify/recovery", Map.of("code", "bbbbb-bbbbb")).statusCode()).isEqualTo(401);
+    assertThat(atFirst.post("/sekisho/verify/recovery", Map.of("code", "ccccc-ccccc")).statusCode()).isEqualTo(401);
+    assertThat(waitSeconds(subject)).isBetween(590L, 600L);
+    HttpResponse<String> held = atSecond.post("/sekisho/verify/recovery", Map.of("code", "ddddd-ddddd"));
+    assertThat(held.statusCode()).isEqualTo(429);
+    assertThat(held.body()).contains("しばらくの間ログインできません");
+    waitPasses(subject);
+    assertThat(atFirst.post("/sekisho/verify/recovery", Map.of("code", "eeeee-eeeee")).statusCode()).isEqualTo(401);
+    assertThat(waitSeconds(subject)).isBetween(1190L, 1200L);
+
+    HttpResponse<String> unlock = admin.call("POST", "/members/" + id + "/unlock", null, null);
+    assertThat(new JsonObject(unlock.body()).getBoolean("unlocked")).isTrue();
+    assertThat(Sql.count("select count(*) from login_throttle where subject = ?", subject)).as("second step cleared").isZero();
+    assertThat(atSecond.post("/sekisho/verify/recovery", Map.of("code", "fffff-fffff")).statusCode()).as("evaluated again").isEqualTo(401);
+  }
+
+  @Test
+  void oneAddressGuessingCodesForManyMembersIsHeldBack() {
+    WebClientSession attacker = first.client();
+    String ip = "ip:" + attacker.clientAddress();
+    for (int m = 0; m < 2; m++) {
+      String id = admin.newMember("spread");
+      Sql.memberSetUp(id, "totp");
+      assertThat(attacker.login(id, AdminClient.RULE_PASSWORD).statusCode()).isEqualTo(303);
+      attacker.get("/sekisho/verify/recovery");
+      for (int i = 0; i < 2; i++) {
+        // Two per member: no member reaches its own back-off.
+        int status = attacker.post("/sekisho/verify/recovery", Map.of("code", "zzzzz-zzzz" + (char) ('a' + m * 2 + i))).statusCode();
+        assertThat(status).isEqualTo(401);
+      }
+    }
+    assertThat(Sql.value("select failures from login_throttle where subject = ?", ip)).isEqualTo(4);
+    String id = admin.newMember("spread");
+    Sql.memberSetUp(id, "totp");
+    attacker.login(id, AdminClient.RULE_PASSWORD);
+    attacker.get("/sekisho/verify/recovery");
+    assertThat(attacker.post("/sekisho/verify/recovery", Map.of("code", "yyyyy-yyyya")).statusCode()).isEqualTo(401);
+    assertThat(attacker.post("/sekisho/verify/recovery", Map.of("code", "yyyyy-yyyyb")).statusCode())
+        .as("sixth wrong code from the address").isEqualTo(429);
+    // The address is now held for passwords too, through the other gateway as well.
+    attacker.get(second.baseUrl() + "/sekisho/login");
+    assertThat(attacker.post(second.baseUrl() + "/sekisho/login", Map.of("user_id", admin.newMember("next"),
+        "password", AdminClient.RULE_PASSWORD)).statusCode()).isEqualTo(429);
+    admin.call("POST", "/ips/" + attacker.clientAddress() + "/unlock", null, null);
+  }
+}
