@@ -122,7 +122,7 @@ public final class HttpVerticle extends VerticleBase {
     PasskeyService passkeys = new PasskeyService(vertx, new PasskeyStore(pool), settings.passkey(), audit);
     // Before AdminRoutes, whose catch-all answers 404 for any admin path it does not know.
     new PasskeyAdminRoutes(passkeys, members, clientAddress, adminAuth, audit).mount(router);
-    Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, outbox, Clock.systemUTC());
+    Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox, Clock.systemUTC());
     new HotpAdminRoutes(otp.hotp(), members, audit, clientAddress, adminAuth).mount(router);
     new SecretAdminRoutes(otp.rotation(), infra.secrets().activeKeyId(), audit, clientAddress, adminAuth).mount(router);
     new AdminRoutes(importer, members, throttle, audit, clientAddress, adminAuth, memberAdmin, auditQuery).mount(router);

@@ -9,7 +9,8 @@ import java.time.Duration;
  * the exponential back-off before the lock (used by every guessing point through {@link LoginThrottle}).
  */
 public record LoginSettings(int maxFailures, Duration lock, int ipMaxFailures, Duration ipWindow,
-                            LoginThrottle.Backoff backoff, int ipBackoffAfter) {
+                            LoginThrottle.Backoff backoff, int ipBackoffAfter, int mailPerMemberPerHour,
+                            int mailPerAddressPerHour) {
 
   public static LoginSettings from(ConfigReader config) {
     Duration base = Duration.ofSeconds(config.integer("login.backoffBaseSeconds", 1, 3600));
@@ -23,7 +24,13 @@ public record LoginSettings(int maxFailures, Duration lock, int ipMaxFailures, D
         config.integer("login.ipMaxFailures", 1, 100_000),
         Duration.ofMinutes(config.integer("login.ipWindowMinutes", 1, 24 * 60)),
         new LoginThrottle.Backoff(config.integer("login.backoffAfter", 0, 100), base, max),
-        config.integer("login.ipBackoffAfter", 0, 100_000));
+        config.integer("login.ipBackoffAfter", 0, 100_000),
+        config.integer("login.mailPerMemberPerHour", 1, 1000),
+        config.integer("login.mailPerAddressPerHour", 1, 100_000));
+  }
+
+  public SendLimit sendLimit(LoginThrottle throttle) {
+    return new SendLimit(throttle, mailPerMemberPerHour, mailPerAddressPerHour);
   }
 
   public LoginThrottle.AddressLimit addressLimit() {

@@ -341,7 +341,7 @@ public final class OtpRoutes {
           pages.redirect(ctx, Journey.VERIFY);
           return Future.succeededFuture();
         }
-        return otp.email().send(member.id(), member.email(), member.name(), resend).map(sent -> {
+        return otp.email().send(member.id(), member.email(), member.name(), resend, clientAddress.of(ctx)).map(sent -> {
           String notice = switch (sent) {
             case SENT -> resend ? "otp.email.resent" : "otp.email.sent";
             case ALREADY_LIVE -> "otp.email.sent";
@@ -480,7 +480,7 @@ public final class OtpRoutes {
             return Future.succeededFuture();
           }
           Future<?> sending = method == Method.EMAIL
-              ? otp.email().send(member.id(), member.email(), member.name(), false) : Future.succeededFuture();
+              ? otp.email().send(member.id(), member.email(), member.name(), false, clientAddress.of(ctx)) : Future.succeededFuture();
           return sending.map(v -> {
             renderCode(ctx, 200, method, PROVE, null, intent);
             return null;

@@ -21,10 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a wait is simulated by moving its end to now in the database.
  */
 class AbuseLimitsTest {
-  static final Map<String, String> CONFIG = Map.of(
-      "login.maxFailures", "10", "otp.maxFailures", "10",
-      "login.backoffAfter", "2", "login.backoffBaseSeconds", "600", "login.backoffMaxSeconds", "2400",
-      "login.ipMaxFailures", "6", "login.ipBackoffAfter", "100");
+  static final Map<String, String> CONFIG = Map.ofEntries(
+      Map.entry("login.maxFailures", "10"), Map.entry("otp.maxFailures", "10"),
+      Map.entry("login.backoffAfter", "2"), Map.entry("login.backoffBaseSeconds", "600"),
+      Map.entry("login.backoffMaxSeconds", "2400"),
+      Map.entry("login.ipMaxFailures", "6"), Map.entry("login.ipBackoffAfter", "100"),
+      Map.entry("onboarding.resendCooldownSeconds", "0"),
+      Map.entry("login.mailPerMemberPerHour", "3"), Map.entry("login.mailPerAddressPerHour", "5"));
   static TestGateway first;
   static TestGateway second;
   static AdminClient admin;
@@ -162,5 +165,52 @@ class AbuseLimitsTest {
     assertThat(attacker.post(second.baseUrl() + "/sekisho/login", Map.of("user_id", admin.newMember("next"),
         "password", AdminClient.RULE_PASSWORD)).statusCode()).isEqualTo(429);
     admin.call("POST", "/ips/" + attacker.clientAddress() + "/unlock", null, null);
+  }
+
+  /** A member at the confirmation step, signed in through the given browser at the given gateway. */
+  static String atConfirmationStep(WebClientSession browser, TestGateway gateway) {
+    String id = admin.newMember("flood");
+    Sql.memberState(id, "terms_accepted", null);
+    browser.get(gateway.baseUrl() + "/sekisho/login");
+    browser.post(gateway.baseUrl() + "/sekisho/login", Map.of("user_id", id, "password", AdminClient.RULE_PASSWORD));
+    return id;
+  }
+
+  static long mailsFor(String id) {
+    return Sql.count("select count(*) from email_confirmation c join member m on m.id = c.member_id where m.login_id = ?", id);
+  }
+
+  @Test
+  void confirmationResendsAndAddressChangesAreLimitedPerMemberAndPerAddressAcrossGateways() {
+    WebClientSession browser = first.client();
+    String id = atConfirmationStep(browser, first);
+    browser.get("/sekisho/onboarding/email");
+    assertThat(browser.post("/sekisho/onboarding/email", Map.of("email", "")).statusCode()).isEqualTo(303);
+    browser.get(second.baseUrl() + "/sekisho/onboarding/wait");
+    assertThat(browser.post(second.baseUrl() + "/sekisho/onboarding/wait/resend", Map.of()).statusCode()).isEqualTo(303);
+    browser.get("/sekisho/onboarding/email");
+    assertThat(browser.post("/sekisho/onboarding/email", Map.of("email", "changed-" + id + "@example.jp")).statusCode())
+        .as("an address change counts as well").isEqualTo(303);
+    assertThat(mailsFor(id)).isEqualTo(3);
+    browser.get(second.baseUrl() + "/sekisho/onboarding/wait");
+    HttpResponse<String> flooded = browser.post(second.baseUrl() + "/sekisho/onboarding/wait/resend", Map.of());
+    assertThat(flooded.statusCode()).isEqualTo(429);
+    assertThat(flooded.body()).contains("送信回数が上限に達しました");
+    assertThat(mailsFor(id)).as("nothing sent").isEqualTo(3);
+
+    // The same client address with another member: the address's allowance (5) runs out first.
+    String other = atConfirmationStep(browser, first);
+    browser.get("/sekisho/onboarding/email");
+    assertThat(browser.post("/sekisho/onboarding/email", Map.of("email", "")).statusCode()).isEqualTo(303);
+    browser.get("/sekisho/onboarding/wait");
+    assertThat(browser.post("/sekisho/onboarding/wait/resend", Map.of()).statusCode())
+        .as("the member's first resend, the address's sixth mail").isEqualTo(429);
+    assertThat(mailsFor(other)).isEqualTo(1);
+    // Another address is not affected.
+    WebClientSession elsewhere = second.client();
+    String third = atConfirmationStep(elsewhere, second);
+    elsewhere.get("/sekisho/onboarding/email");
+    assertThat(elsewhere.post("/sekisho/onboarding/email", Map.of("email", "")).statusCode()).isEqualTo(303);
+    assertThat(mailsFor(third)).isEqualTo(1);
   }
 }
