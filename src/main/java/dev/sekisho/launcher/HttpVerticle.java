@@ -51,6 +51,9 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -93,9 +96,14 @@ public final class HttpVerticle extends VerticleBase {
             .setKeepAlive(true).setDecompressionSupported(false),
         new PoolOptions().setHttp1MaxSize(64));
     Router router = router(settings);
-    server = vertx.createHttpServer(new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.web().host()).setPort(settings.web().port())
-        .setMaxFormAttributeSize(settings.web().maxBodyBytes()));
+        .setMaxFormAttributeSize(settings.web().maxBodyBytes());
+    if (settings.web().tls()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(settings.web().tlsCertPath()).setKeyPath(settings.web().tlsKeyPath()));
+    }
+    server = vertx.createHttpServer(options);
     return server.requestHandler(router).listen();
   }
 
@@ -111,7 +119,7 @@ public final class HttpVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestLog(clientAddress));
-    router.route().handler(new SecurityHeaders(settings.session().secureCookies()));
+    router.route().handler(new SecurityHeaders(settings.session().secureCookies(), clientAddress));
     new OpsRoutes(pool).mount(router);
     router.route(Paths.STATIC + "/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true));
     MailOutbox outbox = new MailOutbox(vertx, pool);
@@ -159,7 +167,31 @@ public final class HttpVerticle extends VerticleBase {
 
     router.route().last().handler(ctx -> pages.error(ctx, 404, "errors.notFound"));
     router.route().failureHandler(ctx -> failure(ctx, pages));
+    publishRoutes(router);
     return router;
+  }
+
+  /** Name of the local map holding the router's routes (method + path), for tests that prove a property of every route. */
+  public static final String ROUTES_MAP = "sekisho.routes";
+
+  /**
+   * Lists the routes with a path and their methods (empty = any method) in this Vert.x instance's
+   * local map: the CSRF test enumerates every state-changing route from it, so a route added later
+   * is covered without anyone remembering to add it to a test.
+   */
+  private void publishRoutes(Router router) {
+    JsonArray routes = new JsonArray();
+    for (var route : router.getRoutes()) {
+      if (route.getPath() == null) {
+        continue;
+      }
+      JsonArray methods = new JsonArray();
+      if (route.methods() != null) {
+        route.methods().forEach(m -> methods.add(m.name()));
+      }
+      routes.add(new JsonObject().put("path", route.getPath()).put("methods", methods));
+    }
+    vertx.sharedData().getLocalMap(ROUTES_MAP).put("routes", routes);
   }
 
   private SessionHandler sessionHandler(SessionSettings settings) {
