@@ -52,9 +52,14 @@ class WebHardeningTest {
 
   @AfterAll
   static void stop() {
+    System.out.println("Page rules (CSP, headers, no inline code) held on " + pagesChecked() + " distinct gateway pages so far in this JVM");
     finisher.close();
     second.close();
     gateway.close();
+  }
+
+  static int pagesChecked() {
+    return dev.sekisho.testing.PageRules.CHECKED.size();
   }
 
   @SuppressWarnings("unchecked")
@@ -188,6 +193,24 @@ class WebHardeningTest {
       WebClientSession direct = untrusting.client();
       HttpResponse<String> spoofed = direct.send(direct.request("/sekisho/login").header("X-Forwarded-Proto", "https").GET().build());
       assertThat(spoofed.headers().firstValue("Strict-Transport-Security")).as("header from an untrusted peer").isEmpty();
+    }
+  }
+
+  /** Every template (pages and partials) is free of what the CSP would block; rendered pages are checked by PageRules. */
+  @Test
+  void noTemplateHasInlineScriptsStylesOrHandlers() throws Exception {
+    List<java.nio.file.Path> templates;
+    try (var files = java.nio.file.Files.walk(java.nio.file.Path.of("webroot", "templates"))) {
+      templates = files.filter(f -> f.toString().endsWith(".hbs")).toList();
+    }
+    assertThat(templates).hasSizeGreaterThan(20);
+    for (var template : templates) {
+      String text = java.nio.file.Files.readString(template);
+      assertThat(text).as(template.toString())
+          .doesNotContainPattern("(?i)<script(?![^>]*\\bsrc=)[^>]*>")
+          .doesNotContainPattern("(?i)<style\\b|\\sstyle\\s*=")
+          .doesNotContainPattern("(?i)<[^>]+\\son[a-z]+\\s*=")
+          .doesNotContainIgnoringCase("javascript:");
     }
   }
 }
