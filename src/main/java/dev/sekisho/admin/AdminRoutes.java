@@ -114,8 +114,9 @@ public final class AdminRoutes {
       if (member == null) {
         return Future.succeededFuture((JsonObject) null);
       }
-      return throttle.status(LoginThrottle.idSubject(loginId)).compose(lock -> memberAdmin.factorsAndSessions(member.id())
-          .map(more -> describe(member).put("lock", lock).mergeIn(more)));
+      return throttle.status(LoginThrottle.idSubject(loginId)).compose(lock -> throttle.status(LoginThrottle.otpSubject(member.id()))
+          .compose(codeLock -> memberAdmin.factorsAndSessions(member.id())
+              .map(more -> describe(member).put("lock", lock).put("secondStepLock", codeLock).mergeIn(more))));
     }).onComplete(result -> {
       if (result.failed()) {
         ctx.fail(result.cause());

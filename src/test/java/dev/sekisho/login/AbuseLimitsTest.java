@@ -27,7 +27,8 @@ class AbuseLimitsTest {
       Map.entry("login.backoffMaxSeconds", "2400"),
       Map.entry("login.ipMaxFailures", "6"), Map.entry("login.ipBackoffAfter", "100"),
       Map.entry("onboarding.resendCooldownSeconds", "0"),
-      Map.entry("login.mailPerMemberPerHour", "3"), Map.entry("login.mailPerAddressPerHour", "5"));
+      Map.entry("login.mailPerMemberPerHour", "3"), Map.entry("login.mailPerAddressPerHour", "5"),
+      Map.entry("otp.resendCooldownSeconds", "0"));
   static TestGateway first;
   static TestGateway second;
   static AdminClient admin;
@@ -131,6 +132,7 @@ class AbuseLimitsTest {
     assertThat(atFirst.post("/sekisho/verify/recovery", Map.of("code", "eeeee-eeeee")).statusCode()).isEqualTo(401);
     assertThat(waitSeconds(subject)).isBetween(1190L, 1200L);
 
+    assertThat(admin.member(id).getJsonObject("secondStepLock").getBoolean("locked")).as("the insurer sees it").isTrue();
     HttpResponse<String> unlock = admin.call("POST", "/members/" + id + "/unlock", null, null);
     assertThat(new JsonObject(unlock.body()).getBoolean("unlocked")).isTrue();
     assertThat(Sql.count("select count(*) from login_throttle where subject = ?", subject)).as("second step cleared").isZero();
@@ -212,5 +214,66 @@ class AbuseLimitsTest {
     elsewhere.get("/sekisho/onboarding/email");
     assertThat(elsewhere.post("/sekisho/onboarding/email", Map.of("email", "")).statusCode()).isEqualTo(303);
     assertThat(mailsFor(third)).isEqualTo(1);
+  }
+
+  static long codeMailsFor(String id) {
+    return Sql.count("select count(*) from mail_outbox o join member m on m.id = o.member_id where m.login_id = ? and o.kind = 'otp-code'", id);
+  }
+
+  @Test
+  void emailCodeResendsAreLimitedPerClientAddressOverAllMembers() {
+    WebClientSession browser = first.client();
+    String a = admin.newMember("mailer");
+    Sql.memberSetUp(a, "email");
+    browser.login(a, AdminClient.RULE_PASSWORD);
+    assertThat(browser.get("/sekisho/verify/email").statusCode()).isEqualTo(200);
+    for (int i = 0; i < 2; i++) {
+      assertThat(browser.post("/sekisho/verify/email/resend", Map.of()).statusCode()).isEqualTo(200);
+    }
+    assertThat(codeMailsFor(a)).isEqualTo(3);
+    // Another member, the same address, through the other gateway: two more, then the address is spent.
+    String b = admin.newMember("mailer");
+    Sql.memberSetUp(b, "email");
+    browser.get(second.baseUrl() + "/sekisho/login");
+    browser.post(second.baseUrl() + "/sekisho/login", Map.of("user_id", b, "password", AdminClient.RULE_PASSWORD));
+    assertThat(browser.get(second.baseUrl() + "/sekisho/verify/email").statusCode()).isEqualTo(200);
+    assertThat(browser.post(second.baseUrl() + "/sekisho/verify/email/resend", Map.of()).statusCode()).isEqualTo(200);
+    HttpResponse<String> capped = browser.post(second.baseUrl() + "/sekisho/verify/email/resend", Map.of());
+    assertThat(capped.statusCode()).as("the member's third mail, the address's sixth").isEqualTo(429);
+    assertThat(capped.body()).contains("再送信の回数が上限に達しました");
+    assertThat(codeMailsFor(b)).isEqualTo(2);
+  }
+
+  @Test
+  void birthdateGuessesBackOffPerIdAndCountPerAddress() {
+    WebClientSession browser = first.client();
+    int wrong = 0;
+    for (int m = 0; m < 3; m++) {
+      String id = admin.newMember("born");
+      assertThat(browser.login(id, AdminClient.RULE_PASSWORD).headers().firstValue("Location")).contains("/sekisho/onboarding/birthdate");
+      browser.get("/sekisho/onboarding/birthdate");
+      for (int i = 0; i < 2; i++) {
+        HttpResponse<String> answer = browser.post("/sekisho/onboarding/birthdate", Map.of("birthdate", "1970-01-0" + (i + 2)));
+        wrong++;
+        assertThat(answer.statusCode()).as("wrong birthdate " + wrong + " from the address").isEqualTo(wrong < 6 ? 400 : 429);
+        if (wrong == 6) {
+          break;
+        }
+      }
+      if (m == 0) {
+        // A third for the same ID starts its wait; the right birthdate is then refused unevaluated.
+        assertThat(browser.post("/sekisho/onboarding/birthdate", Map.of("birthdate", "1970-01-09")).statusCode()).isEqualTo(400);
+        wrong++;
+        assertThat(waitSeconds("id:" + id)).isBetween(590L, 600L);
+        assertThat(browser.post("/sekisho/onboarding/birthdate", Map.of("birthdate", "1980-04-01")).statusCode()).isEqualTo(429);
+        assertThat(admin.member(id).getString("onboardingState")).isEqualTo("issued");
+      }
+      if (wrong >= 6) {
+        break;
+      }
+    }
+    assertThat(wrong).isEqualTo(6);
+    assertThat(Sql.value("select locked_until > now() from login_throttle where subject = ?", "ip:" + browser.clientAddress())).isEqualTo(true);
+    admin.call("POST", "/ips/" + browser.clientAddress() + "/unlock", null, null);
   }
 }
