@@ -182,8 +182,13 @@ class WebHardeningTest {
     }
   }
 
+  /**
+   * Decision: X-Forwarded-Proto: https from a trusted proxy adds HSTS to the answer; Secure cookies
+   * stay a setting (http.secureCookies, or automatic with http.tls.*). From anyone else both
+   * X-Forwarded-Proto and X-Forwarded-For are ignored: limits count the real peer.
+   */
   @Test
-  void hstsFollowsXForwardedProtoOnlyFromATrustedProxy() {
+  void forwardedHeadersAreBelievedOnlyFromATrustedProxy() {
     WebClientSession browser = gateway.client();
     HttpResponse<String> plain = browser.get("/sekisho/login");
     assertThat(plain.headers().firstValue("Strict-Transport-Security")).as("plain HTTP, no TLS proxy").isEmpty();
@@ -193,7 +198,16 @@ class WebHardeningTest {
       WebClientSession direct = untrusting.client();
       HttpResponse<String> spoofed = direct.send(direct.request("/sekisho/login").header("X-Forwarded-Proto", "https").GET().build());
       assertThat(spoofed.headers().firstValue("Strict-Transport-Security")).as("header from an untrusted peer").isEmpty();
+      assertThat(direct.login("ghost-" + java.util.UUID.randomUUID(), "wrong").statusCode()).isEqualTo(401);
+      assertThat(Sql.count("select count(*) from login_throttle where subject = ?", "ip:" + direct.clientAddress()))
+          .as("the X-Forwarded-For an untrusted peer sent").isZero();
+      assertThat(Sql.count("select count(*) from login_throttle where subject = 'ip:127.0.0.1'")).as("the real peer").isOne();
+      untrusting.admin().call("POST", "/ips/127.0.0.1/unlock", null, null);
     }
+    WebClientSession proxied = gateway.client();
+    assertThat(proxied.login("ghost-" + java.util.UUID.randomUUID(), "wrong").statusCode()).isEqualTo(401);
+    assertThat(Sql.count("select count(*) from login_throttle where subject = ?", "ip:" + proxied.clientAddress()))
+        .as("the client behind a trusted proxy").isOne();
   }
 
   /** Every template (pages and partials) is free of what the CSP would block; rendered pages are checked by PageRules. */
