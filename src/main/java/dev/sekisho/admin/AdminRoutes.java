@@ -114,8 +114,9 @@ public final class AdminRoutes {
       if (member == null) {
         return Future.succeededFuture((JsonObject) null);
       }
-      return throttle.status(LoginThrottle.idSubject(loginId)).compose(lock -> memberAdmin.factorsAndSessions(member.id())
-          .map(more -> describe(member).put("lock", lock).mergeIn(more)));
+      return throttle.status(LoginThrottle.idSubject(loginId)).compose(lock -> throttle.status(LoginThrottle.otpSubject(member.id()))
+          .compose(codeLock -> memberAdmin.factorsAndSessions(member.id())
+              .map(more -> describe(member).put("lock", lock).put("secondStepLock", codeLock).mergeIn(more))));
     }).onComplete(result -> {
       if (result.failed()) {
         ctx.fail(result.cause());
@@ -136,7 +137,11 @@ public final class AdminRoutes {
       reply.fail(ctx, "admin.members.unlock", bad);
       return;
     }
-    throttle.unlock(LoginThrottle.idSubject(loginId)).onComplete(result -> {
+    // Both steps: the password/birthdate lock of the ID and the second-step (code) lock of the member.
+    Future<Boolean> unlocked = throttle.unlock(LoginThrottle.idSubject(loginId))
+        .compose(byId -> members.findByLoginId(loginId).compose(member -> member == null ? Future.succeededFuture(byId)
+            : throttle.unlock(LoginThrottle.otpSubject(member.id())).map(byCode -> byId || byCode)));
+    unlocked.onComplete(result -> {
       if (result.failed()) {
         ctx.fail(result.cause());
         return;

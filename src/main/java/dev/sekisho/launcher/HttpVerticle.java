@@ -51,6 +51,9 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -93,9 +96,14 @@ public final class HttpVerticle extends VerticleBase {
             .setKeepAlive(true).setDecompressionSupported(false),
         new PoolOptions().setHttp1MaxSize(64));
     Router router = router(settings);
-    server = vertx.createHttpServer(new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.web().host()).setPort(settings.web().port())
-        .setMaxFormAttributeSize(settings.web().maxBodyBytes()));
+        .setMaxFormAttributeSize(settings.web().maxBodyBytes());
+    if (settings.web().tls()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(settings.web().tlsCertPath()).setKeyPath(settings.web().tlsKeyPath()));
+    }
+    server = vertx.createHttpServer(options);
     return server.requestHandler(router).listen();
   }
 
@@ -104,14 +112,14 @@ public final class HttpVerticle extends VerticleBase {
     Pages pages = new Pages(infra.templates(), infra.i18n(), sessions);
     ClientAddress clientAddress = new ClientAddress(settings.web().trustedProxies());
     MemberRepository members = new MemberRepository(pool);
-    LoginThrottle throttle = new LoginThrottle(pool);
+    LoginThrottle throttle = new LoginThrottle(pool, settings.login().backoff(), settings.login().addressLimit());
     AuditLog audit = new AuditLog(pool);
     MemberImporter importer = new MemberImporter(vertx, members, infra.hasher(),
         new IssuedPasswordRule(settings.password().issuedRule()));
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestLog(clientAddress));
-    router.route().handler(new SecurityHeaders(settings.session().secureCookies()));
+    router.route().handler(new SecurityHeaders(settings.session().secureCookies(), clientAddress));
     new OpsRoutes(pool).mount(router);
     router.route(Paths.STATIC + "/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true));
     MailOutbox outbox = new MailOutbox(vertx, pool);
@@ -122,7 +130,7 @@ public final class HttpVerticle extends VerticleBase {
     PasskeyService passkeys = new PasskeyService(vertx, new PasskeyStore(pool), settings.passkey(), audit);
     // Before AdminRoutes, whose catch-all answers 404 for any admin path it does not know.
     new PasskeyAdminRoutes(passkeys, members, clientAddress, adminAuth, audit).mount(router);
-    Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, outbox, Clock.systemUTC());
+    Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox, Clock.systemUTC());
     new HotpAdminRoutes(otp.hotp(), members, audit, clientAddress, adminAuth).mount(router);
     new SecretAdminRoutes(otp.rotation(), infra.secrets().activeKeyId(), audit, clientAddress, adminAuth).mount(router);
     new AdminRoutes(importer, members, throttle, audit, clientAddress, adminAuth, memberAdmin, auditQuery).mount(router);
@@ -162,7 +170,31 @@ public final class HttpVerticle extends VerticleBase {
 
     router.route().last().handler(ctx -> pages.error(ctx, 404, "errors.notFound"));
     router.route().failureHandler(ctx -> failure(ctx, pages));
+    publishRoutes(router);
     return router;
+  }
+
+  /** Name of the local map holding the router's routes (method + path), for tests that prove a property of every route. */
+  public static final String ROUTES_MAP = "sekisho.routes";
+
+  /**
+   * Lists the routes with a path and their methods (empty = any method) in this Vert.x instance's
+   * local map: the CSRF test enumerates every state-changing route from it, so a route added later
+   * is covered without anyone remembering to add it to a test.
+   */
+  private void publishRoutes(Router router) {
+    JsonArray routes = new JsonArray();
+    for (var route : router.getRoutes()) {
+      if (route.getPath() == null) {
+        continue;
+      }
+      JsonArray methods = new JsonArray();
+      if (route.methods() != null) {
+        route.methods().forEach(m -> methods.add(m.name()));
+      }
+      routes.add(new JsonObject().put("path", route.getPath()).put("methods", methods));
+    }
+    vertx.sharedData().getLocalMap(ROUTES_MAP).put("routes", routes);
   }
 
   private SessionHandler sessionHandler(SessionSettings settings) {

@@ -141,7 +141,7 @@ public final class MainVerticle extends VerticleBase {
 
   private void banner(boolean demoCreated) {
     long ms = (System.nanoTime() - startedAt) / 1_000_000;
-    String origin = "http://" + settings.web().host() + ":" + settings.web().port();
+    String origin = (settings.web().tls() ? "https://" : "http://") + settings.web().host() + ":" + settings.web().port();
     StringBuilder text = new StringBuilder()
         .append("\n  Sekisho is ready on ").append(origin).append(" (started in ").append(ms).append(" ms)\n")
         .append("  Member login:  ").append(origin).append("/sekisho/login\n");

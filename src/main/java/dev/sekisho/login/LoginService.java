@@ -59,16 +59,16 @@ public final class LoginService {
                     .map(result -> new LoginResult(result.outcome(), result.member(), next));
               });
             }
-            return countFailure(idSubject, ipSubject)
+            return countFailure(idSubject, client.ip())
                 .compose(nowLocked -> finish(member, loginId,
                     nowLocked ? LoginResult.Outcome.LOCKED : LoginResult.Outcome.INVALID, client));
           }));
     });
   }
 
-  private Future<Boolean> countFailure(String idSubject, String ipSubject) {
+  private Future<Boolean> countFailure(String idSubject, String ip) {
     Future<Boolean> byId = throttle.recordFailure(idSubject, settings.maxFailures(), settings.lock(), settings.lock());
-    Future<Boolean> byIp = throttle.recordFailure(ipSubject, settings.ipMaxFailures(), settings.ipWindow(), settings.lock());
+    Future<Boolean> byIp = throttle.recordAddressFailure(ip);
     return Future.all(byId, byIp).map(all -> byId.result() || byIp.result());
   }
 

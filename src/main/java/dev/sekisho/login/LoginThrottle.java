@@ -12,15 +12,51 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * Failure counters in PostgreSQL, so every gateway process enforces the same limits. A subject is
- * {@code id:<login id>} or {@code ip:<address>}. Each change is one statement: two processes
- * counting the same failure at once both count.
+ * Failure counters in PostgreSQL, so every gateway process enforces the same limits. It is the one
+ * guessing limit of the gateway: passwords and birthdates ({@code id:<login id>}), second-factor
+ * codes of every kind ({@code otp:<member id>}), and the client address for all of them
+ * ({@code ip:<address>}). Each change is one statement: two processes counting the same failure at
+ * once both count.
+ *
+ * <p>Two brakes: a hard lock once {@code max} failures fall in the window, and before that an
+ * exponential back-off: once a subject has more than {@code backoffAfter} failures, each further
+ * failure sets a wait (base, 2 x base, 4 x base ... capped) during which an attempt is refused
+ * without being evaluated (and without being counted), exactly like a lock. Waits are short next
+ * to a lock; they make scripted guessing slow long before the lock (and the address limit, whose
+ * threshold is much higher) is reached.
  */
 public final class LoginThrottle {
+  /** Back-off shape: free failures before waits start, the first wait, the longest wait. */
+  public record Backoff(int after, Duration base, Duration max) {
+    public static final Backoff DEFAULT = new Backoff(3, Duration.ofSeconds(30), Duration.ofMinutes(15));
+  }
+
+  /** The limit on one client address, shared by every guessing point (password, birthdate, codes). */
+  public record AddressLimit(int max, Duration window, Duration lock, int backoffAfter) {
+    public static final AddressLimit DEFAULT = new AddressLimit(50, Duration.ofMinutes(15), Duration.ofMinutes(15), 20);
+  }
+
   private final Pool pool;
+  private final Backoff backoff;
+  private final AddressLimit addressLimit;
 
   public LoginThrottle(Pool pool) {
+    this(pool, Backoff.DEFAULT, AddressLimit.DEFAULT);
+  }
+
+  public LoginThrottle(Pool pool, Backoff backoff, AddressLimit addressLimit) {
     this.pool = pool;
+    this.backoff = backoff;
+    this.addressLimit = addressLimit;
+  }
+
+  /** Counts one wrong guess of any kind from this client address; true when the address is now held back. */
+  public Future<Boolean> recordAddressFailure(String ip) {
+    return recordFailure(ipSubject(ip), addressLimit.max(), addressLimit.window(), addressLimit.lock(), addressLimit.backoffAfter());
+  }
+
+  public static String otpSubject(long memberId) {
+    return "otp:" + memberId;
   }
 
   public static String idSubject(String loginId) {
@@ -31,37 +67,50 @@ public final class LoginThrottle {
     return "ip:" + ip;
   }
 
-  /** Whether any of the subjects is locked now. */
+  /** SQL condition: the row (alias t or the table) is locked or waiting now; other statements embed it. */
+  public static final String BLOCKED = "(locked_until > now() or wait_until > now())";
+
+  /** Whether any of the subjects is locked or in a back-off wait now. */
   public Future<Boolean> anyLocked(List<String> subjects) {
-    return pool.preparedQuery("select exists (select 1 from login_throttle where subject = any($1) and locked_until > now())")
+    return pool.preparedQuery("select exists (select 1 from login_throttle where subject = any($1) and " + BLOCKED + ")")
         .execute(Tuple.of(subjects.toArray(String[]::new)))
         .map(rows -> rows.iterator().next().getBoolean(0));
   }
 
   /**
    * Counts one failure. The count restarts when the window has passed or a lock has run out; when
-   * it reaches max, the subject is locked for lock.
+   * it reaches max, the subject is locked for lock. Past the back-off threshold of this kind of
+   * subject, the failure also sets a doubling wait.
    *
-   * @return true when the subject is locked after this failure
+   * @return true when this failure locked the subject. A wait it started is not reported: this
+   *     guess was simply wrong; the next one, if it comes too soon, is refused as locked.
    */
   public Future<Boolean> recordFailure(String subject, int max, Duration window, Duration lock) {
+    return recordFailure(subject, max, window, lock, backoff.after());
+  }
+
+  public Future<Boolean> recordFailure(String subject, int max, Duration window, Duration lock, int backoffAfter) {
+    String fresh = "(t.window_start < now() - make_interval(secs => $3) or t.locked_until <= now())";
+    String count = "(case when " + fresh + " then 1 else t.failures + 1 end)";
     String sql = """
-        insert into login_throttle as t (subject, failures, window_start, locked_until)
-        values ($1, 1, now(), case when 1 >= $2 then now() + make_interval(secs => $4) end)
+        insert into login_throttle as t (subject, failures, window_start, locked_until, wait_until)
+        values ($1, 1, now(), case when 1 >= $2 then now() + make_interval(secs => $4) end,
+                case when 1 > $5::int then now() + make_interval(secs => least($7::float8, $6::float8)) end)
         on conflict (subject) do update set
-          failures = case when t.window_start < now() - make_interval(secs => $3) or t.locked_until <= now()
-                          then 1 else t.failures + 1 end,
-          window_start = case when t.window_start < now() - make_interval(secs => $3) or t.locked_until <= now()
-                              then now() else t.window_start end,
+          failures = COUNT,
+          window_start = case when FRESH then now() else t.window_start end,
           locked_until = case
               when t.locked_until > now() then t.locked_until
-              when (case when t.window_start < now() - make_interval(secs => $3) or t.locked_until <= now()
-                         then 1 else t.failures + 1 end) >= $2 then now() + make_interval(secs => $4)
+              when COUNT >= $2 then now() + make_interval(secs => $4)
+              else null end,
+          wait_until = case
+              when COUNT > $5::int then now() + make_interval(secs => least($7::float8, $6::float8 * power(2, COUNT - $5::int - 1)))
               else null end
         returning locked_until is not null and locked_until > now()
-        """;
+        """.replace("COUNT", count).replace("FRESH", fresh);
     return pool.preparedQuery(sql)
-        .execute(Tuple.of(subject, max, (double) window.toSeconds(), (double) lock.toSeconds()))
+        .execute(Tuple.of(subject, max, (double) window.toSeconds(), (double) lock.toSeconds(), backoffAfter,
+            (double) backoff.base().toSeconds(), (double) backoff.max().toSeconds()))
         .map(rows -> rows.iterator().next().getBoolean(0));
   }
 
@@ -77,35 +126,41 @@ public final class LoginThrottle {
 
   /** The subject's state for the insurer: failures counted and lock end, or null. */
   public Future<JsonObject> status(String subject) {
-    return pool.preparedQuery("select failures, locked_until from login_throttle where subject = $1")
+    return pool.preparedQuery("select failures, locked_until, wait_until from login_throttle where subject = $1")
         .execute(Tuple.of(subject))
         .map(rows -> {
           if (rows.size() == 0) {
             return new JsonObject().put("failures", 0).put("locked", false);
           }
           Row row = rows.iterator().next();
-          return describe(row.getInteger(0), row.getOffsetDateTime(1));
+          return describe(row.getInteger(0), row.getOffsetDateTime(1), row.getOffsetDateTime(2));
         });
   }
 
   /** Every subject locked now. */
   public Future<JsonArray> locked() {
-    return pool.query("select subject, failures, locked_until from login_throttle where locked_until > now() order by locked_until desc limit 1000")
+    return pool.query("select subject, failures, locked_until, wait_until from login_throttle where " + BLOCKED
+        + " order by greatest(locked_until, wait_until) desc limit 1000")
         .execute()
         .map(rows -> {
           JsonArray out = new JsonArray();
           for (Row row : rows) {
-            out.add(describe(row.getInteger(1), row.getOffsetDateTime(2)).put("subject", row.getString(0)));
+            out.add(describe(row.getInteger(1), row.getOffsetDateTime(2), row.getOffsetDateTime(3)).put("subject", row.getString(0)));
           }
           return out;
         });
   }
 
-  private static JsonObject describe(int failures, OffsetDateTime lockedUntil) {
-    boolean locked = lockedUntil != null && lockedUntil.isAfter(OffsetDateTime.now());
-    JsonObject out = new JsonObject().put("failures", failures).put("locked", locked);
+  private static JsonObject describe(int failures, OffsetDateTime lockedUntil, OffsetDateTime waitUntil) {
+    OffsetDateTime now = OffsetDateTime.now();
+    boolean locked = lockedUntil != null && lockedUntil.isAfter(now);
+    boolean waiting = waitUntil != null && waitUntil.isAfter(now);
+    JsonObject out = new JsonObject().put("failures", failures).put("locked", locked || waiting);
     if (locked) {
       out.put("lockedUntil", lockedUntil.toString());
+    }
+    if (waiting) {
+      out.put("waitUntil", waitUntil.toString());
     }
     return out;
   }

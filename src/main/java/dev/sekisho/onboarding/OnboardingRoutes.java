@@ -206,6 +206,8 @@ public final class OnboardingRoutes {
         pages.redirect(ctx, Page.WAIT.path() + "?sent=1");
       } else if (result.result() == Outcome.COOLDOWN) {
         showWait(ctx, p, 429, new JsonObject().put("error", "onboarding.wait.cooldown"));
+      } else if (result.result() == Outcome.FLOODED) {
+        showWait(ctx, p, 429, new JsonObject().put("error", "onboarding.wait.flooded"));
       } else {
         current(ctx);
       }

@@ -42,7 +42,7 @@ public final class OnboardingService {
   public static final String CONFIRMED_CHANNEL = "sekisho_email_confirmed";
   private static final ZoneId JAPAN = ZoneId.of("Asia/Tokyo");
 
-  public enum Outcome { OK, WRONG, LOCKED, STALE, COOLDOWN, SAME_PASSWORD }
+  public enum Outcome { OK, WRONG, LOCKED, STALE, COOLDOWN, FLOODED, SAME_PASSWORD }
 
   public enum Confirmation { CONFIRMED, USED, EXPIRED, UNKNOWN }
 
@@ -51,6 +51,7 @@ public final class OnboardingService {
   private final MemberRepository members;
   private final PasswordHasher hasher;
   private final LoginThrottle throttle;
+  private final dev.sekisho.login.SendLimit sends;
   private final LoginSettings loginSettings;
   private final OnboardingSettings settings;
   private final PasswordPolicy policy;
@@ -67,6 +68,7 @@ public final class OnboardingService {
     this.members = members;
     this.hasher = hasher;
     this.throttle = throttle;
+    this.sends = loginSettings.sendLimit(throttle);
     this.loginSettings = loginSettings;
     this.settings = settings;
     this.policy = policy;
@@ -119,15 +121,20 @@ public final class OnboardingService {
     });
   }
 
-  /** J1.2. A wrong birthdate counts toward the same per-ID lockout as a wrong password. */
+  /**
+   * J1.2. A wrong birthdate counts toward the same per-ID lockout (with its back-off) as a wrong
+   * password, and toward the client address's limit.
+   */
   public Future<Outcome> verifyBirthdate(Progress p, LocalDate typed, AuditEvent.Client client) {
     String subject = LoginThrottle.idSubject(p.member().loginId());
-    return throttle.anyLocked(List.of(subject)).compose(locked -> {
+    return throttle.anyLocked(List.of(subject, LoginThrottle.ipSubject(client.ip()))).compose(locked -> {
       if (locked) {
         return Future.succeededFuture(Outcome.LOCKED);
       }
       if (typed == null || !typed.equals(p.member().birthdate())) {
-        return throttle.recordFailure(subject, loginSettings.maxFailures(), loginSettings.lock(), loginSettings.lock())
+        Future<Boolean> byId = throttle.recordFailure(subject, loginSettings.maxFailures(), loginSettings.lock(), loginSettings.lock());
+        Future<Boolean> byIp = throttle.recordAddressFailure(client.ip());
+        return Future.all(byId, byIp).map(all -> byId.result() || byIp.result())
             .compose(nowLocked -> {
               Outcome outcome = nowLocked ? Outcome.LOCKED : Outcome.WRONG;
               return audit(p, "onboarding.birthdate", outcome.name().toLowerCase(), client).map(outcome);
@@ -184,6 +191,16 @@ public final class OnboardingService {
           if (Boolean.TRUE.equals(row.getBoolean(1))) {
             return Future.succeededFuture(Outcome.COOLDOWN);
           }
+          // Resends and address changes, per member and per client address, per hour.
+          return sends.take(p.memberId(), client.ip()).compose(allowed -> allowed
+              ? queueConfirmation(tx, p, email, lang, token, expires, client, queued)
+              : Future.succeededFuture(Outcome.FLOODED));
+        }))
+        .onSuccess(outcome -> queued.forEach(outbox::deliverNow));
+  }
+
+  private Future<Outcome> queueConfirmation(io.vertx.sqlclient.SqlClient tx, Progress p, String email, String lang, String token,
+                                            OffsetDateTime expires, AuditEvent.Client client, List<Long> queued) {
           MailTemplates.Text text = mailTemplates.render("email-confirm", lang, Map.of(
               "name", p.member().name(),
               "link", publicOrigin + OnboardingFlow.BASE + "/confirm?token=" + token,
@@ -200,8 +217,6 @@ public final class OnboardingService {
                     new io.vertx.core.json.JsonObject().put("changed", !email.equalsIgnoreCase(p.member().email())));
               })
               .map(Outcome.OK);
-        }))
-        .onSuccess(outcome -> queued.forEach(outbox::deliverNow));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.sekisho.otp;
 
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.factor.Method;
+import dev.sekisho.login.SendLimit;
 import dev.sekisho.mail.MailOutbox;
 import dev.sekisho.mail.OutgoingMail;
 import io.vertx.core.Future;
@@ -34,13 +35,15 @@ public final class EmailOtpService {
   private final SecondStepLimit limit;
   private final MethodActivation activation;
   private final MailOutbox mailer;
+  private final SendLimit sends;
 
   public enum SendResult { SENT, ALREADY_LIVE, COOLDOWN, HOURLY_CAP }
 
   public record Activation(CheckResult result, List<String> recoveryCodes) {}
 
   public EmailOtpService(Pool pool, SecretBox box, OtpSettings settings, SecondStepLimit limit, MethodActivation activation,
-                         MailOutbox mailer) {
+                         MailOutbox mailer, SendLimit sends) {
+    this.sends = sends;
     this.pool = pool;
     this.box = box;
     this.settings = settings;
@@ -54,6 +57,11 @@ public final class EmailOtpService {
    * with resend true (再送信) a new code replaces it, subject to cooldown and hourly cap.
    */
   public Future<SendResult> send(long memberId, String email, String name, boolean resend) {
+    return send(memberId, email, name, resend, null);
+  }
+
+  /** @param ip the client address asking; its mail is limited per hour across all members (null: not counted) */
+  public Future<SendResult> send(long memberId, String email, String name, boolean resend, String ip) {
     String code = newCode();
     long[] outbox = {-1};
     return pool.withTransaction(tx -> tx.preparedQuery("""
@@ -81,7 +89,8 @@ public final class EmailOtpService {
           }
           boolean keepHour = sameHour;
           int count = keepHour ? hourCount + 1 : 1;
-          return tx.preparedQuery("""
+          Future<Boolean> allowed = sends == null || ip == null ? Future.succeededFuture(true) : sends.take(null, ip);
+          return allowed.compose(ok -> !ok ? Future.succeededFuture(SendResult.HOURLY_CAP) : tx.preparedQuery("""
                   insert into otp_email_code (member_id, key_id, code_hash, expires_at, tries, used, sent_at, hour_start, hour_count)
                   values ($1, $2, $3, now() + make_interval(secs => $4), 0, false, now(), now(), $5)
                   on conflict (member_id) do update set key_id = excluded.key_id, code_hash = excluded.code_hash,
@@ -98,7 +107,7 @@ public final class EmailOtpService {
               .map(id -> {
                 outbox[0] = id;
                 return SendResult.SENT;
-              });
+              }));
         }))
         .onSuccess(result -> {
           if (result == SendResult.SENT) {
@@ -124,7 +133,7 @@ public final class EmailOtpService {
     String code = CodeInput.digits(typed, 6);
     byte[] hash = box.hash(context(memberId), code == null ? "-" : code);
     return client.preparedQuery("""
-            with lock as (select exists (select 1 from login_throttle where subject = $2 and locked_until > now()) as locked),
+            with lock as (select exists (select 1 from login_throttle where subject = $2 and (locked_until > now() or wait_until > now())) as locked),
             u as (update otp_email_code set tries = tries + 1,
                     used = (code_hash = $3 and expires_at > now() and tries < $4)
                   where member_id = $1 and not used and not (select locked from lock)

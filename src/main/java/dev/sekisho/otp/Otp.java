@@ -2,6 +2,7 @@ package dev.sekisho.otp;
 
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.login.LoginThrottle;
+import dev.sekisho.login.SendLimit;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
@@ -11,13 +12,19 @@ public record Otp(OtpSettings settings, TotpService totp, HotpService hotp, Emai
                   MethodDirectory methods, SecondStepLimit limit, SecretRotation rotation) {
 
   public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, dev.sekisho.mail.MailOutbox mailer, Clock clock) {
+    return create(pool, box, settings, throttle, null, mailer, clock);
+  }
+
+  /** @param sends the per-address limit on mail sent (null: only the per-member cooldown and hourly cap) */
+  public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, SendLimit sends,
+                           dev.sekisho.mail.MailOutbox mailer, Clock clock) {
     SecondStepLimit limit = new SecondStepLimit(throttle, settings);
     RecoveryCodes recovery = new RecoveryCodes(pool, box, settings.recoveryCodes());
     MethodActivation activation = new MethodActivation(recovery);
     return new Otp(settings,
         new TotpService(pool, box, settings, limit, activation, clock),
         new HotpService(pool, box, settings, limit, activation),
-        new EmailOtpService(pool, box, settings, limit, activation, mailer),
+        new EmailOtpService(pool, box, settings, limit, activation, mailer, sends),
         recovery, new MethodDirectory(pool), limit, new SecretRotation(pool, box));
   }
 }

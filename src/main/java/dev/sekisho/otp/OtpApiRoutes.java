@@ -188,18 +188,17 @@ public final class OtpApiRoutes {
       Pages.json(ctx, 400, "missing", "Send {\"code\": \"123456\", \"method\": \"totp|email|hotp|recovery\"}.");
       return;
     }
-    Future<CheckResult> check = switch (methodText) {
-      case "totp" -> otp.totp().verify(id, code);
-      case "email" -> otp.email().verify(id, code);
-      case "hotp" -> code2 == null ? otp.hotp().verify(id, code) : otp.hotp().resync(id, code, code2);
-      case "recovery" -> otp.limit().locked(id).compose(locked -> locked ? Future.succeededFuture(CheckResult.LOCKED)
-          : otp.recovery().use(id, code).compose(ok -> ok ? otp.limit().clear(id).map(CheckResult.OK) : otp.limit().fail(id)));
-      default -> null;
-    };
-    if (check == null) {
+    if (!java.util.Set.of("totp", "email", "hotp", "recovery").contains(methodText)) {
       Pages.json(ctx, 400, "bad_method", "method must be totp, email, hotp or recovery.");
       return;
     }
+    Future<CheckResult> check = otp.limit().fromAddress(clientAddress.of(ctx), () -> switch (methodText) {
+      case "totp" -> otp.totp().verify(id, code);
+      case "email" -> otp.email().verify(id, code);
+      case "hotp" -> code2 == null ? otp.hotp().verify(id, code) : otp.hotp().resync(id, code, code2);
+      default -> otp.limit().locked(id).compose(locked -> locked ? Future.succeededFuture(CheckResult.LOCKED)
+          : otp.recovery().use(id, code).compose(ok -> ok ? otp.limit().clear(id).map(CheckResult.OK) : otp.limit().fail(id)));
+    });
     check.compose(result -> {
       // Recorded without waiting: the answer costs no extra round trip.
       audit.record(AuditEvent.of(id, MemberSession.loginId(ctx.session()), "otp.api.verify." + methodText,
@@ -234,7 +233,7 @@ public final class OtpApiRoutes {
         Pages.json(ctx, 404, "not_set_up", "Email OTP is not set up for the member.");
         return Future.succeededFuture();
       }
-      return otp.email().send(id, member.email(), member.name(), resend).map(result -> {
+      return otp.email().send(id, member.email(), member.name(), resend, clientAddress.of(ctx)).map(result -> {
         int status = result == EmailOtpService.SendResult.COOLDOWN || result == EmailOtpService.SendResult.HOURLY_CAP ? 429 : 200;
         Pages.json(ctx, status, new JsonObject().put("ok", status == 200).put("result", result.name().toLowerCase()));
         return null;

@@ -320,12 +320,12 @@ public final class OtpRoutes {
       if (member == null) {
         return Future.succeededFuture();
       }
-      Future<CheckResult> check = switch (method) {
+      Future<CheckResult> check = otp.limit().fromAddress(clientAddress.of(ctx), () -> switch (method) {
         case TOTP -> otp.totp().verify(member.id(), code);
         case HOTP -> next == null || next.isBlank() ? otp.hotp().verify(member.id(), code)
             : otp.hotp().resync(member.id(), code, next);
         default -> Future.succeededFuture(CheckResult.NOT_SET_UP);
-      };
+      });
       return check.map(result -> {
         answerCheck(ctx, member, method, result, () -> renderCode(ctx, status(result), method,
             Journey.VERIFY + "/" + method.code(), message(result), null));
@@ -358,7 +358,7 @@ public final class OtpRoutes {
           pages.redirect(ctx, Journey.VERIFY);
           return Future.succeededFuture();
         }
-        return otp.email().send(member.id(), member.email(), member.name(), resend).map(sent -> {
+        return otp.email().send(member.id(), member.email(), member.name(), resend, clientAddress.of(ctx)).map(sent -> {
           String notice = switch (sent) {
             case SENT -> resend ? "otp.email.resent" : "otp.email.sent";
             case ALREADY_LIVE -> "otp.email.sent";
@@ -405,7 +405,7 @@ public final class OtpRoutes {
       return;
     }
     verifier(ctx).compose(member -> member == null ? Future.succeededFuture()
-        : otp.email().verify(member.id(), code).map(result -> {
+        : otp.limit().fromAddress(clientAddress.of(ctx), () -> otp.email().verify(member.id(), code)).map(result -> {
           answerCheck(ctx, member, Method.EMAIL, result, () -> renderEmail(ctx, status(result), false, null, message(result)));
           return null;
         })).onFailure(ctx::fail);
@@ -428,13 +428,13 @@ public final class OtpRoutes {
       if (member == null) {
         return Future.succeededFuture();
       }
-      return otp.limit().locked(member.id()).compose(locked -> {
+      return otp.limit().fromAddress(clientAddress.of(ctx), () -> otp.limit().locked(member.id()).compose(locked -> {
         if (locked) {
           return Future.succeededFuture(CheckResult.LOCKED);
         }
         return otp.recovery().use(member.id(), code)
             .compose(ok -> ok ? otp.limit().clear(member.id()).map(CheckResult.OK) : otp.limit().fail(member.id()));
-      }).map(result -> {
+      })).map(result -> {
         audit(ctx, member, "otp.verify.recovery", result);
         if (result == CheckResult.OK) {
           // The session is complete; the member is asked to set a method up again (the account page).
@@ -497,7 +497,7 @@ public final class OtpRoutes {
             return Future.succeededFuture();
           }
           Future<?> sending = method == Method.EMAIL
-              ? otp.email().send(member.id(), member.email(), member.name(), false) : Future.succeededFuture();
+              ? otp.email().send(member.id(), member.email(), member.name(), false, clientAddress.of(ctx)) : Future.succeededFuture();
           return sending.map(v -> {
             renderCode(ctx, 200, method, PROVE, null, intent);
             return null;
@@ -523,12 +523,12 @@ public final class OtpRoutes {
             pages.error(ctx, 409, "otp.account.noCodeMethod");
             return Future.succeededFuture();
           }
-          Future<CheckResult> check = switch (method) {
+          Future<CheckResult> check = otp.limit().fromAddress(clientAddress.of(ctx), () -> switch (method) {
             case TOTP -> otp.totp().verify(member.id(), code);
             case HOTP -> otp.hotp().verify(member.id(), code);
             case EMAIL -> otp.email().verify(member.id(), code);
             case PASSKEY -> Future.succeededFuture(CheckResult.NOT_SET_UP);
-          };
+          });
           return check.compose(result -> {
             audit(ctx, member, "otp.prove." + method.code(), result);
             if (result != CheckResult.OK) {

@@ -15,6 +15,7 @@ public record SessionSettings(String cookieName, Duration idle, Duration absolut
     return new SessionSettings(name,
         Duration.ofMinutes(config.integer("session.idleMinutes", 1, 24 * 60)),
         Duration.ofHours(config.integer("session.absoluteHours", 1, 24 * 30)),
-        config.bool("http.secureCookies"));
+        // Served over TLS directly: Secure without a separate setting.
+        config.bool("http.secureCookies") || !config.string("http.tls.certPath").isBlank());
   }
 }

@@ -28,7 +28,7 @@ public final class I18n {
   public String language(RoutingContext ctx) {
     String asked = ctx.request().getParam("lang");
     if (asked != null && messages.containsKey(asked)) {
-      ctx.response().addCookie(Cookie.cookie(COOKIE, asked).setPath("/").setHttpOnly(true)
+      ctx.response().addCookie(Cookie.cookie(COOKIE, asked).setPath("/").setHttpOnly(true).setSecure(ctx.request().isSSL())
           .setSameSite(CookieSameSite.LAX).setMaxAge(365L * 24 * 3600));
       return asked;
     }

@@ -121,6 +121,8 @@ public final class WebClientSession {
   public HttpResponse<String> send(HttpRequest request) {
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      // Every gateway page any test reaches must keep the CSP and header rules.
+      PageRules.check(request.uri(), response);
       Matcher m = CSRF.matcher(response.body());
       if (m.find()) {
         csrf = m.group(1);
