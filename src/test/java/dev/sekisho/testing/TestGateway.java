@@ -34,8 +34,25 @@ public final class TestGateway implements AutoCloseable {
     return start(Map.of());
   }
 
-  /** @param overrides dotted configuration keys to values, over the test defaults */
+  /**
+   * @param overrides dotted configuration keys to values, over the test defaults. A free port
+   *                  found before binding can be taken by another process in between: then the
+   *                  start is retried on another one.
+   */
   public static TestGateway start(Map<String, String> overrides) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(overrides);
+      } catch (IllegalStateException e) {
+        boolean portTaken = e.getCause() != null && String.valueOf(e.getCause().getMessage()).contains("Address already in use");
+        if (!portTaken || overrides.containsKey("http.port") || attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static TestGateway startOnce(Map<String, String> overrides) {
     int port = freePort();
     Map<String, String> config = new HashMap<>();
     config.put("db.url", TestDatabase.url());
