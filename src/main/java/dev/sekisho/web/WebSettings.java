@@ -6,7 +6,7 @@ import java.util.List;
 
 /** The {@code http} section. */
 public record WebSettings(String host, int port, int instances, String publicOrigin, boolean secureCookies,
-                          int maxBodyBytes, List<String> trustedProxies) {
+                          int maxBodyBytes, List<String> trustedProxies, int shutdownGraceSeconds) {
 
   public static WebSettings from(ConfigReader config) {
     int instances = config.integer("http.instances", 0, 256);
@@ -17,6 +17,8 @@ public record WebSettings(String host, int port, int instances, String publicOri
         config.origin("http.publicOrigin"),
         config.bool("http.secureCookies"),
         config.integer("http.maxBodyBytes", 1024, 64 * 1024 * 1024),
-        config.strings("http.trustedProxies"));
+        config.strings("http.trustedProxies"),
+        // How long SIGTERM waits for in-flight requests before closing their connections.
+        config.integer("http.shutdownGraceSeconds", 0, 3600));
   }
 }
