@@ -26,6 +26,7 @@ final class GatewayProcess implements AutoCloseable {
     this.port = port;
   }
 
+  /** @param dataDir the embedded database's directory, or null when extraEnv names SEKISHO_DB_URL */
   static GatewayProcess start(Path dataDir, Map<String, String> extraEnv) throws IOException {
     int port = TestGateway.freePort();
     Path log = Files.createTempFile("sekisho-child-", ".log");
@@ -35,7 +36,9 @@ final class GatewayProcess implements AutoCloseable {
         .redirectOutput(log.toFile()).directory(Path.of("").toAbsolutePath().toFile());
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("SEKISHO_"));
-    env.put("SEKISHO_DB_EMBEDDED_DATA_DIR", dataDir.toString());
+    if (dataDir != null) {
+      env.put("SEKISHO_DB_EMBEDDED_DATA_DIR", dataDir.toString());
+    }
     env.put("SEKISHO_HTTP_PORT", String.valueOf(port));
     env.put("SEKISHO_HTTP_INSTANCES", "1");
     env.put("SEKISHO_HTTP_TRUSTED_PROXIES", "127.0.0.1");
