@@ -85,8 +85,10 @@ class MailFaultTest {
       assertThat(silent.accepted()).isGreaterThanOrEqualTo(2);
       assertThat((String) outbox(a, "last_error")).isNotBlank();
 
-      silent.close();
-      try (MailCatcher relay = MailCatcher.start(port)) {
+      // The relay recovers (new connections now reach a real SMTP server; the hung ones stay hung):
+      // both mails go out.
+      try (MailCatcher relay = MailCatcher.start(TestGateway.freePort())) {
+        silent.forwardTo(relay.port());
         Mailboxes.await(a + "@example.jp", 1, relay);
         Mailboxes.await(b + "@example.jp", 1, relay);
       }
@@ -129,25 +131,60 @@ class MailFaultTest {
     return m.group(1);
   }
 
-  /** Accepts SMTP connections and never says a word (no 220 greeting): a stuck relay. */
+  /**
+   * Accepts SMTP connections and never says a word (no 220 greeting): a stuck relay. After
+   * {@link #forwardTo}, new connections are piped to a real SMTP server instead (same port, so the
+   * gateway's configuration stays as it is).
+   */
   private static final class SilentServer implements AutoCloseable {
     private final ServerSocket server;
     private final List<Socket> held = new CopyOnWriteArrayList<>();
+    private volatile int forwardPort;
 
     SilentServer() throws IOException {
       server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-      server.setReuseAddress(true);
       Thread accept = new Thread(() -> {
         while (!server.isClosed()) {
           try {
-            held.add(server.accept());
+            Socket socket = server.accept();
+            held.add(socket);
+            if (forwardPort != 0) {
+              Socket upstream = new Socket("127.0.0.1", forwardPort);
+              held.add(upstream);
+              pipe(socket, upstream);
+              pipe(upstream, socket);
+            }
           } catch (IOException e) {
-            return;
+            if (server.isClosed()) {
+              return;
+            }
           }
         }
       }, "silent-smtp");
       accept.setDaemon(true);
       accept.start();
+    }
+
+    private static void pipe(Socket from, Socket to) {
+      Thread t = new Thread(() -> {
+        try {
+          from.getInputStream().transferTo(to.getOutputStream());
+        } catch (IOException ignored) {
+          // either side closed
+        } finally {
+          try {
+            to.shutdownOutput();
+          } catch (IOException ignored) {
+            // already closed
+          }
+        }
+      }, "smtp-pipe");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    void forwardTo(int port) {
+      forwardPort = port;
     }
 
     int port() {
