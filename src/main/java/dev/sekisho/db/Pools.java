@@ -1,17 +1,36 @@
 package dev.sekisho.db;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
+import java.util.concurrent.TimeUnit;
+
 /** Reactive PostgreSQL pools. Each HTTP verticle builds its own so its connections stay on its event loop. */
 public final class Pools {
+  /** For pools outside the request path (start-up, CLI, tests). */
+  public static final int DEFAULT_TIMEOUT_MS = 5000;
+
   private Pools() {}
 
   public static Pool create(Vertx vertx, DatabaseTarget target, int maxSize) {
+    return create(vertx, target, maxSize, DEFAULT_TIMEOUT_MS);
+  }
+
+  /**
+   * @param timeoutMs how long a caller waits for a connection (to open one, or for a busy pool to free
+   *     one) before its query fails: with the database down or stuck, requests fail after this instead of
+   *     queueing forever (db.timeoutMs)
+   */
+  public static Pool create(Vertx vertx, DatabaseTarget target, int maxSize, int timeoutMs) {
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(maxSize))
+        .with(new PoolOptions().setMaxSize(maxSize)
+            .setConnectionTimeout(timeoutMs).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+            // Bound the queue too: under an outage, waiters beyond it fail at once.
+            .setMaxWaitQueueSize(Math.max(256, maxSize * 64)))
+        .with(new NetClientOptions().setConnectTimeout(timeoutMs))
         .connectingTo(target.connectOptions())
         .using(vertx)
         .build();

@@ -9,6 +9,7 @@ import dev.sekisho.gateway.AccountRoutes;
 import dev.sekisho.gateway.ForwardAuthRoutes;
 import dev.sekisho.gateway.GatewayAccess;
 import dev.sekisho.gateway.ProxyRoutes;
+import dev.sekisho.db.DatabaseFaults;
 import dev.sekisho.db.Pools;
 import dev.sekisho.factor.passkey.PasskeyAdminRoutes;
 import dev.sekisho.factor.passkey.PasskeyRoutes;
@@ -75,7 +76,6 @@ import java.util.UUID;
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
-  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
   private final Infrastructure infra;
   private Pool pool;
@@ -89,7 +89,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Settings settings = infra.settings();
-    pool = Pools.create(vertx, infra.database(), settings.db().poolSize());
+    pool = Pools.create(vertx, infra.database(), settings.db().poolSize(), settings.db().timeoutMs());
     // Connections to the portal, pooled per verticle; bodies pass through as the portal encoded them.
     upstreamClient = vertx.createHttpClient(new HttpClientOptions()
             .setConnectTimeout((int) settings.gateway().connectTimeout().toMillis())
@@ -120,7 +120,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(new RequestLog(clientAddress));
     router.route().handler(new SecurityHeaders(settings.session().secureCookies(), clientAddress));
-    new OpsRoutes(pool).mount(router);
+    new OpsRoutes(pool, settings.db().timeoutMs()).mount(router);
     router.route(Paths.STATIC + "/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true));
     MailOutbox outbox = new MailOutbox(vertx, pool);
     AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress);
@@ -212,7 +212,11 @@ public final class HttpVerticle extends VerticleBase {
   /** Known client errors get their page; anything else is logged with a reference the page shows. */
   private static void failure(RoutingContext ctx, Pages pages) {
     int status = ctx.statusCode();
-    if (status == 413) {
+    if (DatabaseFaults.isUnavailable(ctx.failure())) {
+      // The database is down or stuck: a clear "try again shortly", not a bug report.
+      LOG.warn("database unavailable path={}: {}", ctx.request().path(), String.valueOf(ctx.failure().getMessage()));
+      pages.unavailable(ctx);
+    } else if (status == 413) {
       pages.error(ctx, 413, "errors.tooLarge");
     } else if (status >= 400 && status < 500) {
       pages.error(ctx, status, status == 404 ? "errors.notFound" : "errors.badRequest");
@@ -226,7 +230,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // Let in-flight requests finish before the pool goes away.
-    Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(infra.settings().web().shutdownGraceSeconds(), java.util.concurrent.TimeUnit.SECONDS);
     return closing
         .eventually(() -> upstreamClient == null ? Future.succeededFuture() : upstreamClient.close())
         .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());

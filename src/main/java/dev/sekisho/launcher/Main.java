@@ -7,17 +7,21 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The jar's entry point. With no arguments (or "run") it runs the gateway; "import-members FILE"
  * loads the insurer's member file; "help" lists the commands.
  */
 public final class Main {
-  private static final long STOP_TIMEOUT_SECONDS = 30;
+  /** Beyond the HTTP grace period: time to stop background verticles and the embedded database. */
+  private static final long STOP_MARGIN_SECONDS = 60;
+  private static final AtomicBoolean STOPPING = new AtomicBoolean();
 
   private Main() {}
 
@@ -64,7 +68,18 @@ public final class Main {
       System.err.println("Sekisho could not start: " + err.getMessage());
       vertx.close().onComplete(done -> System.exit(1));
     });
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, log), "sekisho-shutdown"));
+    long stopTimeout = settings.web().shutdownGraceSeconds() + STOP_MARGIN_SECONDS;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(vertx, log, stopTimeout), "sekisho-shutdown"));
+    // SIGTERM is how orchestrators ask for a stop: drain, stop the database, and exit 0 so that the
+    // stop counts as clean (the JVM's own SIGTERM exit status is 143). Other exits go through the hook.
+    try {
+      Signal.handle(new Signal("TERM"), signal -> new Thread(() -> {
+        boolean clean = stop(vertx, log, stopTimeout);
+        System.exit(clean ? 0 : 1);
+      }, "sekisho-sigterm").start());
+    } catch (IllegalArgumentException e) {
+      log.debug("no SIGTERM handler on this platform; the shutdown hook stops the gateway");
+    }
   }
 
   static void applyLogLevel(ConfigReader config) {
@@ -76,17 +91,27 @@ public final class Main {
         .setLevel(ch.qos.logback.classic.Level.toLevel(level));
   }
 
-  /** On SIGTERM: drain HTTP, then stop the embedded database. Runs on the JVM's shutdown thread. */
-  private static void stop(Vertx vertx, Logger log) {
-    log.info("Stopping");
+  /**
+   * On SIGTERM (or any JVM exit): drain HTTP for up to http.shutdownGraceSeconds, then stop the
+   * background verticles and the embedded database. Runs once; returns whether it finished in time.
+   */
+  private static boolean stop(Vertx vertx, Logger log, long timeoutSeconds) {
+    if (!STOPPING.compareAndSet(false, true)) {
+      return true;
+    }
+    log.info("Stopping: draining in-flight requests");
     CountDownLatch stopped = new CountDownLatch(1);
     vertx.close().onComplete(done -> stopped.countDown());
     try {
-      if (!stopped.await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        log.warn("Stop did not finish within {} s", STOP_TIMEOUT_SECONDS);
+      if (!stopped.await(timeoutSeconds, TimeUnit.SECONDS)) {
+        log.warn("Stop did not finish within {} s", timeoutSeconds);
+        return false;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
+    log.info("Stopped cleanly");
+    return true;
   }
 }

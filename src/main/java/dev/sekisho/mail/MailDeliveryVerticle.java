@@ -65,7 +65,11 @@ public final class MailDeliveryVerticle extends VerticleBase {
         .setPort(smtpPort)
         .setStarttls(StartTLSOptions.valueOf(settings.starttls().toUpperCase(Locale.ROOT)))
         .setKeepAlive(true)
-        .setMaxPoolSize(4);
+        .setMaxPoolSize(4)
+        .setConnectTimeout((int) settings.sendTimeout().toMillis())
+        // A connection that goes silent (a stuck relay) is closed, freeing its pool slot.
+        .setIdleTimeout((int) settings.sendTimeout().toSeconds())
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
     if (!settings.username().isEmpty()) {
       config.setLogin(LoginOption.REQUIRED).setUsername(settings.username()).setPassword(settings.password());
     } else {
@@ -113,7 +117,8 @@ public final class MailDeliveryVerticle extends VerticleBase {
         .setTo(row.getString("recipient"))
         .setSubject(row.getString("subject"))
         .setText(row.getString("body"));
-    return client.sendMail(message).compose(
+    // Bounded even when the relay stalls mid-dialogue: the attempt then counts as failed and is retried.
+    return client.sendMail(message).timeout(settings.sendTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).compose(
         result -> pool.preparedQuery("update mail_outbox set status = 'sent', sent_at = now(), body = '', claimed_until = null, "
                 + "last_error = null where id = $1").execute(Tuple.of(id))
             .onSuccess(v -> LOG.info("mail {} ({}) delivered after {} attempt(s)", id, row.getString("kind"), attempts))

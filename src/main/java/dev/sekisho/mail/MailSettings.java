@@ -10,7 +10,7 @@ import java.time.Duration;
  */
 public record MailSettings(boolean embedded, String host, int port, String starttls, String username, String password,
                            String fromName, String fromAddress, int maxAttempts, Duration retryBase, Duration retryMax,
-                           Duration poll) {
+                           Duration poll, Duration sendTimeout) {
 
   public static MailSettings from(ConfigReader config) {
     String mode = config.requiredString("mail.mode");
@@ -39,7 +39,11 @@ public record MailSettings(boolean embedded, String host, int port, String start
         config.integer("mail.maxAttempts", 1, 100),
         Duration.ofSeconds(config.integer("mail.retryBaseSeconds", 1, 3600)),
         Duration.ofSeconds(config.integer("mail.retryMaxSeconds", 1, 24 * 3600)),
-        Duration.ofMillis(config.integer("mail.pollMillis", 100, 600_000)));
+        Duration.ofMillis(config.integer("mail.pollMillis", 100, 600_000)),
+        // A relay that accepts the connection and never answers must not hold a mail (or the
+        // connection pool) forever: the attempt fails after this and is retried with backoff.
+        // At most 240 s: a claim lasts 5 minutes, and the attempt must settle before it expires.
+        Duration.ofSeconds(config.integer("mail.sendTimeoutSeconds", 1, 240)));
   }
 
   /** Exponential backoff after the given number of failed attempts (1, 2, ...), capped. */

@@ -116,6 +116,17 @@ public final class EmailOtpService {
         });
   }
 
+  /**
+   * Whether the member's latest code mail is still waiting in the outbox after a failed attempt
+   * (SMTP refusing or timing out): the page then says the mail is delayed and that 再送信 may help
+   * later. The code and the member's place in the journey stay as they are.
+   */
+  public Future<Boolean> mailDelayed(long memberId) {
+    return pool.preparedQuery("select status <> 'sent' and last_error is not null from mail_outbox "
+            + "where member_id = $1 and kind = 'otp-code' order by id desc limit 1").execute(Tuple.of(memberId))
+        .map(rows -> rows.size() == 1 && Boolean.TRUE.equals(rows.iterator().next().getBoolean(0)));
+  }
+
   /** The login check. */
   public Future<CheckResult> verify(long memberId, String typed) {
     return check(pool, memberId, typed);

@@ -369,8 +369,11 @@ public final class OtpRoutes {
             case HOURLY_CAP -> "otp.email.hourlyCap";
             default -> null;
           };
-          renderEmail(ctx, error == null ? 200 : 429, setup, notice, error);
-          return null;
+          return otp.email().mailDelayed(member.id()).map(delayed -> {
+            // SMTP refusing or stalling: say so (and that 再送信 may help later) rather than leave the member waiting.
+            renderEmail(ctx, error == null ? 200 : 429, setup, notice, error != null ? error : delayed ? "otp.email.delayed" : null);
+            return null;
+          });
         });
       });
     }).onFailure(ctx::fail);

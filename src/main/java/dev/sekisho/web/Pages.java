@@ -39,6 +39,11 @@ public final class Pages {
     if (ctx.response().ended()) {
       return;
     }
+    String html = html(ctx, template, model);
+    afterSessionStored(ctx, () -> sendHtml(ctx, status, html));
+  }
+
+  private String html(RoutingContext ctx, String template, JsonObject model) {
     String lang = i18n.language(ctx);
     JsonObject page = model.copy()
         .put("t", i18n.messages(lang))
@@ -54,12 +59,34 @@ public final class Pages {
     if (ctx.session() != null) {
       page.put("csrf", Csrf.token(ctx));
     }
-    String html = templates.render(template, page);
-    afterSessionStored(ctx, () -> ctx.response().setStatusCode(status)
+    return templates.render(template, page);
+  }
+
+  private static void sendHtml(RoutingContext ctx, int status, String html) {
+    ctx.response().setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
         // Member pages carry personal data: never cache them anywhere.
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(html));
+        .end(html);
+  }
+
+  /**
+   * 503 while the database is unavailable: a page (or the JSON error for API callers) asking to try
+   * again shortly. Sent without storing the session, which would need the database too; the member's
+   * session and progress stay as they were last stored.
+   */
+  public void unavailable(RoutingContext ctx) {
+    if (ctx.response().ended() || ctx.response().headWritten()) {
+      return;
+    }
+    String lang = i18n.language(ctx);
+    String message = i18n.text(lang, "errors.unavailable");
+    ctx.response().putHeader("Retry-After", "5");
+    if (wantsJson(ctx)) {
+      json(ctx, 503, "unavailable", message);
+      return;
+    }
+    sendHtml(ctx, 503, html(ctx, "error", new JsonObject().put("status", 503).put("message", message)));
   }
 
   /** A 303 to a path of ours, after the session is stored. */

@@ -11,7 +11,8 @@ import java.util.List;
  * gateway serves HTTPS itself; cookies are then Secure and HSTS is sent without further settings.
  */
 public record WebSettings(String host, int port, int instances, String publicOrigin, boolean secureCookies,
-                          int maxBodyBytes, List<String> trustedProxies, String tlsCertPath, String tlsKeyPath) {
+                          int maxBodyBytes, List<String> trustedProxies, String tlsCertPath, String tlsKeyPath,
+                          int shutdownGraceSeconds) {
 
   public static WebSettings from(ConfigReader config) {
     int instances = config.integer("http.instances", 0, 256);
@@ -36,7 +37,9 @@ public record WebSettings(String host, int port, int instances, String publicOri
         config.bool("http.secureCookies") || !cert.isEmpty(),
         config.integer("http.maxBodyBytes", 1024, 64 * 1024 * 1024),
         config.strings("http.trustedProxies"),
-        cert, key);
+        cert, key,
+        // How long SIGTERM waits for in-flight requests before closing their connections.
+        config.integer("http.shutdownGraceSeconds", 0, 3600));
   }
 
   /** Whether this process serves TLS itself. */
