@@ -15,6 +15,9 @@ import dev.sekisho.factor.passkey.PasskeyRoutes;
 import dev.sekisho.factor.passkey.PasskeyService;
 import dev.sekisho.factor.passkey.PasskeyStore;
 import dev.sekisho.login.LoginRoutes;
+import dev.sekisho.metrics.GatewayMetrics;
+import dev.sekisho.metrics.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.sekisho.mail.MailOutbox;
 import dev.sekisho.otp.HotpAdminRoutes;
 import dev.sekisho.otp.Otp;
@@ -105,7 +108,9 @@ public final class HttpVerticle extends VerticleBase {
     ClientAddress clientAddress = new ClientAddress(settings.web().trustedProxies());
     MemberRepository members = new MemberRepository(pool);
     LoginThrottle throttle = new LoginThrottle(pool);
-    AuditLog audit = new AuditLog(pool);
+    PrometheusMeterRegistry registry = settings.metrics().enabled() ? Metrics.registry(vertx) : null;
+    GatewayMetrics metrics = registry == null ? null : new GatewayMetrics(registry, settings.metrics().allowFrom());
+    AuditLog audit = metrics == null ? new AuditLog(pool) : new AuditLog(pool, metrics::audited);
     MemberImporter importer = new MemberImporter(vertx, members, infra.hasher(),
         new IssuedPasswordRule(settings.password().issuedRule()));
 
@@ -113,6 +118,9 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(new RequestLog(clientAddress));
     router.route().handler(new SecurityHeaders(settings.session().secureCookies()));
     new OpsRoutes(pool).mount(router);
+    if (metrics != null) {
+      metrics.mount(router, registry);
+    }
     router.route(Paths.STATIC + "/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true));
     MailOutbox outbox = new MailOutbox(vertx, pool);
     AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress);

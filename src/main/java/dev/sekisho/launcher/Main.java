@@ -3,6 +3,7 @@ package dev.sekisho.launcher;
 import dev.sekisho.config.ConfigException;
 import dev.sekisho.config.ConfigLoader;
 import dev.sekisho.config.ConfigReader;
+import dev.sekisho.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -57,7 +58,7 @@ public final class Main {
     Settings settings = Settings.from(config);
     applyLogLevel(new ConfigReader(config));
     Logger log = LoggerFactory.getLogger(Main.class);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Metrics.vertx(settings.metrics());
     MainVerticle main = new MainVerticle(settings);
     vertx.deployVerticle(main).onFailure(err -> {
       log.error("Start-up failed: {}", err.getMessage(), err.getCause() == null ? null : err);
