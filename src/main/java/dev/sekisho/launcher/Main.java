@@ -29,6 +29,7 @@ public final class Main {
       switch (command) {
         case "run" -> run();
         case "import-members" -> System.exit(ImportCommand.run(args));
+        case "bench" -> System.exit(dev.sekisho.bench.BenchCommand.run(args, System.out));
         case "help", "--help", "-h" -> usage(0);
         default -> usage(2);
       }
@@ -44,6 +45,8 @@ public final class Main {
           run                      run the gateway (the default)
           import-members FILE.csv  load members from a UTF-8 CSV file (columns: user_id, symbol,
                                    number, birthdate, name, email, optional password)
+""" + dev.sekisho.bench.BenchOptions.usage() + """
+
           help                     this text
         Configuration: conf/config.json, each key overridable by an environment variable (see README).""");
     System.exit(status);
