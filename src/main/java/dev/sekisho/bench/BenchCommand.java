@@ -77,7 +77,7 @@ public final class BenchCommand {
   private int run() throws Exception {
     JsonObject config = ConfigLoader.load(System.getenv(), options.dbUrl().isEmpty() ? Map.of() : Map.of("db.url", options.dbUrl()));
     Settings settings = Settings.from(config);
-    Path work = Path.of("bench-work");
+    Path work = Path.of(options.workDir());
     Files.createDirectories(work);
     machine();
     EmbeddedPostgres embedded = null;

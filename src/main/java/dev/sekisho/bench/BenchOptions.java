@@ -6,7 +6,7 @@ import java.util.List;
 /** The bench command's options (see README, "Benchmark"). */
 public record BenchOptions(int members, int gateways, double seconds, double warmupSeconds, int callers, double rate,
                     double openFraction, String dbUrl, List<String> targets, List<String> scenarios, int pgbenchSeconds,
-                    int argon2Seconds, boolean jfr, int otpSessionsPerSecond, String host) {
+                    int argon2Seconds, boolean jfr, int otpSessionsPerSecond, String host, String workDir) {
 
   static final List<String> ALL = List.of("totp", "email", "login", "proxy", "forward-auth", "mixed");
 
@@ -25,6 +25,7 @@ public record BenchOptions(int members, int gateways, double seconds, double war
     int argon2Seconds = 3;
     boolean jfr = false;
     int otpSessions = 6000;
+    String workDir = "bench-work";
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
       String value = i + 1 < args.length ? args[i + 1] : null;
@@ -42,6 +43,7 @@ public record BenchOptions(int members, int gateways, double seconds, double war
         case "--pgbench-seconds" -> { pgbenchSeconds = Integer.parseInt(need(a, value)); i++; }
         case "--argon2-seconds" -> { argon2Seconds = Integer.parseInt(need(a, value)); i++; }
         case "--otp-sessions-per-second" -> { otpSessions = Integer.parseInt(need(a, value)); i++; }
+        case "--work" -> { workDir = need(a, value); i++; }
         case "--jfr" -> jfr = true;
         default -> throw new IllegalArgumentException("unknown option " + a + " (see java -jar sekisho.jar help)");
       }
@@ -61,7 +63,7 @@ public record BenchOptions(int members, int gateways, double seconds, double war
       throw new IllegalArgumentException("--target needs --db-url (the members are seeded straight into the database)");
     }
     return new BenchOptions(members, targets.isEmpty() ? gateways : targets.size(), seconds, warmup, callers, rate,
-        openFraction, dbUrl, targets, scenarios, pgbenchSeconds, argon2Seconds, jfr, otpSessions, "127.0.0.1");
+        openFraction, dbUrl, targets, scenarios, pgbenchSeconds, argon2Seconds, jfr, otpSessions, "127.0.0.1", workDir);
   }
 
   private static String need(String option, String value) {
@@ -87,6 +89,7 @@ public record BenchOptions(int members, int gateways, double seconds, double war
             --pgbench-seconds S    pgbench ceiling duration (default 10; 0 skips it)
             --argon2-seconds S     Argon2id ceiling duration (default 3)
             --otp-sessions-per-second N  sessions seeded per measured second for the closed code checks (default 6000)
-            --jfr                  record a JFR profile in each gateway (bench-work/gateway-N.jfr)""";
+            --work DIR             where gateway logs and profiles go (default bench-work)
+            --jfr                  record a JFR profile in each gateway (DIR/gateway-N.jfr)""";
   }
 }
