@@ -220,7 +220,8 @@ public final class BenchCommand {
     env.put("SEKISHO_OTP_MAX_FAILURES", "100");
     env.put("SEKISHO_OTP_LOCK_MINUTES", "1");
     env.put("SEKISHO_ADMIN_TOKEN", HexFormat.of().formatHex(new SecureRandom().generateSeed(16)));
-    List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseParallelGC"));
+    // A small heap: Argon2id needs m KiB per running hash (two at a time on two cores); the rest is small.
+    List<String> jvm = new ArrayList<>(List.of("-Xmx160m", "-XX:+UseSerialGC"));
     if (options.jfr()) {
       jvm.add("-XX:StartFlightRecording=filename=" + work.resolve("gateway-" + index + ".jfr").toAbsolutePath()
           + ",settings=profile,dumponexit=true");

@@ -25,6 +25,8 @@ final class Scenarios {
     private final int from;
     private final int count;
     private List<String> tokens = List.of();
+    /** Calls of earlier runs: each run continues the round robin where the last one stopped. */
+    private long base;
     long accepted;
     long replays;
     long locked;
@@ -43,9 +45,10 @@ final class Scenarios {
 
     @Override
     public void prepare(BenchContext context, long expectedCalls) throws Exception {
+      base += tokens.size();
       int[] indexes = new int[(int) expectedCalls];
       for (int i = 0; i < indexes.length; i++) {
-        indexes[i] = from + i % count;
+        indexes[i] = from + (int) ((base + i) % count);
       }
       tokens = ctx.seedSessions(indexes, MemberSession.Level.PASSWORD);
     }
@@ -57,11 +60,12 @@ final class Scenarios {
 
     @Override
     public Future<Outcome> call(long i) {
-      int member = from + (int) (i % count);
+      long n = base + i;
+      int member = from + (int) (n % count);
       long step = BenchMembers.stepNow();
       JsonObject body = new JsonObject().put("code", ctx.members.totp(member, step)).put("method", "totp");
       // Round r of the members goes to gateway r mod G: a replay within a step crosses processes.
-      return Http.postJson(ctx.gateway(i / count), OtpApiRoutes.VERIFY, tokens.get((int) i), body).map(answer -> {
+      return Http.postJson(ctx.gateway(n / count), OtpApiRoutes.VERIFY, tokens.get((int) i), body).map(answer -> {
         if (answer.status() == 200) {
           ledger.accepted(member, step);
           accepted++;
@@ -150,6 +154,8 @@ final class Scenarios {
     private final ReplayLedger ledger;
     private final int from;
     private final int count;
+    /** Continues across runs, so a member's code is not replayed by the next run. */
+    private long sequence;
     long accepted;
     long replays;
 
@@ -167,8 +173,9 @@ final class Scenarios {
 
     @Override
     public Future<Outcome> call(long i) {
-      int member = from + (int) (i % count);
-      var gateway = ctx.gateway(i);
+      long n = sequence++;
+      int member = from + (int) (n % count);
+      var gateway = ctx.gateway(n);
       JsonObject login = new JsonObject().put("userId", BenchMembers.loginId(member)).put("password", BenchMembers.PASSWORD);
       return Http.postJson(gateway, OtpApiRoutes.LOGIN, null, login).compose(answer -> {
         String token = answer.json().getString("token");

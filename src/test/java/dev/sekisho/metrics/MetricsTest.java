@@ -52,7 +52,8 @@ class MetricsTest {
     // the last is the handler's), method and status.
     assertThat(lines(text, "vertx_http_server_response_time_seconds_count{")).anySatisfy(l -> assertThat(l)
         .containsPattern("route=\"[^\"]*/sekisho/api/login\"").contains("method=\"POST\"").contains("code=\"200\""));
-    assertThat(text).contains("vertx_pool_").contains("sekisho_mail_outbox{status=\"pending\"}");
+    assertThat(lines(text, "vertx_pool_in_use{")).anySatisfy(l -> assertThat(l).contains("pool_type=\"sql\""));
+    assertThat(text).contains("sekisho_mail_outbox{status=\"pending\"}");
   }
 
   @Test
