@@ -40,13 +40,14 @@ public final class Main {
   }
 
   private static void usage(int status) {
-    System.out.println("""
+    System.out.print("""
         Usage: java -jar sekisho.jar [command]
           run                      run the gateway (the default)
           import-members FILE.csv  load members from a UTF-8 CSV file (columns: user_id, symbol,
                                    number, birthdate, name, email, optional password)
-""" + dev.sekisho.bench.BenchOptions.usage() + """
-
+        """);
+    System.out.print(dev.sekisho.bench.BenchOptions.usage().indent(2));
+    System.out.println("""
           help                     this text
         Configuration: conf/config.json, each key overridable by an environment variable (see README).""");
     System.exit(status);
