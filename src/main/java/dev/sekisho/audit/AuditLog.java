@@ -17,12 +17,20 @@ public final class AuditLog {
   private static final String INSERT = "insert into audit_event (member_id, login_id, kind, outcome, ip, user_agent, detail) "
       + "values ($1, $2, $3, $4, $5, $6, $7)";
   private final Pool pool;
+  private final java.util.function.Consumer<AuditEvent> observer;
 
   public AuditLog(Pool pool) {
+    this(pool, event -> { });
+  }
+
+  /** observer sees every event recorded through this instance (the metrics count outcomes from it). */
+  public AuditLog(Pool pool, java.util.function.Consumer<AuditEvent> observer) {
     this.pool = pool;
+    this.observer = observer;
   }
 
   public Future<Void> record(AuditEvent event) {
+    observer.accept(event);
     return record(pool, event).recover(err -> {
       LOG.warn("audit write failed: kind={} outcome={} cause={}", event.kind(), event.outcome(), err.getMessage());
       return Future.succeededFuture();

@@ -28,8 +28,9 @@ public final class Pools {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(maxSize)
             .setConnectionTimeout(timeoutMs).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
-            // Bound the queue too: under an outage, waiters beyond it fail at once.
-            .setMaxWaitQueueSize(Math.max(256, maxSize * 64)))
+            // Bound the queue too: under an outage, waiters beyond it fail at once. Generous, so a
+            // burst of load (thousands of requests in flight) queues instead of failing.
+            .setMaxWaitQueueSize(Math.max(4096, maxSize * 512)))
         .with(new NetClientOptions().setConnectTimeout(timeoutMs))
         .connectingTo(target.connectOptions())
         .using(vertx)

@@ -16,6 +16,9 @@ import dev.sekisho.factor.passkey.PasskeyRoutes;
 import dev.sekisho.factor.passkey.PasskeyService;
 import dev.sekisho.factor.passkey.PasskeyStore;
 import dev.sekisho.login.LoginRoutes;
+import dev.sekisho.metrics.GatewayMetrics;
+import dev.sekisho.metrics.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.sekisho.mail.MailOutbox;
 import dev.sekisho.otp.HotpAdminRoutes;
 import dev.sekisho.otp.Otp;
@@ -113,7 +116,9 @@ public final class HttpVerticle extends VerticleBase {
     ClientAddress clientAddress = new ClientAddress(settings.web().trustedProxies());
     MemberRepository members = new MemberRepository(pool);
     LoginThrottle throttle = new LoginThrottle(pool, settings.login().backoff(), settings.login().addressLimit());
-    AuditLog audit = new AuditLog(pool);
+    PrometheusMeterRegistry registry = settings.metrics().enabled() ? Metrics.registry(vertx) : null;
+    GatewayMetrics metrics = registry == null ? null : new GatewayMetrics(registry, settings.metrics().allowFrom());
+    AuditLog audit = metrics == null ? new AuditLog(pool) : new AuditLog(pool, metrics::audited);
     MemberImporter importer = new MemberImporter(vertx, members, infra.hasher(),
         new IssuedPasswordRule(settings.password().issuedRule()));
 
@@ -121,6 +126,9 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(new RequestLog(clientAddress));
     router.route().handler(new SecurityHeaders(settings.session().secureCookies(), clientAddress));
     new OpsRoutes(pool, settings.db().timeoutMs()).mount(router);
+    if (metrics != null) {
+      metrics.mount(router, registry);
+    }
     router.route(Paths.STATIC + "/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true));
     MailOutbox outbox = new MailOutbox(vertx, pool);
     AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress);

@@ -3,6 +3,7 @@ package dev.sekisho.launcher;
 import dev.sekisho.config.ConfigException;
 import dev.sekisho.config.ConfigLoader;
 import dev.sekisho.config.ConfigReader;
+import dev.sekisho.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -32,6 +33,7 @@ public final class Main {
       switch (command) {
         case "run" -> run();
         case "import-members" -> System.exit(ImportCommand.run(args));
+        case "bench" -> System.exit(dev.sekisho.bench.BenchCommand.run(args, System.out));
         case "help", "--help", "-h" -> usage(0);
         default -> usage(2);
       }
@@ -42,11 +44,14 @@ public final class Main {
   }
 
   private static void usage(int status) {
-    System.out.println("""
+    System.out.print("""
         Usage: java -jar sekisho.jar [command]
           run                      run the gateway (the default)
           import-members FILE.csv  load members from a UTF-8 CSV file (columns: user_id, symbol,
                                    number, birthdate, name, email, optional password)
+        """);
+    System.out.print(dev.sekisho.bench.BenchOptions.usage().indent(2));
+    System.out.println("""
           help                     this text
         Configuration: conf/config.json, each key overridable by an environment variable (see README).""");
     System.exit(status);
@@ -61,7 +66,7 @@ public final class Main {
     Settings settings = Settings.from(config);
     applyLogLevel(new ConfigReader(config));
     Logger log = LoggerFactory.getLogger(Main.class);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Metrics.vertx(settings.metrics());
     MainVerticle main = new MainVerticle(settings);
     vertx.deployVerticle(main).onFailure(err -> {
       log.error("Start-up failed: {}", err.getMessage(), err.getCause() == null ? null : err);

@@ -8,6 +8,8 @@ import dev.sekisho.db.Pools;
 import dev.sekisho.mail.MailCatcher;
 import dev.sekisho.mail.MailDeliveryVerticle;
 import dev.sekisho.mail.MailTemplates;
+import dev.sekisho.metrics.Metrics;
+import dev.sekisho.metrics.OutboxDepthGauge;
 import dev.sekisho.gateway.DemoUpstream;
 import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.MemberImporter;
@@ -84,10 +86,18 @@ public final class MainVerticle extends VerticleBase {
             .compose(id -> vertx.deployVerticle(new SessionSweeper(infra.database())))
             .compose(id -> vertx.deployVerticle(new ConfirmationSignals(infra.database())))
             .compose(id -> vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort())))
+            .compose(id -> deployOutboxGauge())
             .onSuccess(id -> banner(demoCreated)))
         // Vert.x does not call stop() after a failed start: stop the database we may have
         // started before reporting the failure.
         .recover(err -> stop().transform(stopped -> Future.failedFuture(err)));
+  }
+
+  /** The outbox depth gauge, when metrics are on and this Vert.x has a registry. */
+  private Future<?> deployOutboxGauge() {
+    var registry = settings.metrics().enabled() ? Metrics.registry(vertx) : null;
+    return registry == null ? Future.succeededFuture()
+        : vertx.deployVerticle(new OutboxDepthGauge(infra.database(), registry, settings.metrics().refresh()));
   }
 
   /** The stand-in for the legacy portal, when enabled: its port, or null. */

@@ -9,6 +9,7 @@ import dev.sekisho.gateway.GatewaySettings;
 import dev.sekisho.login.LoginSettings;
 import dev.sekisho.mail.MailSettings;
 import dev.sekisho.member.PasswordSettings;
+import dev.sekisho.metrics.MetricsSettings;
 import dev.sekisho.onboarding.OnboardingSettings;
 import dev.sekisho.session.SessionSettings;
 import dev.sekisho.web.WebSettings;
@@ -21,7 +22,7 @@ import io.vertx.core.json.JsonObject;
 public record Settings(JsonObject json, WebSettings web, DatabaseSettings db, PasswordSettings password,
                        LoginSettings login, SessionSettings session, String adminToken, DemoMember.Settings demo,
                        MailSettings mail, OnboardingSettings onboarding, PasskeySettings passkey,
-                       SecretSettings secrets, OtpSettings otp, GatewaySettings gateway) {
+                       SecretSettings secrets, OtpSettings otp, GatewaySettings gateway, MetricsSettings metrics) {
 
   public static Settings from(JsonObject json) {
     ConfigReader config = new ConfigReader(json);
@@ -29,7 +30,8 @@ public record Settings(JsonObject json, WebSettings web, DatabaseSettings db, Pa
     return new Settings(json, web, DatabaseSettings.from(config), PasswordSettings.from(config),
         LoginSettings.from(config), SessionSettings.from(config), adminToken(config), DemoMember.Settings.from(config),
         MailSettings.from(config), OnboardingSettings.from(config), PasskeySettings.from(config, web.publicOrigin()),
-        SecretSettings.from(config, SessionSettings.from(config).secureCookies()), OtpSettings.from(config), GatewaySettings.from(config));
+        SecretSettings.from(config, SessionSettings.from(config).secureCookies()), OtpSettings.from(config), GatewaySettings.from(config),
+        MetricsSettings.from(config));
   }
 
   private static String adminToken(ConfigReader config) {

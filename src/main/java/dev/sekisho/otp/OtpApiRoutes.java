@@ -37,7 +37,8 @@ public final class OtpApiRoutes {
   public static final String VERIFY = Paths.API + "/otp/verify";
   public static final String METHODS = Paths.API + "/otp/methods";
   public static final String EMAIL_SEND = Paths.API + "/otp/email/send";
-  private static final String READY = "otp.secondStepReady";
+  /** Session key: the member is past onboarding, so the check needs no member lookup (the bench seeds it too). */
+  public static final String READY = "otp.secondStepReady";
 
   private final Otp otp;
   private final LoginService logins;

@@ -11,17 +11,30 @@ import io.vertx.ext.web.sstore.impl.SharedDataSessionImpl;
 final class PgSession extends SharedDataSessionImpl {
   private int loadedChecksum;
   private long loadedLastAccessed;
+  private final java.util.function.Consumer<String> onRegenerate;
 
-  PgSession(VertxContextPRNG prng) {
+  PgSession(VertxContextPRNG prng, java.util.function.Consumer<String> onRegenerate) {
     super(prng);
+    this.onRegenerate = onRegenerate;
   }
 
-  PgSession(VertxContextPRNG prng, long timeout, int length) {
+  PgSession(VertxContextPRNG prng, long timeout, int length, java.util.function.Consumer<String> onRegenerate) {
     super(prng, timeout, length);
+    this.onRegenerate = onRegenerate;
   }
 
-  static PgSession read(VertxContextPRNG prng, Buffer buffer) {
-    PgSession session = new PgSession(prng);
+  /** Tells the store which old id the coming write replaces, so it deletes it in the same statement. */
+  @Override
+  public io.vertx.ext.web.Session regenerateId() {
+    io.vertx.ext.web.Session session = super.regenerateId();
+    if (oldId() != null) {
+      onRegenerate.accept(oldId());
+    }
+    return session;
+  }
+
+  static PgSession read(VertxContextPRNG prng, Buffer buffer, java.util.function.Consumer<String> onRegenerate) {
+    PgSession session = new PgSession(prng, onRegenerate);
     session.readFromBuffer(0, buffer);
     session.loadedChecksum = session.checksum();
     session.loadedLastAccessed = session.lastAccessed();

@@ -15,6 +15,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SharedSessionTest {
 
   @Test
+  void loginReplacesTheSessionIdAndTheOldIdIsGoneFromTheTable() throws Exception {
+    try (TestGateway gateway = TestGateway.start()) {
+      String id = gateway.admin().newMember("renew");
+      WebClientSession browser = gateway.client();
+      browser.get("/sekisho/login");
+      String before = browser.cookie("sekisho.sid");
+      assertThat(before).isNotNull();
+      assertThat(Sql.count("select count(*) from http_session where id_hash = ?", sha256(before))).isEqualTo(1);
+      assertThat(browser.login(id, AdminClient.RULE_PASSWORD).statusCode()).isEqualTo(303);
+      String after = browser.cookie("sekisho.sid");
+      assertThat(after).isNotEqualTo(before);
+      // The old id is deleted in the same statement that writes the new one.
+      assertThat(Sql.count("select count(*) from http_session where id_hash = ?", sha256(before))).isZero();
+      assertThat(Sql.count("select count(*) from http_session where id_hash = ?", sha256(after))).isEqualTo(1);
+      WebClientSession stale = gateway.client();
+      stale.setCookie("sekisho.sid", before);
+      assertThat(stale.get("/sekisho/home").statusCode()).isNotEqualTo(200);
+    }
+  }
+
+  private static byte[] sha256(String id) throws Exception {
+    return java.security.MessageDigest.getInstance("SHA-256").digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
   void aSessionSurvivesAGatewayRestart() {
     WebClientSession browser;
     String cookie;

@@ -3,6 +3,7 @@ package dev.sekisho.testing;
 import dev.sekisho.config.ConfigLoader;
 import dev.sekisho.launcher.MainVerticle;
 import dev.sekisho.launcher.Settings;
+import dev.sekisho.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
@@ -65,8 +66,10 @@ public final class TestGateway implements AutoCloseable {
     config.put("demo.member", "false");
     config.putAll(overrides);
     JsonObject json = ConfigLoader.load(Map.of(), config);
-    Vertx vertx = Vertx.vertx();
-    MainVerticle main = new MainVerticle(Settings.from(json));
+    Settings settings = Settings.from(json);
+    // Each gateway its own metrics registry, as in separate processes.
+    Vertx vertx = Metrics.vertx(settings.metrics());
+    MainVerticle main = new MainVerticle(settings);
     try {
       vertx.deployVerticle(main).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -1,0 +1,92 @@
+package dev.sekisho.bench;
+
+import dev.sekisho.crypto.SecretBox;
+import dev.sekisho.db.DatabaseTarget;
+import dev.sekisho.otp.OtpApiRoutes;
+import dev.sekisho.session.MemberSession;
+import dev.sekisho.session.PgSessionStore;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.ext.web.Session;
+import io.vertx.sqlclient.Pool;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What scenarios share: the load generator's Vert.x (one event loop), an HTTP client per gateway,
+ * the seeded members, and the database for seeding sessions the way the gateway stores them.
+ */
+final class BenchContext {
+  final Vertx vertx;
+  final Context context;
+  final List<HttpClient> gateways;
+  final List<Integer> gatewayPorts;
+  final String host;
+  final HttpClient upstream;
+  final int upstreamPort;
+  final BenchMembers members;
+  final DatabaseTarget db;
+  final SecretBox box;
+  final String cookieName;
+  final Pool pool;
+  private final PgSessionStore store;
+  private final long idleMillis;
+
+  BenchContext(Vertx vertx, Context context, List<HttpClient> gateways, List<Integer> gatewayPorts, String host,
+               HttpClient upstream, int upstreamPort, BenchMembers members, DatabaseTarget db, SecretBox box,
+               String cookieName, Duration idle, Duration absolute, Pool pool) {
+    this.vertx = vertx;
+    this.context = context;
+    this.gateways = gateways;
+    this.gatewayPorts = gatewayPorts;
+    this.host = host;
+    this.upstream = upstream;
+    this.upstreamPort = upstreamPort;
+    this.members = members;
+    this.db = db;
+    this.box = box;
+    this.cookieName = cookieName;
+    this.pool = pool;
+    this.store = new PgSessionStore(vertx, pool, absolute);
+    this.idleMillis = idle.toMillis();
+  }
+
+  HttpClient gateway(long i) {
+    return gateways.get((int) Math.floorMod(i, gateways.size()));
+  }
+
+  /**
+   * Stores sessions as the gateway's login would leave them (through the gateway's own session
+   * store), one per given member index, and returns their ids (the bearer tokens / cookie values).
+   * PASSWORD sessions are marked ready for the second step, as the API login marks them.
+   */
+  private static final int SEED_BATCH = 1000;
+
+  List<String> seedSessions(int[] memberIndexes, MemberSession.Level level) throws Exception {
+    List<Future<String>> puts = new ArrayList<>(memberIndexes.length);
+    List<String> ids = new ArrayList<>(memberIndexes.length);
+    for (int i = 0; i < memberIndexes.length; i++) {
+      int index = memberIndexes[i];
+      if (i > 0 && i % SEED_BATCH == 0) {
+        // In batches: the pool queues a bounded number of statements.
+        Future.all(puts).toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+      }
+      Session session = store.createSession(idleMillis, 32);
+      MemberSession.signIn(session, members.ids[index], BenchMembers.loginId(index), level);
+      if (level == MemberSession.Level.PASSWORD) {
+        session.put(OtpApiRoutes.READY, true);
+      } else {
+        MemberSession.setMethod(session, "totp");
+      }
+      ids.add(session.id());
+      puts.add(store.put(session).map(v -> session.id()));
+    }
+    Future.all(puts).toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+    return ids;
+  }
+}

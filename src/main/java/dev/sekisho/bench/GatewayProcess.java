@@ -1,0 +1,143 @@
+package dev.sekisho.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A gateway in its own JVM, as in production, so the load generator and the gateway do not share
+ * a heap or a JIT, and the gateway's CPU time and RSS can be read from /proc.
+ */
+public final class GatewayProcess implements AutoCloseable {
+  private final Process process;
+  private final int port;
+  private final CompletableFuture<Long> readyAfterMillis = new CompletableFuture<>();
+  private long startMillis;
+
+  private GatewayProcess(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  /**
+   * Starts a gateway on port against the database at dbUrl; returns once /ready answers 200.
+   * The bench's own SEKISHO_* environment is passed on (secrets, Argon2 cost ...), then overridden.
+   */
+  public static GatewayProcess start(int port, String dbUrl, Map<String, String> extraEnv, List<String> jvmArgs, Path log)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.sekisho.launcher.Main", "run"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Map<String, String> env = builder.environment();
+    env.put("SEKISHO_DB_URL", dbUrl);
+    env.put("SEKISHO_HTTP_PORT", String.valueOf(port));
+    env.put("SEKISHO_DEMO_MEMBER", "false");
+    env.put("SEKISHO_LOG_LEVEL", "WARN");
+    env.putAll(extraEnv);
+    long started = System.nanoTime();
+    GatewayProcess gateway = new GatewayProcess(builder.start(), port);
+    Thread reader = new Thread(() -> gateway.copyOutput(log), "gateway-" + port + "-output");
+    reader.setDaemon(true);
+    reader.start();
+    Thread poller = new Thread(() -> gateway.pollReady(started), "gateway-" + port + "-ready");
+    poller.setDaemon(true);
+    poller.start();
+    try {
+      gateway.startMillis = gateway.readyAfterMillis.get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      gateway.close();
+      throw new IOException("the gateway on port " + port + " did not become ready; see " + log, e);
+    }
+    return gateway;
+  }
+
+  /** Polls /ready (the database answers through the gateway) every 20 ms. */
+  private void pollReady(long started) {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.URI ready = java.net.URI.create("http://127.0.0.1:" + port + "/ready");
+    while (process.isAlive() && !readyAfterMillis.isDone()) {
+      try {
+        var answer = http.send(java.net.http.HttpRequest.newBuilder(ready).timeout(java.time.Duration.ofSeconds(2)).build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding());
+        if (answer.statusCode() == 200) {
+          readyAfterMillis.complete((System.nanoTime() - started) / 1_000_000);
+          return;
+        }
+      } catch (IOException e) {
+        // Not listening yet.
+      } catch (InterruptedException e) {
+        return;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void copyOutput(Path log) {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+         var out = Files.newBufferedWriter(log)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        out.write(line);
+        out.newLine();
+        out.flush();
+      }
+    } catch (IOException e) {
+      readyAfterMillis.completeExceptionally(e);
+    }
+    try {
+      readyAfterMillis.completeExceptionally(new IOException("gateway exited with " + process.waitFor()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Process start to /ready answering 200, in milliseconds (JVM start included). */
+  public long startMillis() {
+    return startMillis;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** CPU time the gateway used so far (user + system), in milliseconds. */
+  public long cpuMillis() {
+    return ProcStats.cpuMillis(process.pid());
+  }
+
+  /** Resident memory now, in bytes. */
+  public long rssBytes() {
+    return ProcStats.rssBytes(process.pid());
+  }
+
+  /** SIGTERM, as an orchestrator would; waits for the drain. */
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}

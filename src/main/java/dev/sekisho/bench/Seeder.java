@@ -1,0 +1,125 @@
+package dev.sekisho.bench;
+
+import dev.sekisho.crypto.SecretBox;
+import dev.sekisho.db.DatabaseTarget;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+
+/**
+ * Writes the benchmark's members straight into PostgreSQL with COPY (no HTTP, no per-row hashing):
+ * members past onboarding with TOTP set up exactly as the OTP package stores it (secret sealed by
+ * {@link SecretBox} under the context "totp:&lt;memberId&gt;"), the onboarding columns filled, and
+ * a member_method row. Every member shares one Argon2id hash of {@link BenchMembers#PASSWORD}.
+ */
+final class Seeder {
+  private static final int CHUNK = 50_000;
+
+  private Seeder() {}
+
+  static BenchMembers seed(DatabaseTarget db, int count, String passwordHash, String termsVersion, SecretBox box)
+      throws SQLException, IOException {
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        // A previous run's members (and, by cascade, their sessions, keys and codes) go first.
+        s.execute("delete from member where login_id like '" + BenchMembers.PREFIX + "%'");
+        s.execute("delete from login_throttle where subject like 'id:" + BenchMembers.PREFIX + "%'");
+      }
+      CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+      for (int from = 0; from < count; from += CHUNK) {
+        StringBuilder rows = new StringBuilder();
+        for (int i = from; i < Math.min(count, from + CHUNK); i++) {
+          rows.append(BenchMembers.loginId(i)).append('\t').append("99").append('\t').append(i).append('\t')
+              .append("1980-04-01").append('\t').append("ベンチ 太郎").append('\t')
+              .append(BenchMembers.loginId(i)).append("@bench.example.jp").append('\t').append(passwordHash).append('\n');
+        }
+        copy.copyIn("copy member (login_id, card_symbol, card_number, birthdate, name, email, password_hash) from stdin",
+            new StringReader(rows.toString()));
+      }
+      try (Statement s = c.createStatement()) {
+        // The onboarding columns as a member who finished onboarding and set TOTP up has them.
+        s.executeUpdate("update member set password_must_change = false, onboarding_state = 'method_set_up', "
+            + "chosen_method = 'totp', birthdate_verified_at = now(), terms_version = '" + termsVersion.replace("'", "''")
+            + "', terms_accepted_at = now(), email_confirmed_at = now(), password_changed_at = now(), onboarded_at = now(), "
+            + "setup_deadline = now() + interval '14 days' where login_id like '" + BenchMembers.PREFIX + "%'");
+      }
+      long[] ids = new long[count];
+      try (Statement s = c.createStatement();
+           ResultSet r = s.executeQuery("select id from member where login_id like '" + BenchMembers.PREFIX
+               + "%' order by login_id")) {
+        int i = 0;
+        while (r.next()) {
+          ids[i++] = r.getLong(1);
+        }
+        if (i != count) {
+          throw new IllegalStateException("seeded " + i + " members, expected " + count);
+        }
+      }
+      BenchMembers members = new BenchMembers(ids);
+      HexFormat hex = HexFormat.of();
+      for (int from = 0; from < count; from += CHUNK) {
+        StringBuilder totp = new StringBuilder();
+        StringBuilder methods = new StringBuilder();
+        for (int i = from; i < Math.min(count, from + CHUNK); i++) {
+          byte[] sealed = box.seal(BenchMembers.secret(i), "totp:" + ids[i]);
+          totp.append(ids[i]).append('\t').append(box.activeKeyId()).append("\t\\\\x").append(hex.formatHex(sealed))
+              .append("\tSHA1\t").append(BenchMembers.DIGITS).append('\t').append(BenchMembers.PERIOD).append('\n');
+          methods.append(ids[i]).append("\ttotp\n");
+          if (i >= members.emailFrom() && i < members.emailTo()) {
+            methods.append(ids[i]).append("\temail\n");
+          }
+        }
+        copy.copyIn("copy otp_totp (member_id, key_id, secret, algorithm, digits, period) from stdin",
+            new StringReader(totp.toString()));
+        copy.copyIn("copy member_method (member_id, method) from stdin", new StringReader(methods.toString()));
+      }
+      c.commit();
+      try (Statement s = c.createStatement()) {
+        c.setAutoCommit(true);
+        s.execute("analyze member");
+        s.execute("analyze otp_totp");
+      }
+      return members;
+    }
+  }
+
+  /**
+   * Gives every member of the email range a fresh, unused email code (as EmailOtpService stores
+   * it: keyed hash under "email:&lt;memberId&gt;"), so each can pass one email check.
+   */
+  static void resetEmailCodes(DatabaseTarget db, BenchMembers members, SecretBox box) throws SQLException, IOException {
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.execute("create temporary table bench_email (member_id bigint, key_id text, code_hash bytea) on commit drop");
+      }
+      HexFormat hex = HexFormat.of();
+      StringBuilder rows = new StringBuilder();
+      for (int i = members.emailFrom(); i < members.emailTo(); i++) {
+        long id = members.ids[i];
+        rows.append(id).append('\t').append(box.activeKeyId()).append("\t\\\\x")
+            .append(hex.formatHex(box.hash("email:" + id, BenchMembers.emailCode(i)))).append('\n');
+      }
+      c.unwrap(PGConnection.class).getCopyAPI().copyIn("copy bench_email from stdin", new StringReader(rows.toString()));
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate("""
+            insert into otp_email_code (member_id, key_id, code_hash, expires_at)
+            select member_id, key_id, code_hash, now() + interval '10 minutes' from bench_email
+            on conflict (member_id) do update set key_id = excluded.key_id, code_hash = excluded.code_hash,
+              expires_at = excluded.expires_at, tries = 0, used = false, sent_at = now()""");
+        s.executeUpdate("delete from login_throttle where subject in (select 'otp:' || id from member where login_id like '"
+            + BenchMembers.PREFIX + "%')");
+      }
+      c.commit();
+    }
+  }
+}

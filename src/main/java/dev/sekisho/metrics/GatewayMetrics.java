@@ -1,0 +1,60 @@
+package dev.sekisho.metrics;
+
+import dev.sekisho.audit.AuditEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+import java.util.List;
+
+/**
+ * The gateway's own meters beside Vert.x's: login and second-factor outcomes (counted from the
+ * audit events, so every path that audits a login or a check is counted the same way), and the
+ * /metrics endpoint, answered only to the configured addresses.
+ */
+public final class GatewayMetrics {
+  public static final String PATH = "/metrics";
+  private final MeterRegistry registry;
+  private final AddressMatcher allowed;
+
+  public GatewayMetrics(PrometheusMeterRegistry registry, List<String> allowFrom) {
+    this.registry = registry;
+    this.allowed = new AddressMatcher(allowFrom);
+  }
+
+  /** Counts audit events that are outcomes of a login or of a second-factor check. */
+  public void audited(AuditEvent event) {
+    String kind = event.kind();
+    if (kind.equals("login.password") || kind.equals("passkey.first")) {
+      counter("sekisho_login_outcomes", kind, event.outcome()).increment();
+    } else if (kind.startsWith("otp.verify.") || kind.startsWith("otp.api.verify.")) {
+      counter("sekisho_otp_checks", kind.substring(kind.lastIndexOf('.') + 1), event.outcome()).increment();
+    } else if (kind.equals("passkey.login")) {
+      counter("sekisho_otp_checks", "passkey", event.outcome()).increment();
+    }
+  }
+
+  private Counter counter(String name, String kindOrMethod, String outcome) {
+    // Micrometer caches meters by id: this is a map lookup after the first call.
+    return Counter.builder(name).tag(name.equals("sekisho_otp_checks") ? "method" : "kind", kindOrMethod)
+        .tag("outcome", outcome == null ? "" : outcome).register(registry);
+  }
+
+  /** Mounts /metrics (before the session handler: scrapes create no session). */
+  public void mount(Router router, PrometheusMeterRegistry prometheus) {
+    router.get(PATH).handler(this::allowOnly).handler(PrometheusScrapingHandler.create(prometheus));
+  }
+
+  private void allowOnly(RoutingContext ctx) {
+    // The direct peer, not X-Forwarded-For: a header must not open the endpoint.
+    var peer = ctx.request().remoteAddress();
+    if (peer != null && allowed.matches(peer.hostAddress())) {
+      ctx.next();
+    } else {
+      ctx.response().setStatusCode(403).putHeader("content-type", "text/plain; charset=utf-8").end("forbidden\n");
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.sekisho.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A tiny run of the benchmark (seconds per scenario, two gateway processes sharing its embedded
+ * PostgreSQL): it runs every scenario, prints the table and the ceilings, and no TOTP code was
+ * accepted twice. No speed is asserted: figures on a shared CI machine mean nothing.
+ */
+class BenchSmokeTest {
+  @TempDir
+  Path work;
+
+  @Test
+  void benchRunsEveryScenarioAcrossTwoGatewaysAndNoCodeIsAcceptedTwice() {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int status;
+    try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+      status = BenchCommand.run(new String[] {"bench", "--members", "200", "--gateways", "2", "--seconds", "1.5",
+          "--warmup", "0", "--callers", "4", "--pgbench-seconds", "1", "--argon2-seconds", "1",
+          "--otp-sessions-per-second", "1000", "--work", work.toString()}, out);
+    }
+    String output = buffer.toString(StandardCharsets.UTF_8);
+    System.out.println(output);
+    assertThat(status).as(output).isZero();
+    assertThat(output).contains("scenario", "p99.9 ms", "cpu ms/req", "RSS MB")
+        .contains("a totp-check", "b email-check", "c login+totp", "d proxied", "upstream direct", "e forward-auth",
+            "a totp-check +logins")
+        .contains("Gateway 0", "Gateway 1")
+        .contains("Argon2id m=")
+        .containsPattern("Replay check: [1-9][0-9]* TOTP codes accepted across 2 gateway\\(s\\), 0 accepted twice");
+  }
+
+  @Test
+  void badOptionsAreRefusedWithTheUsage() {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int status;
+    try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+      status = BenchCommand.run(new String[] {"bench", "--members", "5"}, out);
+    }
+    assertThat(status).isEqualTo(2);
+    assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("--members must be between").contains("--gateways 1|2");
+  }
+}

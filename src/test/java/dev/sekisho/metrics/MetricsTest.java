@@ -1,0 +1,100 @@
+package dev.sekisho.metrics;
+
+import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.TestGateway;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Prometheus endpoint of a real gateway: per-route latencies, login outcomes, pools, outbox; who may scrape. */
+class MetricsTest {
+  static TestGateway gateway;
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    gateway = TestGateway.start(Map.of());
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+  }
+
+  @Test
+  void scrapeAfterALoginShowsTheLoginOutcomeAndRouteLatencies() throws Exception {
+    String id = gateway.admin().newMember("metrics");
+    HttpResponse<String> login = post(gateway, "/sekisho/api/login",
+        new JsonObject().put("userId", id).put("password", AdminClient.RULE_PASSWORD).encode());
+    assertThat(login.statusCode()).isEqualTo(200);
+    HttpResponse<String> wrong = post(gateway, "/sekisho/api/login",
+        new JsonObject().put("userId", id).put("password", "wrong").encode());
+    assertThat(wrong.statusCode()).isEqualTo(401);
+
+    HttpResponse<String> scrape = get(gateway, "/metrics");
+    assertThat(scrape.statusCode()).isEqualTo(200);
+    String text = scrape.body();
+    assertThat(lines(text, "sekisho_login_outcomes_total{")).anySatisfy(l -> assertThat(l)
+        .contains("kind=\"login.password\"").contains("outcome=\"success\"").endsWith(" 1.0"));
+    assertThat(lines(text, "sekisho_login_outcomes_total{")).anySatisfy(l -> assertThat(l)
+        .contains("outcome=\"invalid\""));
+    // Latency per route, labelled with the matched route patterns (vertx-web joins them with '>';
+    // the last is the handler's), method and status.
+    assertThat(lines(text, "vertx_http_server_response_time_seconds_count{")).anySatisfy(l -> assertThat(l)
+        .containsPattern("route=\"[^\"]*/sekisho/api/login\"").contains("method=\"POST\"").contains("code=\"200\""));
+    assertThat(lines(text, "vertx_pool_in_use{")).anySatisfy(l -> assertThat(l).contains("pool_type=\"sql\""));
+    assertThat(text).contains("sekisho_mail_outbox{status=\"pending\"}");
+  }
+
+  @Test
+  void onlyConfiguredAddressesMayScrapeAndTheSwitchTurnsItOff() throws Exception {
+    try (TestGateway closed = TestGateway.start(Map.of("metrics.allowFrom", "10.0.0.0/8"))) {
+      assertThat(get(closed, "/metrics").statusCode()).isEqualTo(403);
+      // X-Forwarded-For from a trusted proxy does not open it either: the direct peer counts.
+      HttpResponse<String> forwarded = http.send(HttpRequest.newBuilder(URI.create(closed.baseUrl() + "/metrics"))
+          .header("X-Forwarded-For", "10.1.2.3").build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(forwarded.statusCode()).isEqualTo(403);
+    }
+    try (TestGateway off = TestGateway.start(Map.of("metrics.enabled", "false"))) {
+      HttpResponse<String> scrape = get(off, "/metrics");
+      assertThat(scrape.body()).doesNotContain("vertx_http_server");
+    }
+  }
+
+  @Test
+  void addressRanges() {
+    AddressMatcher m = new AddressMatcher(List.of("127.0.0.1", "::1", "10.0.0.0/8", "fd00::/8"));
+    assertThat(m.matches("127.0.0.1")).isTrue();
+    assertThat(m.matches("0:0:0:0:0:0:0:1")).isTrue();
+    assertThat(m.matches("10.200.3.4")).isTrue();
+    assertThat(m.matches("::ffff:10.0.0.1")).isTrue();
+    assertThat(m.matches("fd12::1")).isTrue();
+    assertThat(m.matches("11.0.0.1")).isFalse();
+    assertThat(m.matches("localhost")).isFalse();
+    assertThat(AddressMatcher.valid("10.0.0.0/33")).isFalse();
+    assertThat(AddressMatcher.valid("example.com")).isFalse();
+  }
+
+  private static List<String> lines(String text, String prefix) {
+    return text.lines().filter(l -> l.startsWith(prefix)).toList();
+  }
+
+  private static HttpResponse<String> get(TestGateway g, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(g.baseUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(TestGateway g, String path, String json) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(g.baseUrl() + path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
