@@ -96,7 +96,7 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(settings.web().host()).setPort(settings.web().port())
         .setMaxFormAttributeSize(settings.web().maxBodyBytes()));
-    return server.requestHandler(router).listen();
+    return server.requestHandler(router).invalidRequestHandler(new dev.sekisho.web.InvalidRequests()).listen();
   }
 
   private Router router(Settings settings) {
