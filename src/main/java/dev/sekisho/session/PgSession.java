@@ -20,18 +20,27 @@ final class PgSession extends SharedDataSessionImpl {
     super(prng, timeout, length);
   }
 
-  static PgSession read(VertxContextPRNG prng, Buffer buffer) {
+  /** @param id the id the row was looked up by (the stored data does not hold it) */
+  static PgSession read(VertxContextPRNG prng, String id, Buffer buffer) {
     PgSession session = new PgSession(prng);
     session.readFromBuffer(0, buffer);
+    session.setId(id);
     session.loadedChecksum = session.checksum();
     session.loadedLastAccessed = session.lastAccessed();
     return session;
   }
 
+  /**
+   * vertx-web's format without the session id: the format starts with the id (length + bytes),
+   * which would put every session id in clear into the database next to its SHA-256 key and
+   * make the hashing pointless (found by SecretsInLogsTest). The id is written as empty; it is
+   * known again when the row is read, since rows are only found by the hash of the id.
+   */
   Buffer write() {
-    Buffer buffer = Buffer.buffer();
-    writeToBuffer(buffer);
-    return buffer;
+    Buffer full = Buffer.buffer();
+    writeToBuffer(full);
+    int idLength = full.getInt(0);
+    return Buffer.buffer(full.length() - idLength).appendInt(0).appendBuffer(full, 4 + idLength, full.length() - 4 - idLength);
   }
 
   /** True when neither the data changed nor enough time passed to make refreshing the idle timer worthwhile. */
