@@ -130,7 +130,7 @@ class BadInputFuzzTest {
   @AfterAll
   static void stop() {
     System.out.println("fuzz: " + inputs.get() + " inputs, " + serverErrors.size() + " server errors, "
-        + stateChanges + " state changes");
+        + stateChanges + " state changes (" + protocolRefusals.get() + " refused at the connection level)");
     serverErrors.forEach(e -> System.out.println("fuzz server error: " + e));
     leaks.forEach(e -> System.out.println("fuzz leak: " + e));
     if (finisher != null) {
@@ -219,7 +219,9 @@ class BadInputFuzzTest {
     if (body != null && LEAK.matcher(body).find()) {
       leaks.add(status + " " + shortWhat + " -> " + abbreviate(body));
     }
-    if (status >= 400 && (body == null || body.isBlank())) {
+    // A refusal needs a message; so does a 200 answering a form post. (Forward-auth's 200 is
+    // headers only, by design.)
+    if ((status >= 400 || status == 200 && what.startsWith("POST ")) && (body == null || body.isBlank())) {
       leaks.add("no message: " + status + " " + shortWhat);
     }
   }
@@ -464,7 +466,8 @@ class BadInputFuzzTest {
     for (String value : hostile(random, 10)) {
       check("login password", () -> post(client, "/sekisho/login", Map.of("user_id", loginTarget, "password", value)));
     }
-    fuzzForm(client, "/sekisho/login", List.of("user_id", "password"), hostile(random, 20));
+    // Every login attempt runs one Argon2 verification (unknown IDs too, for equal timing): few random extras.
+    fuzzForm(client, "/sekisho/login", List.of("user_id", "password"), hostile(random, 5));
     fuzzForm(client, "/sekisho/logout", List.of("x"), List.of("a", "\u0000"));
     for (String value : hostile(random, 10)) {
       check("login query", () -> get(client, "/sekisho/login?bye=" + URLEncoder.encode(value, StandardCharsets.UTF_8)
@@ -658,7 +661,7 @@ class BadInputFuzzTest {
     }
     check("import invalid utf-8", () -> rawAdmin("POST", "/members/import", concat(ascii("user_id,symbol,number,birthdate,name,email\n"),
         new byte[] {(byte) 0xff, (byte) 0xfe, ','}, ascii("12,3456,1980-04-01,x,x@example.jp\n")), "text/csv"));
-    check("import huge", () -> admin.importCsv("user_id,symbol,number,birthdate,name,email\n" + "a".repeat(30_000_000)));
+    check("import huge", () -> admin.importCsv("user_id,symbol,number,birthdate,name,email\n" + "a".repeat(5_000_000)));
     check("import json", () -> admin.call("POST", "/members/import", "{}", "application/json"));
     // JSON calls: wrong types in every field; hostile user IDs in paths; hostile query parameters.
     String target = URLEncoder.encode(loginTarget, StandardCharsets.UTF_8);
