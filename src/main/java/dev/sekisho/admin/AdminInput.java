@@ -73,6 +73,11 @@ final class AdminInput {
 
   /** The JSON object body; an empty body is an empty object. */
   static JsonObject body(RoutingContext ctx) {
+    if (ctx.body() != null && ctx.body().buffer() != null && !isUtf8(ctx.body().buffer().getBytes())) {
+      // Found by the bad-input fuzz suite: invalid UTF-8 was decoded to U+FFFD and a body like
+      // {"x":"\xff"} read as a valid object without a password, i.e. "reset to the issued rule".
+      throw new BadInput("bad_json", "The body must be a JSON object in UTF-8.");
+    }
     String text = ctx.body() == null ? null : ctx.body().asString();
     if (text == null || text.isBlank()) {
       return new JsonObject();
@@ -81,6 +86,18 @@ final class AdminInput {
       return new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
       throw new BadInput("bad_json", "The body must be a JSON object.");
+    }
+  }
+
+  private static boolean isUtf8(byte[] bytes) {
+    try {
+      java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes));
+      return true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
     }
   }
 }

@@ -69,7 +69,8 @@ public final class ForwardAuthRoutes {
         pages.afterSessionStored(ctx, () -> ctx.response().setStatusCode(302)
             .putHeader(HttpHeaders.LOCATION, decision.redirect()).end());
       } else {
-        ctx.response().setStatusCode(401).end();
+        // A short reason for whoever calls this by hand; proxies (nginx auth_request) ignore the body.
+        Pages.json(ctx, 401, "unauthenticated", "Not signed in (or the session ended): start at " + Paths.LOGIN + ".");
       }
     });
   }

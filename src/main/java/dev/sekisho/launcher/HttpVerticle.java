@@ -42,6 +42,8 @@ import dev.sekisho.session.SessionSettings;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Csrf;
 import dev.sekisho.web.I18n;
+import dev.sekisho.web.InvalidRequests;
+import dev.sekisho.web.MalformedPaths;
 import dev.sekisho.web.OpsRoutes;
 import dev.sekisho.web.Pages;
 import dev.sekisho.web.Paths;
@@ -101,13 +103,17 @@ public final class HttpVerticle extends VerticleBase {
     Router router = router(settings);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.web().host()).setPort(settings.web().port())
+        // No cleartext HTTP/2 upgrade: nothing needs it, and an oversized header then hung its
+        // request instead of being refused (and vertx-http-proxy mishandles h2c errors).
+        .setHttp2ClearTextEnabled(false)
         .setMaxFormAttributeSize(settings.web().maxBodyBytes());
     if (settings.web().tls()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
           .setCertPath(settings.web().tlsCertPath()).setKeyPath(settings.web().tlsKeyPath()));
     }
     server = vertx.createHttpServer(options);
-    return server.requestHandler(router).listen();
+    // The HTTP codec's own refusals (bad request line, oversized headers) get a clear message too.
+    return server.requestHandler(router).invalidRequestHandler(new InvalidRequests()).listen();
   }
 
   private Router router(Settings settings) {
@@ -124,6 +130,7 @@ public final class HttpVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestLog(clientAddress));
+    router.route().handler(new MalformedPaths());
     router.route().handler(new SecurityHeaders(settings.session().secureCookies(), clientAddress));
     new OpsRoutes(pool, settings.db().timeoutMs()).mount(router);
     if (metrics != null) {

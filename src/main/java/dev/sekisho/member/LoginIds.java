@@ -14,7 +14,10 @@ public final class LoginIds {
    * by the insurer and compared exactly.
    */
   public static String normalize(String typed) {
-    if (typed == null) {
+    if (typed == null || typed.indexOf('\0') >= 0) {
+      // A NUL can never be part of a stored ID (PostgreSQL text cannot hold it, and a query
+      // carrying one fails with 22021, which the fuzz suite saw as a 500 from /sekisho/api/login
+      // and the admin API). Such an ID reads as empty: unknown everywhere, refused by isAcceptable.
       return "";
     }
     return Normalizer.normalize(typed, Normalizer.Form.NFKC).strip();

@@ -67,8 +67,15 @@ public final class MemberCsv {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (IllegalStateException | UncheckedIOException e) {
-      // commons-csv reports broken quoting this way; name the line it reached.
-      problems.add(new ImportProblem(0, "the file is not valid CSV: " + e.getMessage()));
+      // commons-csv reports broken quoting this way; name the line it reached. The message is
+      // commons-csv's own and begins with its exception's class name: keep only the text after it
+      // (an admin reads it; class names are no help and are kept out of every answer).
+      problems.add(new ImportProblem(0, "the file is not valid CSV: " + csvReason(e)));
+    } catch (IllegalArgumentException e) {
+      // Found by the bad-input fuzz suite: a header line with an empty or repeated column name
+      // ("", ",,", "a,a") makes commons-csv throw IllegalArgumentException from the parser's
+      // constructor, which became a 500. It is a bad file like any other.
+      problems.add(new ImportProblem(1, "the header must name each column once (empty or repeated column names)"));
     }
     if (rows.isEmpty() && problems.isEmpty()) {
       problems.add(new ImportProblem(2, "the file holds no members"));
@@ -77,6 +84,12 @@ public final class MemberCsv {
       throw new ImportRejected(problems);
     }
     return rows;
+  }
+
+  private static String csvReason(RuntimeException e) {
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    String message = cause.getMessage() == null ? "unreadable" : cause.getMessage();
+    return message.replaceAll("^[\\w.$]+(Exception|Error):\\s*", "");
   }
 
   private static void validate(CSVRecord record, int line, boolean hasPasswordColumn,

@@ -2,49 +2,62 @@ package dev.sekisho.session;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.auth.prng.VertxContextPRNG;
+import io.vertx.ext.web.Session;
 import io.vertx.ext.web.sstore.impl.SharedDataSessionImpl;
 
+import java.util.function.Consumer;
+
 /**
- * A session as vertx-web sees it, serialised with vertx-web's own format. It remembers the
- * checksum of its data as loaded, so the store can skip writing a session nothing changed.
+ * A session as vertx-web sees it, serialised with vertx-web's own format less the id. It remembers
+ * the checksum of its data as loaded, so the store can skip writing a session nothing changed, and
+ * tells the store when its id is regenerated, so the write of the new id also deletes the old one.
  */
 final class PgSession extends SharedDataSessionImpl {
+  private final Consumer<String> onRegenerate;
   private int loadedChecksum;
   private long loadedLastAccessed;
-  private final java.util.function.Consumer<String> onRegenerate;
 
-  PgSession(VertxContextPRNG prng, java.util.function.Consumer<String> onRegenerate) {
+  PgSession(VertxContextPRNG prng, Consumer<String> onRegenerate) {
     super(prng);
     this.onRegenerate = onRegenerate;
   }
 
-  PgSession(VertxContextPRNG prng, long timeout, int length, java.util.function.Consumer<String> onRegenerate) {
+  PgSession(VertxContextPRNG prng, long timeout, int length, Consumer<String> onRegenerate) {
     super(prng, timeout, length);
     this.onRegenerate = onRegenerate;
   }
 
   /** Tells the store which old id the coming write replaces, so it deletes it in the same statement. */
   @Override
-  public io.vertx.ext.web.Session regenerateId() {
-    io.vertx.ext.web.Session session = super.regenerateId();
+  public Session regenerateId() {
+    Session session = super.regenerateId();
     if (oldId() != null) {
       onRegenerate.accept(oldId());
     }
     return session;
   }
 
-  static PgSession read(VertxContextPRNG prng, Buffer buffer, java.util.function.Consumer<String> onRegenerate) {
+  /** @param id the id the row was looked up by (the stored data does not hold it) */
+  static PgSession read(VertxContextPRNG prng, String id, Buffer buffer, Consumer<String> onRegenerate) {
     PgSession session = new PgSession(prng, onRegenerate);
     session.readFromBuffer(0, buffer);
+    session.setId(id);
     session.loadedChecksum = session.checksum();
     session.loadedLastAccessed = session.lastAccessed();
     return session;
   }
 
+  /**
+   * vertx-web's format without the session id: the format starts with the id (length + bytes),
+   * which would put every session id in clear into the database next to its SHA-256 key and
+   * make the hashing pointless (found by SecretsInLogsTest). The id is written as empty; it is
+   * known again when the row is read, since rows are only found by the hash of the id.
+   */
   Buffer write() {
-    Buffer buffer = Buffer.buffer();
-    writeToBuffer(buffer);
-    return buffer;
+    Buffer full = Buffer.buffer();
+    writeToBuffer(full);
+    int idLength = full.getInt(0);
+    return Buffer.buffer(full.length() - idLength).appendInt(0).appendBuffer(full, 4 + idLength, full.length() - 4 - idLength);
   }
 
   /** True when neither the data changed nor enough time passed to make refreshing the idle timer worthwhile. */

@@ -70,7 +70,7 @@ public final class PgSessionStore implements SessionStore {
     return pool.preparedQuery("select data from http_session where id_hash = $1 and expires_at > now() "
             + "and created_at > now() - make_interval(secs => $2)")
         .execute(Tuple.of(hash(id), (double) absolute.toSeconds()))
-        .map(rows -> rows.size() == 0 ? null : PgSession.read(prng, rows.iterator().next().getBuffer(0), this::deferDelete));
+        .map(rows -> rows.size() == 0 ? null : PgSession.read(prng, id, rows.iterator().next().getBuffer(0), this::deferDelete));
   }
 
   private void deferDelete(String oldId) {
