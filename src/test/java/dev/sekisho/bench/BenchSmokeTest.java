@@ -37,6 +37,17 @@ class BenchSmokeTest {
         .contains("Gateway 0", "Gateway 1")
         .contains("Argon2id m=")
         .containsPattern("Replay check: [1-9][0-9]* TOTP codes accepted across 2 gateway\\(s\\), 0 accepted twice");
+    // Every scenario worked: each row's "errors" column (after ok and refused) is 0. A run that
+    // locks itself out or fails its requests is no benchmark.
+    java.util.regex.Matcher row = java.util.regex.Pattern
+        .compile("(?m)^([a-e] [a-z+-]+(?: \\+[a-z]+)?|upstream direct)\\s+(closed c=\\d+|open \\d+/s)\\s+\\d+\\s+\\d+\\s+\\d+\\s+(\\d+)\\s")
+        .matcher(output);
+    int rows = 0;
+    while (row.find()) {
+      rows++;
+      assertThat(row.group(3)).as("errors of %s %s", row.group(1), row.group(2)).isEqualTo("0");
+    }
+    assertThat(rows).as("table rows").isGreaterThanOrEqualTo(10);
   }
 
   @Test
