@@ -62,25 +62,12 @@ public final class HotpService {
 
   /** The login check. */
   public Future<CheckResult> verify(long memberId, String typed) {
-    return limit.locked(memberId).compose(locked -> locked ? Future.succeededFuture(CheckResult.LOCKED)
-        : pool.preparedQuery("select key_id, secret, algorithm, digits, counter from otp_hotp where member_id = $1")
-            .execute(Tuple.of(memberId)).compose(rows -> {
-              if (rows.size() == 0) {
-                return Future.succeededFuture(CheckResult.NOT_SET_UP);
-              }
-              Row row = rows.iterator().next();
-              byte[] secret = box.open(row.getString(0), row.getBuffer(1).getBytes(), context(memberId));
-              OtpAlgorithm algorithm = OtpAlgorithm.valueOf(row.getString(2));
-              int digits = row.getInteger(3);
-              long counter = row.getLong(4);
-              String code = CodeInput.digits(typed, digits);
-              long found = code == null ? -1 : search(secret, algorithm, digits, counter, settings.hotpWindow(), Integer.parseInt(code));
-              if (found < 0) {
-                return limit.fail(memberId);
-              }
-              return advance(memberId, counter, found + 1)
-                  .compose(ok -> ok ? limit.clear(memberId).map(CheckResult.OK) : limit.fail(memberId));
-            }));
+    return withToken(memberId, token -> {
+      String code = CodeInput.digits(typed, token.digits());
+      long found = code == null ? -1
+          : search(token.secret(), token.algorithm(), token.digits(), token.counter(), settings.hotpWindow(), Integer.parseInt(code));
+      return found < 0 ? limit.fail(memberId) : advanceAndClear(memberId, token.counter(), found + 1);
+    });
   }
 
   /**
@@ -89,6 +76,30 @@ public final class HotpService {
    * successful second-factor check.
    */
   public Future<CheckResult> resync(long memberId, String first, String second) {
+    return withToken(memberId, token -> {
+      String a = CodeInput.digits(first, token.digits());
+      String b = CodeInput.digits(second, token.digits());
+      if (a == null || b == null) {
+        return limit.fail(memberId);
+      }
+      int codeA = Integer.parseInt(a);
+      int codeB = Integer.parseInt(b);
+      for (long c = token.counter(); c < token.counter() + RESYNC_WINDOW; c++) {
+        if (token.algorithm().code(token.secret(), c, token.digits()) == codeA
+            && token.algorithm().code(token.secret(), c + 1, token.digits()) == codeB) {
+          return advanceAndClear(memberId, token.counter(), c + 2);
+        }
+      }
+      return limit.fail(memberId);
+    });
+  }
+
+  /** A member's token as stored, its secret opened. */
+  private record Token(byte[] secret, OtpAlgorithm algorithm, int digits, long counter) {
+  }
+
+  /** Runs check on the member's token unless the second step is locked or no token is assigned. */
+  private Future<CheckResult> withToken(long memberId, java.util.function.Function<Token, Future<CheckResult>> check) {
     return limit.locked(memberId).compose(locked -> locked ? Future.succeededFuture(CheckResult.LOCKED)
         : pool.preparedQuery("select key_id, secret, algorithm, digits, counter from otp_hotp where member_id = $1")
             .execute(Tuple.of(memberId)).compose(rows -> {
@@ -96,30 +107,15 @@ public final class HotpService {
                 return Future.succeededFuture(CheckResult.NOT_SET_UP);
               }
               Row row = rows.iterator().next();
-              byte[] secret = box.open(row.getString(0), row.getBuffer(1).getBytes(), context(memberId));
-              OtpAlgorithm algorithm = OtpAlgorithm.valueOf(row.getString(2));
-              int digits = row.getInteger(3);
-              long counter = row.getLong(4);
-              String a = CodeInput.digits(first, digits);
-              String b = CodeInput.digits(second, digits);
-              if (a == null || b == null) {
-                return limit.fail(memberId);
-              }
-              int codeA = Integer.parseInt(a);
-              int codeB = Integer.parseInt(b);
-              long found = -1;
-              for (long c = counter; c < counter + RESYNC_WINDOW; c++) {
-                if (algorithm.code(secret, c, digits) == codeA && algorithm.code(secret, c + 1, digits) == codeB) {
-                  found = c;
-                  break;
-                }
-              }
-              if (found < 0) {
-                return limit.fail(memberId);
-              }
-              return advance(memberId, counter, found + 2)
-                  .compose(ok -> ok ? limit.clear(memberId).map(CheckResult.OK) : limit.fail(memberId));
+              return check.apply(new Token(box.open(row.getString(0), row.getBuffer(1).getBytes(), context(memberId)),
+                  OtpAlgorithm.valueOf(row.getString(2)), row.getInteger(3), row.getLong(4)));
             }));
+  }
+
+  /** The counter moves past the accepted code, unless another check moved it first (then this one fails). */
+  private Future<CheckResult> advanceAndClear(long memberId, long expected, long next) {
+    return advance(memberId, expected, next)
+        .compose(ok -> ok ? limit.clear(memberId).map(CheckResult.OK) : limit.fail(memberId));
   }
 
   private static long search(byte[] secret, OtpAlgorithm algorithm, int digits, long counter, int window, int code) {
