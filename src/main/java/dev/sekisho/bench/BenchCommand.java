@@ -142,13 +142,13 @@ public final class BenchCommand {
         measure(ctx, driver, login, false);
       }
       if (wants("proxy")) {
-        measure(ctx, driver, new Scenarios.Proxied(ctx), false);
+        measure(ctx, driver, Scenarios.proxied(ctx), false);
         if (upstream != null) {
           measure(ctx, driver, new Scenarios.UpstreamDirect(ctx), false);
         }
       }
       if (wants("forward-auth")) {
-        measure(ctx, driver, new Scenarios.ForwardAuth(ctx), false);
+        measure(ctx, driver, Scenarios.forwardAuth(ctx), false);
       }
       if (wants("mixed") && wants("totp") && wants("login")) {
         mixed(ctx, driver, totp, login);

@@ -217,45 +217,31 @@ final class Scenarios {
   }
 
   /** (d) An authenticated request proxied to the demo upstream. */
-  static final class Proxied implements Scenario {
-    private final BenchContext ctx;
-    private List<String> cookies;
-
-    Proxied(BenchContext ctx) {
-      this.ctx = ctx;
-    }
-
-    @Override
-    public String name() {
-      return "d proxied";
-    }
-
-    @Override
-    public void prepare(BenchContext context, long expectedCalls) throws Exception {
-      if (cookies == null) {
-        cookies = completeSessions(ctx, 500).stream().map(id -> ctx.cookieName + "=" + id).toList();
-      }
-    }
-
-    @Override
-    public Future<Outcome> call(long i) {
-      return Http.get(ctx.gateway(i), "/bench/page?i=" + (i % 1000), cookies.get((int) (i % cookies.size())))
-          .map(answer -> answer.status() == 200 ? Outcome.OK : Outcome.ERROR);
-    }
+  static Scenario proxied(BenchContext ctx) {
+    return new SignedInGet(ctx, "d proxied", i -> "/bench/page?i=" + (i % 1000));
   }
 
   /** (e) A forward-auth check, as nginx auth_request would make it. */
-  static final class ForwardAuth implements Scenario {
+  static Scenario forwardAuth(BenchContext ctx) {
+    return new SignedInGet(ctx, "e forward-auth", i -> ForwardAuthRoutes.VERIFY);
+  }
+
+  /** A GET by one of 500 members through the whole journey, answered 200 when it works. */
+  static final class SignedInGet implements Scenario {
     private final BenchContext ctx;
+    private final String name;
+    private final java.util.function.LongFunction<String> path;
     private List<String> cookies;
 
-    ForwardAuth(BenchContext ctx) {
+    SignedInGet(BenchContext ctx, String name, java.util.function.LongFunction<String> path) {
       this.ctx = ctx;
+      this.name = name;
+      this.path = path;
     }
 
     @Override
     public String name() {
-      return "e forward-auth";
+      return name;
     }
 
     @Override
@@ -267,7 +253,7 @@ final class Scenarios {
 
     @Override
     public Future<Outcome> call(long i) {
-      return Http.get(ctx.gateway(i), ForwardAuthRoutes.VERIFY, cookies.get((int) (i % cookies.size())))
+      return Http.get(ctx.gateway(i), path.apply(i), cookies.get((int) (i % cookies.size())))
           .map(answer -> answer.status() == 200 ? Outcome.OK : Outcome.ERROR);
     }
   }
