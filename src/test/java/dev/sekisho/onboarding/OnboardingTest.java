@@ -209,13 +209,10 @@ class OnboardingTest {
 
   @Test
   void changedAddressIsConfirmedAndOlderLinksStopWorking() {
-    String id = admin.newMember("chg");
-    WebClientSession browser = gateway.client();
-    login(browser, id, AdminClient.RULE_PASSWORD, "/sekisho/onboarding/birthdate");
-    birthdate(browser);
-    terms(browser);
-    sendMail(browser, null);
-    String oldLink = confirmLink(id + "@example.jp", 1, mail);
+    Waiting waiting = waitingForConfirmation("chg");
+    String id = waiting.id();
+    WebClientSession browser = waiting.browser();
+    String oldLink = waiting.link();
 
     HttpResponse<String> invalid = browser.post("/sekisho/onboarding/email", Map.of("email", "not an address"));
     assertThat(invalid.statusCode()).isEqualTo(400);
@@ -241,13 +238,10 @@ class OnboardingTest {
 
   @Test
   void expiredAndUnknownLinksGiveAClearPage() {
-    String id = admin.newMember("exp");
-    WebClientSession browser = gateway.client();
-    login(browser, id, AdminClient.RULE_PASSWORD, "/sekisho/onboarding/birthdate");
-    birthdate(browser);
-    terms(browser);
-    sendMail(browser, null);
-    String link = confirmLink(id + "@example.jp", 1, mail);
+    Waiting waiting = waitingForConfirmation("exp");
+    String id = waiting.id();
+    WebClientSession browser = waiting.browser();
+    String link = waiting.link();
     long memberId = admin.member(id).getLong("id");
     Sql.update("update email_confirmation set expires_at = now() - interval '1 minute' where member_id = ?", memberId);
     HttpResponse<String> expired = openLink(gateway.baseUrl(), link);
@@ -349,13 +343,10 @@ class OnboardingTest {
 
   @Test
   void devMailboxListsCaughtMailsWithClickableLinks() {
-    String id = admin.newMember("box");
-    WebClientSession browser = gateway.client();
-    login(browser, id, AdminClient.RULE_PASSWORD, "/sekisho/onboarding/birthdate");
-    birthdate(browser);
-    terms(browser);
-    sendMail(browser, null);
-    String link = confirmLink(id + "@example.jp", 1, mail);
+    Waiting waiting = waitingForConfirmation("box");
+    String id = waiting.id();
+    WebClientSession browser = waiting.browser();
+    String link = waiting.link();
     HttpResponse<String> box = gateway.client().get("/sekisho/dev/mailbox");
     assertThat(box.statusCode()).isEqualTo(200);
     assertThat(box.body()).contains(id + "@example.jp").contains("<a href=\"" + link.replace("=", "&#x3D;"));
@@ -366,5 +357,19 @@ class OnboardingTest {
     int resetStatus(String id) {
       return gateway.client().postRaw("/sekisho/admin/api/members/" + id + "/onboarding/reset", "", "application/json").statusCode();
     }
+  }
+
+  /** A new member who passed J1.1-J1.4 and was mailed the confirmation link (J1.5). */
+  record Waiting(String id, WebClientSession browser, String link) {
+  }
+
+  Waiting waitingForConfirmation(String prefix) {
+    String id = admin.newMember(prefix);
+    WebClientSession browser = gateway.client();
+    login(browser, id, AdminClient.RULE_PASSWORD, "/sekisho/onboarding/birthdate");
+    birthdate(browser);
+    terms(browser);
+    sendMail(browser, null);
+    return new Waiting(id, browser, confirmLink(id + "@example.jp", 1, mail));
   }
 }
