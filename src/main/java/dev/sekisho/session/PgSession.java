@@ -16,6 +16,10 @@ final class PgSession extends SharedDataSessionImpl {
   private final Consumer<String> onRegenerate;
   private int loadedChecksum;
   private long loadedLastAccessed;
+  /** The exact bytes of this session's row as last read or written by this process, or null. */
+  private Buffer row;
+  /** The id the row was last written under by this process (a regenerated id counts as new until written). */
+  private String persistedId;
 
   PgSession(VertxContextPRNG prng, Consumer<String> onRegenerate) {
     super(prng);
@@ -44,6 +48,7 @@ final class PgSession extends SharedDataSessionImpl {
     session.setId(id);
     session.loadedChecksum = session.checksum();
     session.loadedLastAccessed = session.lastAccessed();
+    session.row = buffer;
     return session;
   }
 
@@ -60,9 +65,22 @@ final class PgSession extends SharedDataSessionImpl {
     return Buffer.buffer(full.length() - idLength).appendInt(0).appendBuffer(full, 4 + idLength, full.length() - 4 - idLength);
   }
 
+  /** The stored row as this process last read or wrote it (null before the first write). */
+  Buffer row() {
+    return row;
+  }
+
+  /** After a write: the written state is the new baseline, so a second flush in the same request writes nothing. */
+  void stored(Buffer written) {
+    this.row = written;
+    this.loadedChecksum = checksum();
+    this.loadedLastAccessed = lastAccessed();
+    this.persistedId = id();
+  }
+
   /** True when neither the data changed nor enough time passed to make refreshing the idle timer worthwhile. */
   boolean unchangedSinceLoad(long refreshAfterMillis) {
-    return loadedLastAccessed != 0 && !isRegenerated() && checksum() == loadedChecksum
+    return loadedLastAccessed != 0 && (!isRegenerated() || id().equals(persistedId)) && checksum() == loadedChecksum
         && lastAccessed() - loadedLastAccessed < refreshAfterMillis;
   }
 }

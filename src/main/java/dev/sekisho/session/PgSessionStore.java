@@ -65,11 +65,23 @@ public final class PgSessionStore implements SessionStore {
     return new PgSession(prng, timeout, length, this::deferDelete);
   }
 
+  /**
+   * The condition a stored row must meet to be a live session: idle timeout not passed, absolute
+   * timeout (seconds given as parameter $absoluteParam) not passed. Every reader uses this one.
+   */
+  public static String live(String alias, int absoluteParam) {
+    return alias + ".expires_at > now() and " + alias + ".created_at > now() - make_interval(secs => $" + absoluteParam + ")";
+  }
+
+  /** The absolute timeout in seconds, the parameter of {@link #live}. */
+  public double absoluteSeconds() {
+    return absolute.toSeconds();
+  }
+
   @Override
   public Future<Session> get(String id) {
-    return pool.preparedQuery("select data from http_session where id_hash = $1 and expires_at > now() "
-            + "and created_at > now() - make_interval(secs => $2)")
-        .execute(Tuple.of(hash(id), (double) absolute.toSeconds()))
+    return pool.preparedQuery("select data from http_session s where id_hash = $1 and " + live("s", 2))
+        .execute(Tuple.of(hash(id), absoluteSeconds()))
         .map(rows -> rows.size() == 0 ? null : PgSession.read(prng, id, rows.iterator().next().getBuffer(0), this::deferDelete));
   }
 
@@ -112,7 +124,10 @@ public final class PgSessionStore implements SessionStore {
             """)
         .execute(Tuple.of(hash(session.id()), memberId instanceof Number n ? n.longValue() : null, data,
             session.timeout() / 1000.0, folded ? hash(oldId) : null))
-        .mapEmpty();
+        .map(written -> {
+          ((PgSession) session).stored(data);
+          return null;
+        });
   }
 
   @Override
@@ -131,11 +146,46 @@ public final class PgSessionStore implements SessionStore {
     // The pool belongs to the verticle that made it.
   }
 
-  static byte[] hash(String id) {
+  /**
+   * A session rebuilt from its stored row by code that bypasses the session handler (the OTP API's
+   * one-statement check writes the successor itself), so its regenerated id is not folded into a
+   * later {@link #put}.
+   */
+  public Session restore(String id, Buffer data) {
+    return PgSession.read(prng, id, data, oldId -> { });
+  }
+
+  /** The stored form of a session (vertx-web's format without the id), as {@link #put} writes it. */
+  public static Buffer stored(Session session) {
+    if (session instanceof PgSession pg) {
+      return pg.write();
+    }
+    throw new IllegalArgumentException("foreign session type " + session.getClass());
+  }
+
+  /**
+   * The exact stored bytes of a session handled by this store, as last read or written by this
+   * process (null when unknown): a statement can then change the row only if nobody changed it since.
+   */
+  public static Buffer row(Session session) {
+    return session instanceof PgSession pg ? pg.row() : null;
+  }
+
+  /** The key a session id is stored under. */
+  public static byte[] idHash(String id) {
+    return hash(id);
+  }
+
+  /** One digest per thread: looking a MessageDigest up costs more than hashing a session id. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JRE", e);
     }
+  });
+
+  static byte[] hash(String id) {
+    return SHA256.get().digest(id.getBytes(StandardCharsets.UTF_8));
   }
 }
