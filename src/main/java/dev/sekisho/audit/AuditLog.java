@@ -44,6 +44,23 @@ public final class AuditLog {
         event.detail() == null ? new JsonObject() : event.detail())).mapEmpty();
   }
 
+  /**
+   * For an event a caller wrote in its own statement (see {@link #columns}): observers still see
+   * it, so the metrics count every outcome whichever way it was written.
+   */
+  public void written(AuditEvent event) {
+    observer.accept(event);
+  }
+
+  /** The audit_event columns and values of an event without detail, as the INSERT writes them. */
+  public static final String COLUMNS = "member_id, login_id, kind, outcome, ip, user_agent";
+
+  /** The values for {@link #COLUMNS}, clipped as {@link #record} clips them. */
+  public static Object[] values(AuditEvent event) {
+    return new Object[] {event.memberId(), clip(event.loginId(), 64), event.kind(), event.outcome(), clip(event.ip(), 64),
+        clip(event.userAgent(), 300)};
+  }
+
   private static String clip(String value, int max) {
     return value == null || value.length() <= max ? value : value.substring(0, max);
   }

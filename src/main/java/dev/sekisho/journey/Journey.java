@@ -68,7 +68,11 @@ public final class Journey {
     return sessions.flush(ctx, true).map(v -> location);
   }
 
-  private static String complete(Session session, Method method) {
+  /**
+   * Makes a session complete under a new id and answers where to go; for code that stores the
+   * session itself (the OTP API's one-statement check). Everyone else uses completeSignIn.
+   */
+  public static String complete(Session session, Method method) {
     session.regenerateId();
     Csrf.carryOver(session);
     // No method: a single-use recovery code stood in for the second factor.

@@ -25,6 +25,7 @@ import dev.sekisho.otp.Otp;
 import dev.sekisho.otp.OtpApiRoutes;
 import dev.sekisho.otp.OtpRoutes;
 import dev.sekisho.otp.SecretAdminRoutes;
+import dev.sekisho.otp.TotpApiCheck;
 import dev.sekisho.login.LoginService;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.member.IssuedPasswordRule;
@@ -117,7 +118,8 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private Router router(Settings settings) {
-    SessionHandler sessions = sessionHandler(settings.session());
+    PgSessionStore sessionStore = new PgSessionStore(vertx, pool, settings.session().absolute());
+    SessionHandler sessions = sessionHandler(sessionStore, settings.session());
     Pages pages = new Pages(infra.templates(), infra.i18n(), sessions);
     ClientAddress clientAddress = new ClientAddress(settings.web().trustedProxies());
     MemberRepository members = new MemberRepository(pool);
@@ -145,19 +147,24 @@ public final class HttpVerticle extends VerticleBase {
     PasskeyService passkeys = new PasskeyService(vertx, new PasskeyStore(pool), settings.passkey(), audit);
     // Before AdminRoutes, whose catch-all answers 404 for any admin path it does not know.
     new PasskeyAdminRoutes(passkeys, members, clientAddress, adminAuth, audit).mount(router);
-    Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox, Clock.systemUTC());
+    Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox,
+        Clock.systemUTC(), infra.otpCaches());
     new HotpAdminRoutes(otp.hotp(), members, audit, clientAddress, adminAuth).mount(router);
     new SecretAdminRoutes(otp.rotation(), infra.secrets().activeKeyId(), audit, clientAddress, adminAuth).mount(router);
     new AdminRoutes(importer, members, throttle, audit, clientAddress, adminAuth, memberAdmin, auditQuery).mount(router);
 
     // API calls may carry the session as a bearer token instead of the cookie.
     router.route(Paths.API + "/*").handler(OtpApiRoutes.bearer(settings.session().cookieName()));
+    // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
+    BodyHandler forms = BodyHandler.create(false).setBodyLimit(settings.web().maxBodyBytes());
+    // The OTP API's hot path answers a passing TOTP check in one statement, before any session read.
+    TotpApiCheck fastCheck = new TotpApiCheck(pool, otp, sessionStore, clientAddress, audit,
+        metrics == null ? path -> { } : metrics::otpCheckPath);
+    router.post(OtpApiRoutes.VERIFY).handler(forms).handler(fastCheck);
     router.route().handler(sessions);
     GatewayAccess access = new GatewayAccess(members, audit);
     // Forward-auth answers whatever method the proxy in front asks with: ahead of body and CSRF handlers.
     new ForwardAuthRoutes(access, settings.gateway().headers(), clientAddress, pages).mount(router);
-    // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
-    BodyHandler forms = BodyHandler.create(false).setBodyLimit(settings.web().maxBodyBytes());
     router.route(Paths.PREFIX + "/*").handler(forms);
     router.route(Paths.PREFIX + "/*").handler(new Csrf(pages));
 
@@ -173,7 +180,7 @@ public final class HttpVerticle extends VerticleBase {
     otpRoutes.mount(router);
     // A passkey as first method ends like an OTP set-up: with the member's recovery codes.
     new PasskeyRoutes(passkeys, members, clientAddress, pages, otpRoutes::finishSetUp).mount(router);
-    new OtpApiRoutes(otp, logins, members, clientAddress, sessions, audit).mount(router);
+    new OtpApiRoutes(otp, logins, members, clientAddress, sessions, audit, fastCheck).mount(router);
     if (infra.mailCatcher() != null) {
       new DevMailboxRoutes(infra.mailCatcher(), pages).mount(router);
     }
@@ -212,8 +219,8 @@ public final class HttpVerticle extends VerticleBase {
     vertx.sharedData().getLocalMap(ROUTES_MAP).put("routes", routes);
   }
 
-  private SessionHandler sessionHandler(SessionSettings settings) {
-    return SessionHandler.create(new PgSessionStore(vertx, pool, settings.absolute()))
+  private SessionHandler sessionHandler(PgSessionStore store, SessionSettings settings) {
+    return SessionHandler.create(store)
         .setSessionCookieName(settings.cookieName())
         .setCookieHttpOnlyFlag(true)
         .setCookieSecureFlag(settings.secureCookies())

@@ -6,6 +6,7 @@ import dev.sekisho.mail.MailCatcher;
 import dev.sekisho.mail.MailTemplates;
 import dev.sekisho.gateway.Upstream;
 import dev.sekisho.member.PasswordHasher;
+import dev.sekisho.otp.OtpCaches;
 import dev.sekisho.onboarding.OnboardingTexts;
 import dev.sekisho.web.I18n;
 import dev.sekisho.web.Templates;
@@ -20,7 +21,7 @@ import java.util.List;
 public record Infrastructure(Settings settings, DatabaseTarget database, PasswordHasher hasher, Templates templates,
                              I18n i18n, String adminToken, MailTemplates mailTemplates, MailCatcher mailCatcher,
                              OnboardingTexts onboardingTexts, SecretBox secrets,
-                             List<Upstream> upstreams) {
+                             List<Upstream> upstreams, OtpCaches otpCaches) {
 
   /** The in-process SMTP server's port (mail.mode embedded), else the relay's. */
   public int smtpPort() {

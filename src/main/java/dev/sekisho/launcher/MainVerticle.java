@@ -15,6 +15,7 @@ import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.MemberImporter;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.member.PasswordHasher;
+import dev.sekisho.otp.OtpCaches;
 import dev.sekisho.onboarding.ConfirmationSignals;
 import dev.sekisho.onboarding.OnboardingTexts;
 import dev.sekisho.session.SessionSweeper;
@@ -129,7 +130,7 @@ public final class MainVerticle extends VerticleBase {
         Templates.load(Path.of("webroot", "templates"), TEMPLATES), new I18n(loadMessages()), adminToken,
         MailTemplates.load(MAIL_TEMPLATES, LANGUAGES), mailCatcher,
         OnboardingTexts.load(settings.onboarding().termsVersion(), LANGUAGES), secretBox(),
-        settings.gateway().effectiveUpstreams(demoPort));
+        settings.gateway().effectiveUpstreams(demoPort), OtpCaches.create());
   }
 
   private SecretBox secretBox() {

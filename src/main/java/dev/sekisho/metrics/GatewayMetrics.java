@@ -37,6 +37,16 @@ public final class GatewayMetrics {
     }
   }
 
+  /**
+   * Which path a TOTP check of the JSON API took: warm (one database round trip), cold (two), or
+   * ordinary (the general path, taken by every refused check and by sessions it could not use).
+   */
+  public void otpCheckPath(dev.sekisho.otp.TotpApiCheck.Path path) {
+    Counter.builder("sekisho_otp_api_check_path").tag("path", path.name().toLowerCase(java.util.Locale.ROOT))
+        .description("TOTP checks of the JSON API by path: warm = 1 database round trip, cold = 2, ordinary = the general path")
+        .register(registry).increment();
+  }
+
   private Counter counter(String name, String kindOrMethod, String outcome) {
     // Micrometer caches meters by id: this is a map lookup after the first call.
     return Counter.builder(name).tag(name.equals("sekisho_otp_checks") ? "method" : "kind", kindOrMethod)

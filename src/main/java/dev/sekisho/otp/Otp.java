@@ -9,22 +9,25 @@ import java.time.Clock;
 
 /** The OTP services of one HTTP verticle, built over its pool. */
 public record Otp(OtpSettings settings, TotpService totp, HotpService hotp, EmailOtpService email, RecoveryCodes recovery,
-                  MethodDirectory methods, SecondStepLimit limit, SecretRotation rotation) {
+                  MethodDirectory methods, SecondStepLimit limit, SecretRotation rotation, OtpCaches caches) {
 
   public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, dev.sekisho.mail.MailOutbox mailer, Clock clock) {
-    return create(pool, box, settings, throttle, null, mailer, clock);
+    return create(pool, box, settings, throttle, null, mailer, clock, OtpCaches.create());
   }
 
-  /** @param sends the per-address limit on mail sent (null: only the per-member cooldown and hourly cap) */
+  /**
+   * @param sends the per-address limit on mail sent (null: only the per-member cooldown and hourly cap)
+   * @param caches the process's caches, shared by its verticles
+   */
   public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, SendLimit sends,
-                           dev.sekisho.mail.MailOutbox mailer, Clock clock) {
+                           dev.sekisho.mail.MailOutbox mailer, Clock clock, OtpCaches caches) {
     SecondStepLimit limit = new SecondStepLimit(throttle, settings);
     RecoveryCodes recovery = new RecoveryCodes(pool, box, settings.recoveryCodes());
     MethodActivation activation = new MethodActivation(recovery);
     return new Otp(settings,
-        new TotpService(pool, box, settings, limit, activation, clock),
+        new TotpService(pool, box, settings, limit, activation, clock, caches.totpKeys()),
         new HotpService(pool, box, settings, limit, activation),
         new EmailOtpService(pool, box, settings, limit, activation, mailer, sends),
-        recovery, new MethodDirectory(pool), limit, new SecretRotation(pool, box));
+        recovery, new MethodDirectory(pool), limit, new SecretRotation(pool, box), caches);
   }
 }

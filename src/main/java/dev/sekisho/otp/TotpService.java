@@ -51,10 +51,11 @@ public final class TotpService {
   private final Clock clock;
   private final TotpAuth uris;
   private final OtpKeyGenerator generator = OtpKeyGenerator.create();
-  private final ConcurrentHashMap<Long, Key> cache = new ConcurrentHashMap<>();
+  /** Shared by the process's verticles (OtpCaches). */
+  private final ConcurrentHashMap<Long, Key> cache;
 
   /** An opened key. */
-  record Key(long credentialId, byte[] secret, OtpAlgorithm algorithm, int digits, int period) {}
+  public record Key(long credentialId, byte[] secret, OtpAlgorithm algorithm, int digits, int period) {}
 
   /** A key waiting for its first code: the base32 text and the otpauth URI. */
   public record Pending(String base32, String uri) {}
@@ -63,7 +64,8 @@ public final class TotpService {
   public record Activation(CheckResult result, List<String> recoveryCodes) {}
 
   public TotpService(Pool pool, SecretBox box, OtpSettings settings, SecondStepLimit limit, MethodActivation activation,
-                     Clock clock) {
+                     Clock clock, ConcurrentHashMap<Long, Key> cache) {
+    this.cache = cache;
     this.pool = pool;
     this.box = box;
     this.settings = settings;
@@ -199,21 +201,42 @@ public final class TotpService {
   }
 
   private Future<Key> load(long memberId) {
-    return pool.preparedQuery("select credential_id, key_id, secret, algorithm, digits, period from otp_totp where member_id = $1")
+    return pool.preparedQuery("select " + KEY_COLUMNS + " from otp_totp t where t.member_id = $1")
         .execute(Tuple.of(memberId)).map(rows -> {
           if (rows.size() == 0) {
             return null;
           }
-          Row row = rows.iterator().next();
-          byte[] secret = box.open(row.getString(1), row.getBuffer(2).getBytes(), context(memberId));
-          Key key = new Key(row.getLong(0), secret, OtpAlgorithm.valueOf(row.getString(3)), row.getInteger(4), row.getInteger(5));
-          if (cache.size() >= CACHE_LIMIT) {
-            cache.clear();
-          }
-          cache.put(memberId, key);
-          return key;
+          return opened(memberId, rows.iterator().next(), 0);
         });
   }
+
+  /**
+   * Opens a key from a row holding credential_id, key_id, secret, algorithm, digits, period from
+   * column {@code first} on, and keeps it for the member's next checks.
+   */
+  Key opened(long memberId, Row row, int first) {
+    byte[] secret = box.open(row.getString(first + 1), row.getBuffer(first + 2).getBytes(), context(memberId));
+    Key key = new Key(row.getLong(first), secret, OtpAlgorithm.valueOf(row.getString(first + 3)), row.getInteger(first + 4),
+        row.getInteger(first + 5));
+    if (cache.size() >= CACHE_LIMIT) {
+      cache.clear();
+    }
+    cache.put(memberId, key);
+    return key;
+  }
+
+  /** The member's key if this process holds it opened. */
+  Key cached(long memberId) {
+    return cache.get(memberId);
+  }
+
+  /** Loads and keeps the member's key ahead of a check, when it is not held yet (answers whether the member has one). */
+  public Future<Boolean> prefetch(long memberId) {
+    return cache.containsKey(memberId) ? Future.succeededFuture(true) : load(memberId).map(k -> k != null);
+  }
+
+  /** Columns {@link #opened} reads, for statements that fetch a key together with something else. */
+  static final String KEY_COLUMNS = "t.credential_id, t.key_id, t.secret, t.algorithm, t.digits, t.period";
 
   public Future<Boolean> has(long memberId) {
     return pool.preparedQuery("select 1 from otp_totp where member_id = $1").execute(Tuple.of(memberId)).map(r -> r.size() == 1);
