@@ -130,10 +130,12 @@ public final class BenchCommand {
 
       out.println();
       Report.header(out);
-      Scenarios.Totp totp = new Scenarios.Totp(ctx, ledger);
+      Scenarios.Totp totp = new Scenarios.Totp(ctx, ledger, options.coldChecks());
       Scenarios.Login login = new Scenarios.Login(ctx, ledger);
       if (wants("totp")) {
         measure(ctx, driver, totp, true);
+        out.println("    a totp-check: passed checks by path " + ctx.checkPaths()
+            + " (warm = 1 database round trip, cold = 2; ordinary = refused or not a bearer session)");
       }
       if (wants("email")) {
         measure(ctx, driver, new Scenarios.Email(ctx), true);

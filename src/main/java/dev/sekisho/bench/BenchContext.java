@@ -61,6 +61,50 @@ final class BenchContext {
   }
 
   /**
+   * Runs one call per item, a bounded number at a time, on the load generator's event loop, and
+   * waits for all of them (from the bench's main thread).
+   */
+  <T> void callAll(List<T> items, java.util.function.BiFunction<Integer, T, Future<?>> call) throws Exception {
+    int inFlight = 64;
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+    Runnable[] pump = new Runnable[1];
+    pump[0] = () -> {
+      while (running.get() < inFlight && next.get() < items.size()) {
+        int i = next.getAndIncrement();
+        running.incrementAndGet();
+        call.apply(i, items.get(i)).onComplete(r -> {
+          running.decrementAndGet();
+          if (next.get() >= items.size() && running.get() == 0) {
+            done.tryComplete();
+          } else {
+            pump[0].run();
+          }
+        });
+      }
+      if (items.isEmpty()) {
+        done.tryComplete();
+      }
+    };
+    context.runOnContext(v -> pump[0].run());
+    done.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+  }
+
+  /** The gateways' counts of the JSON API's TOTP checks by path (warm = 1 round trip, cold = 2, ordinary). */
+  java.util.Map<String, Double> checkPaths() throws Exception {
+    java.util.Map<String, Double> paths = new java.util.TreeMap<>();
+    for (HttpClient gateway : gateways) {
+      Http.Answer scrape = Http.get(gateway, "/metrics", null).toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+      scrape.body().toString().lines().filter(l -> l.startsWith("sekisho_otp_api_check_path_total{")).forEach(l -> {
+        String path = l.replaceAll(".*path=\"([a-z]+)\".*", "$1");
+        paths.merge(path, Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)), Double::sum);
+      });
+    }
+    return paths;
+  }
+
+  /**
    * Stores sessions as the gateway's login would leave them (through the gateway's own session
    * store), one per given member index, and returns their ids (the bearer tokens / cookie values).
    * PASSWORD sessions are marked ready for the second step, as the API login marks them.

@@ -37,6 +37,10 @@ final class Http {
     return send(client, HttpMethod.POST, uri, headers, json.toBuffer());
   }
 
+  static Future<Answer> getBearer(HttpClient client, String uri, String bearer) {
+    return send(client, HttpMethod.GET, uri, MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + bearer), null);
+  }
+
   static Future<Answer> get(HttpClient client, String uri, String cookie) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     if (cookie != null) {
