@@ -22,18 +22,15 @@ final class Ceilings {
   private Ceilings() {}
 
   /**
-   * The pgbench script: TotpService's check statement itself, for a random seeded member, with a
-   * step that always advances (so every transaction writes, as a successful check does). The
-   * credential id comes from a subquery (an index lookup) because pgbench cannot know it.
+   * The pgbench script: the single-row UPDATE at the heart of every passed OTP check (the step moves
+   * only forward), for a random seeded member, with a step that always advances so every
+   * transaction writes. One durable write per transaction: the ceiling for one write per check.
+   * The gateway's check does more in its one statement (session successor, audit event, method use).
    */
-  static String otpCheckScript(long minMemberId, long maxMemberId) {
-    String statement = dev.sekisho.otp.TotpService.CHECK.strip()
-        .replace("$1", ":m")
-        .replace("$2", "('otp:' || :m)")
-        .replace("$3", "(select credential_id from otp_totp where member_id = :m)")
-        .replace("$4", "(extract(epoch from clock_timestamp()) * 1000000)::bigint")
-        .replaceAll("\\s*\\n\\s*", " ");
-    return "\\set m random(" + minMemberId + ", " + maxMemberId + ")\n" + statement + ";\n";
+  static String otpUpdateScript(long minMemberId, long maxMemberId) {
+    return "\\set m random(" + minMemberId + ", " + maxMemberId + ")\n"
+        + "update otp_totp set last_step = (extract(epoch from clock_timestamp()) * 1000000)::bigint, last_used_at = now() "
+        + "where member_id = :m and last_step < (extract(epoch from clock_timestamp()) * 1000000)::bigint;\n";
   }
 
   /**
