@@ -38,6 +38,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.Map;
 
 /**
@@ -82,13 +84,14 @@ public final class MainVerticle extends VerticleBase {
           infra = ready;
           return ensureDemoMember();
         })
-        .compose(demoCreated -> vertx.deployVerticle(() -> new HttpVerticle(infra),
-                new DeploymentOptions().setInstances(settings.web().instances()))
-            .compose(id -> vertx.deployVerticle(new SessionSweeper(infra.database())))
-            .compose(id -> vertx.deployVerticle(new ConfirmationSignals(infra.database())))
-            .compose(id -> vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort())))
-            .compose(id -> deployOutboxGauge())
-            .onSuccess(id -> banner(demoCreated)))
+        // The verticles do not depend on one another: deployed side by side.
+        .compose(demoCreated -> Future.all(
+                vertx.deployVerticle(() -> new HttpVerticle(infra), new DeploymentOptions().setInstances(settings.web().instances())),
+                vertx.deployVerticle(new SessionSweeper(infra.database())),
+                vertx.deployVerticle(new ConfirmationSignals(infra.database())),
+                vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort())),
+                deployOutboxGauge())
+            .onSuccess(all -> banner(demoCreated)))
         // Vert.x does not call stop() after a failed start: stop the database we may have
         // started before reporting the failure.
         .recover(err -> stop().transform(stopped -> Future.failedFuture(err)));
@@ -110,8 +113,38 @@ public final class MainVerticle extends VerticleBase {
     return vertx.deployVerticle(demoUpstream).map(id -> demoUpstream.actualPort());
   }
 
-  /** Blocking start-up work, on a worker thread. */
-  private Infrastructure prepare(Integer demoPort) throws IOException {
+  /**
+   * Blocking start-up work, on a worker thread. The independent parts (database and migrations, the
+   * password hasher's decoy hash, template compilation, message and text loading) run side by side:
+   * start-up to ready is one of the issue's targets, and they are CPU-bound on different cores.
+   */
+  private Infrastructure prepare(Integer demoPort) throws Exception {
+    ExecutorService parallel = Executors.newFixedThreadPool(3, runnable -> {
+      Thread thread = new Thread(runnable, "sekisho-start");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try {
+      java.util.concurrent.Future<DatabaseTarget> database = parallel.submit(this::database);
+      java.util.concurrent.Future<PasswordHasher> hasher = parallel.submit(() -> new PasswordHasher(vertx, settings.password()));
+      java.util.concurrent.Future<Templates> templates = parallel.submit(() -> Templates.load(Path.of("webroot", "templates"), TEMPLATES));
+      java.util.concurrent.Future<I18n> i18n = parallel.submit(() -> new I18n(loadMessages()));
+      java.util.concurrent.Future<MailTemplates> mailTemplates = parallel.submit(() -> MailTemplates.load(MAIL_TEMPLATES, LANGUAGES));
+      java.util.concurrent.Future<OnboardingTexts> texts = parallel.submit(
+          () -> OnboardingTexts.load(settings.onboarding().termsVersion(), LANGUAGES));
+      String adminToken = settings.adminToken().isEmpty() ? randomToken() : settings.adminToken();
+      if (settings.mail().embedded()) {
+        mailCatcher = MailCatcher.start(settings.mail().port());
+      }
+      SecretBox box = secretBox();
+      return new Infrastructure(settings, done(database), done(hasher), done(templates), done(i18n), adminToken,
+          done(mailTemplates), mailCatcher, done(texts), box, settings.gateway().effectiveUpstreams(demoPort), OtpCaches.create());
+    } finally {
+      parallel.shutdownNow();
+    }
+  }
+
+  private DatabaseTarget database() throws IOException {
     DatabaseTarget database;
     if (settings.db().embedded()) {
       embedded = EmbeddedPostgres.start(settings.db().embeddedDataDir(), settings.db().embeddedPort(),
@@ -122,15 +155,16 @@ public final class MainVerticle extends VerticleBase {
     }
     int applied = Migrations.apply(database);
     LOG.info("database {} ready ({} migrations applied)", database, applied);
-    String adminToken = settings.adminToken().isEmpty() ? randomToken() : settings.adminToken();
-    if (settings.mail().embedded()) {
-      mailCatcher = MailCatcher.start(settings.mail().port());
+    return database;
+  }
+
+  /** The result of a start-up part, its own exception rethrown as it was (the messages name what failed). */
+  private static <T> T done(java.util.concurrent.Future<T> part) throws Exception {
+    try {
+      return part.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
     }
-    return new Infrastructure(settings, database, new PasswordHasher(vertx, settings.password()),
-        Templates.load(Path.of("webroot", "templates"), TEMPLATES), new I18n(loadMessages()), adminToken,
-        MailTemplates.load(MAIL_TEMPLATES, LANGUAGES), mailCatcher,
-        OnboardingTexts.load(settings.onboarding().termsVersion(), LANGUAGES), secretBox(),
-        settings.gateway().effectiveUpstreams(demoPort), OtpCaches.create());
   }
 
   private SecretBox secretBox() {
