@@ -49,6 +49,7 @@ public final class BenchCommand {
   private final List<GatewayProcess> processes = new ArrayList<>();
   private final List<RunResult> results = new ArrayList<>();
   private final Map<String, RunResult> byKey = new LinkedHashMap<>();
+  private long liveSessions;
 
   private BenchCommand(BenchOptions options, PrintStream out) {
     this.options = options;
@@ -128,6 +129,13 @@ public final class BenchCommand {
       LoadDriver driver = new LoadDriver(context);
       ReplayLedger ledger = new ReplayLedger();
 
+      if (options.liveSessions() > 0) {
+        long t1 = System.nanoTime();
+        int first = members.loginFrom();
+        ctx.seedSessions(new int[] {first}, dev.sekisho.session.MemberSession.Level.COMPLETE);
+        liveSessions = Seeder.topUpLiveSessions(db, options.liveSessions(), members.ids[first]);
+        out.printf(Locale.ROOT, "Live sessions in the database: %d (topped up in %d ms)%n", liveSessions, ms(t1));
+      }
       out.println();
       Report.header(out);
       Scenarios.Totp totp = new Scenarios.Totp(ctx, ledger, options.coldChecks());
@@ -356,8 +364,8 @@ public final class BenchCommand {
     }
     long maxRss = results.stream().mapToLong(RunResult::gatewayRssBytes).max().orElse(-1);
     if (maxRss > 0) {
-      out.printf(Locale.ROOT, "  gateway RSS max %.0f MB over %d process(es) [<= 300 MB per process]%n", maxRss / 1048576.0,
-          processes.size());
+      out.printf(Locale.ROOT, "  gateway RSS max %.0f MB over %d process(es), %d live sessions [<= 300 MB per process]%n",
+          maxRss / 1048576.0, processes.size(), liveSessions);
     }
     processes.stream().map(GatewayProcess::startMillis).max(Comparator.naturalOrder()).ifPresent(ms ->
         out.printf(Locale.ROOT, "  start-up to ready %d ms, JVM start included [<= 3000 ms]%n", ms));

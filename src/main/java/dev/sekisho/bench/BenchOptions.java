@@ -6,7 +6,8 @@ import java.util.List;
 /** The bench command's options (see README, "Benchmark"). */
 public record BenchOptions(int members, int gateways, double seconds, double warmupSeconds, int callers, double rate,
                     double openFraction, String dbUrl, List<String> targets, List<String> scenarios, int pgbenchSeconds,
-                    int argon2Seconds, boolean jfr, int otpSessionsPerSecond, String host, String workDir, boolean coldChecks) {
+                    int argon2Seconds, boolean jfr, int otpSessionsPerSecond, String host, String workDir, boolean coldChecks,
+                    int liveSessions) {
 
   static final List<String> ALL = List.of("totp", "email", "login", "proxy", "forward-auth", "mixed");
 
@@ -27,6 +28,7 @@ public record BenchOptions(int members, int gateways, double seconds, double war
     int otpSessions = 6000;
     String workDir = "bench-work";
     boolean cold = false;
+    int liveSessions = 100_000;
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
       String value = i + 1 < args.length ? args[i + 1] : null;
@@ -47,6 +49,7 @@ public record BenchOptions(int members, int gateways, double seconds, double war
         case "--work" -> { workDir = need(a, value); i++; }
         case "--jfr" -> jfr = true;
         case "--cold-checks" -> cold = true;
+        case "--live-sessions" -> { liveSessions = Integer.parseInt(need(a, value)); i++; }
         default -> throw new IllegalArgumentException("unknown option " + a + " (see java -jar sekisho.jar help)");
       }
     }
@@ -65,7 +68,7 @@ public record BenchOptions(int members, int gateways, double seconds, double war
       throw new IllegalArgumentException("--target needs --db-url (the members are seeded straight into the database)");
     }
     return new BenchOptions(members, targets.isEmpty() ? gateways : targets.size(), seconds, warmup, callers, rate,
-        openFraction, dbUrl, targets, scenarios, pgbenchSeconds, argon2Seconds, jfr, otpSessions, "127.0.0.1", workDir, cold);
+        openFraction, dbUrl, targets, scenarios, pgbenchSeconds, argon2Seconds, jfr, otpSessions, "127.0.0.1", workDir, cold, liveSessions);
   }
 
   private static String need(String option, String value) {
@@ -93,6 +96,7 @@ public record BenchOptions(int members, int gateways, double seconds, double war
             --otp-sessions-per-second N  sessions seeded per measured second for the closed code checks (default 6000)
             --work DIR             where gateway logs and profiles go (default bench-work)
             --jfr                  record a JFR profile in each gateway (DIR/gateway-N.jfr)
-            --cold-checks          (a) without the methods call before each check: the gateway reads each session first""";
+            --cold-checks          (a) without the methods call before each check: the gateway reads each session first
+            --live-sessions N      signed-in sessions kept live in the database during the run (default 100000)""";
   }
 }

@@ -122,4 +122,27 @@ final class Seeder {
       c.commit();
     }
   }
+
+  /**
+   * Tops the live sessions up to {@code target} (issue 7 measures RSS with 100,000 of them): signed-in
+   * sessions of the login range's members under random ids nobody holds, copied server-side from one
+   * real session row so they are stored exactly as the gateway stores them. Returns the live count.
+   */
+  static long topUpLiveSessions(DatabaseTarget db, long target, long templateMemberId) throws SQLException {
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password()); Statement s = c.createStatement()) {
+      long live;
+      try (var rows = s.executeQuery("select count(*) from http_session where expires_at > now()")) {
+        rows.next();
+        live = rows.getLong(1);
+      }
+      if (live < target) {
+        s.executeUpdate("insert into http_session (id_hash, member_id, data, expires_at) "
+            + "select sha256(gen_random_uuid()::text::bytea), t.member_id, t.data, now() + interval '2 hours' "
+            + "from (select member_id, data from http_session where member_id = " + templateMemberId + " limit 1) t, "
+            + "generate_series(1, " + (target - live) + ")");
+        live = target;
+      }
+      return live;
+    }
+  }
 }

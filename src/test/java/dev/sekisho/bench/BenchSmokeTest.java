@@ -26,7 +26,7 @@ class BenchSmokeTest {
     try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
       status = BenchCommand.run(new String[] {"bench", "--members", "200", "--gateways", "2", "--seconds", "1.5",
           "--warmup", "0", "--callers", "4", "--pgbench-seconds", "1", "--argon2-seconds", "1",
-          "--otp-sessions-per-second", "1000", "--work", work.toString()}, out);
+          "--otp-sessions-per-second", "1000", "--live-sessions", "3000", "--work", work.toString()}, out);
     }
     String output = buffer.toString(StandardCharsets.UTF_8);
     System.out.println(output);
@@ -36,6 +36,9 @@ class BenchSmokeTest {
             "a totp-check +logins")
         .contains("Gateway 0", "Gateway 1")
         .contains("Argon2id m=")
+        .contains("Live sessions in the database: 3000")
+        // The TOTP checks took the one-statement path (the client asked for its methods first).
+        .containsPattern("passed checks by path \\{[^}]*warm=[1-9]")
         .containsPattern("Replay check: [1-9][0-9]* TOTP codes accepted across 2 gateway\\(s\\), 0 accepted twice");
     // Every scenario worked: each row's "errors" column (after ok and refused) is 0. A run that
     // locks itself out or fails its requests is no benchmark.
