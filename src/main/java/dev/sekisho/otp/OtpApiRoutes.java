@@ -131,14 +131,13 @@ public final class OtpApiRoutes {
         ctx.session().put(READY, true);
       }
       String csrf = Csrf.token(ctx);
-      return otp.methods().of(member.id()).compose(methods -> sessions.flush(ctx, true).map(v -> {
-        if (methods.contains(Method.TOTP)) {
-          fastCheck.expect(ctx.session(), member.id());
-        }
-        Pages.json(ctx, 200, new JsonObject().put("ok", true).put("token", ctx.session().id()).put("csrfToken", csrf)
-            .put("next", next).put("methods", codes(methods)));
-        return null;
-      }));
+      return otp.methods().of(member.id()).compose(methods -> sessions.flush(ctx, true)
+          .compose(v -> fastCheck.expect(ctx.session(), member.id()))
+          .map(v -> {
+            Pages.json(ctx, 200, new JsonObject().put("ok", true).put("token", ctx.session().id()).put("csrfToken", csrf)
+                .put("next", next).put("methods", codes(methods)));
+            return null;
+          }));
     }).onFailure(ctx::fail);
   }
 
@@ -161,13 +160,11 @@ public final class OtpApiRoutes {
   private void methods(RoutingContext ctx) {
     Long id = verifier(ctx);
     if (id != null) {
-      otp.methods().of(id).onSuccess(methods -> {
-        if (methods.contains(Method.TOTP)) {
-          // A client asks for the methods right before the check: get it ready.
-          fastCheck.expect(ctx.session(), id);
-        }
-        Pages.json(ctx, 200, new JsonObject().put("methods", codes(methods)));
-      }).onFailure(ctx::fail);
+      // A client asks for the methods right before the check: the check is made ready meanwhile.
+      Future<List<Method>> methods = otp.methods().of(id);
+      Future.all(methods, fastCheck.expect(ctx.session(), id))
+          .onSuccess(both -> Pages.json(ctx, 200, new JsonObject().put("methods", codes(methods.result()))))
+          .onFailure(ctx::fail);
     }
   }
 

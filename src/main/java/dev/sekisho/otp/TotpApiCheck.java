@@ -216,15 +216,21 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
   }
 
   /**
-   * Remembers a session the member will check a code on next (after the API login, at the methods
-   * call) and gets the member's key ready, without delaying the answer.
+   * Remembers a session the member will check a TOTP code on next (after the API login, at the
+   * methods call) and gets the member's key ready; completes when it is. Members without a TOTP key
+   * get no ticket; a failed key load only leaves the check on its two-round-trip path.
    */
-  public void expect(Session session, long memberId) {
+  public Future<Void> expect(Session session, long memberId) {
     Buffer row = PgSessionStore.row(session);
     if (row == null || session.get(OtpApiRoutes.READY) == null) {
-      return;
+      return Future.succeededFuture();
     }
-    tickets.remember(session.id(), memberId, row);
-    totp.prefetch(memberId);
+    String token = session.id();
+    return totp.prefetch(memberId).<Void>map(hasKey -> {
+      if (hasKey) {
+        tickets.remember(token, memberId, row);
+      }
+      return null;
+    }).otherwiseEmpty();
   }
 }

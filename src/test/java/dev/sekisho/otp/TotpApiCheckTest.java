@@ -128,6 +128,21 @@ class TotpApiCheckTest {
   }
 
   @Test
+  void theMethodsCallReadiesTheCheckOnTheProcessItReaches() throws Exception {
+    Object[] member = memberWithTotp();
+    String token = apiLogin(gateway, (String) member[0]);
+    HttpResponse<String> methods = http.send(HttpRequest.newBuilder(URI.create(second.baseUrl() + "/sekisho/api/otp/methods"))
+        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(methods.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(methods.body()).getJsonArray("methods").getList()).containsExactly("totp");
+    double warmBefore = checks(second, "warm");
+
+    assertThat(verify(second, token, OtpFlowTest.code((byte[]) member[1], 1)).statusCode()).isEqualTo(200);
+
+    assertThat(checks(second, "warm")).isEqualTo(warmBefore + 1);
+  }
+
+  @Test
   void anEndedSessionIsNotRevivedAndItsCodeIsNotUsedUp() throws Exception {
     Object[] member = memberWithTotp();
     String id = (String) member[0];
