@@ -47,6 +47,10 @@ public final class BenchCommand {
   private final BenchOptions options;
   private final PrintStream out;
   private final List<GatewayProcess> processes = new ArrayList<>();
+  /** The demo portal in its own process (null with --target): the gateways proxy to it, and it is the proxy's ceiling. */
+  private GatewayProcess upstreamProcess;
+  /** CPU ms per request of the upstream process, per run key (scenario/model). */
+  private final Map<String, Double> upstreamCpu = new LinkedHashMap<>();
   private final List<RunResult> results = new ArrayList<>();
   private final Map<String, RunResult> byKey = new LinkedHashMap<>();
 
@@ -109,10 +113,13 @@ public final class BenchCommand {
       int upstreamPort = -1;
       if (options.targets().isEmpty()) {
         upstreamPort = freePort();
+        upstreamProcess = GatewayProcess.demoUpstream(upstreamPort, jvmArgs("upstream", "-Xmx64m", work),
+            work.resolve("upstream.log"));
+        out.printf(Locale.ROOT, "Demo upstream (pid %d) on port %d, in its own process: start to ready %d ms%n",
+            upstreamProcess.pid(), upstreamPort, upstreamProcess.startMillis());
         for (int g = 0; g < options.gateways(); g++) {
           int port = freePort();
-          int demoPort = g == 0 ? upstreamPort : freePort();
-          processes.add(startGateway(g, port, demoPort, dbUrl, work));
+          processes.add(startGateway(g, port, upstreamPort, dbUrl, work));
           targets.add(URI.create("http://" + options.host() + ":" + port));
         }
       } else {
@@ -191,6 +198,9 @@ public final class BenchCommand {
       return status;
     } finally {
       processes.forEach(GatewayProcess::close);
+      if (upstreamProcess != null) {
+        upstreamProcess.close();
+      }
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       if (embedded != null) {
         embedded.close();
@@ -210,11 +220,14 @@ public final class BenchCommand {
         os.getSystemLoadAverage());
   }
 
-  private GatewayProcess startGateway(int index, int port, int demoPort, String dbUrl, Path work) throws IOException {
+  private GatewayProcess startGateway(int index, int port, int upstreamPort, String dbUrl, Path work) throws IOException {
     Map<String, String> env = new HashMap<>();
     env.put("SEKISHO_HTTP_HOST", options.host());
     env.put("SEKISHO_HTTP_PUBLIC_ORIGIN", "http://localhost:" + port);
-    env.put("SEKISHO_GATEWAY_DEMO_UPSTREAM_PORT", String.valueOf(demoPort));
+    // The portal is the demo upstream's own process, as a real portal would be: the gateway's cores
+    // and event loops serve only the gateway, and the ceiling below is that same process.
+    env.put("SEKISHO_GATEWAY_UPSTREAMS", "/=http://" + options.host() + ":" + upstreamPort);
+    env.put("SEKISHO_GATEWAY_DEMO_UPSTREAM_ENABLED", "false");
     // Round-robin members come back within a time step when the run outpaces members/30 s: those
     // replays are refused and count as failures. All load comes from one address, which is exactly
     // what the guessing limits stop: relax the per-member and per-address limits and back-off so
@@ -227,15 +240,21 @@ public final class BenchCommand {
     env.put("SEKISHO_LOGIN_IP_BACKOFF_AFTER", "100000");
     env.put("SEKISHO_ADMIN_TOKEN", HexFormat.of().formatHex(new SecureRandom().generateSeed(16)));
     // A small heap: Argon2id needs m KiB per running hash (two at a time on two cores); the rest is small.
-    List<String> jvm = new ArrayList<>(List.of("-Xmx160m", "-XX:+UseSerialGC"));
-    if (options.jfr()) {
-      jvm.add("-XX:StartFlightRecording=filename=" + work.resolve("gateway-" + index + ".jfr").toAbsolutePath()
-          + ",settings=profile,dumponexit=true");
-    }
+    List<String> jvm = jvmArgs("gateway-" + index, "-Xmx160m", work);
     GatewayProcess gateway = GatewayProcess.start(port, dbUrl, env, jvm, work.resolve("gateway-" + index + ".log"));
     out.printf(Locale.ROOT, "Gateway %d (pid %d) on port %d: start to ready %d ms, RSS idle %.0f MB%n", index, gateway.pid(),
         port, gateway.startMillis(), gateway.rssBytes() / 1048576.0);
     return gateway;
+  }
+
+  /** JVM options of a child process; with --jfr it records a profile to DIR/NAME.jfr. */
+  private List<String> jvmArgs(String name, String heap, Path work) {
+    List<String> jvm = new ArrayList<>(List.of(heap, "-XX:+UseSerialGC"));
+    if (options.jfr()) {
+      jvm.add("-XX:StartFlightRecording=filename=" + work.resolve(name + ".jfr").toAbsolutePath()
+          + ",settings=profile,dumponexit=true");
+    }
+    return jvm;
   }
 
   private HttpClient client(Vertx vertx, String host, int port) {
@@ -259,6 +278,12 @@ public final class BenchCommand {
         () -> driver.open(scenario, rate, (long) (options.seconds() * 1000)));
     if (scenario.detail() != null) {
       out.println("    " + scenario.name() + ": " + scenario.detail());
+    }
+    Double upClosed = upstreamCpu.get(scenario.name() + "/closed");
+    Double upOpen = upstreamCpu.get(scenario.name() + "/open");
+    if (upClosed != null && (scenario.usesUpstream() || !scenario.throughGateway())) {
+      out.printf(Locale.ROOT, "    %s: upstream process CPU %.3f ms/req closed, %.3f ms/req open%n", scenario.name(),
+          upClosed, upOpen == null ? Double.NaN : upOpen);
     }
   }
 
@@ -291,8 +316,13 @@ public final class BenchCommand {
 
   private RunResult timed(Scenario scenario, String model, Run run) throws Exception {
     long cpu0 = scenario.throughGateway() ? gatewayCpu() : 0;
+    long upstreamCpu0 = upstreamProcess == null ? 0 : upstreamProcess.cpuMillis();
     LoadDriver.Measured m = await(run.start());
     long cpu = scenario.throughGateway() ? gatewayCpu() - cpu0 : 0;
+    if (upstreamProcess != null && m.requests() > 0) {
+      upstreamCpu.put(scenario.name() + "/" + (model.startsWith("open") ? "open" : "closed"),
+          (double) (upstreamProcess.cpuMillis() - upstreamCpu0) / m.requests());
+    }
     double cpuPerRequest = !scenario.throughGateway() || processes.isEmpty() || m.requests() == 0 ? Double.NaN
         : (double) cpu / m.requests();
     RunResult r = new RunResult(scenario.name(), model, m.requests(), m.ok(), m.refused(), m.errors(), m.seconds(),
@@ -351,6 +381,12 @@ public final class BenchCommand {
     if (proxyOpen != null && directOpen != null) {
       out.printf(Locale.ROOT, "  proxy adds %.2f ms at p50 (open models, %.0f/s vs %.0f/s) [<= 1 ms]%n",
           proxyOpen.percentileMillis(50) - directOpen.percentileMillis(50), proxyOpen.throughput(), directOpen.throughput());
+    }
+    Double upstreamProxied = upstreamCpu.get("d proxied/closed");
+    Double upstreamDirect = upstreamCpu.get("upstream direct/closed");
+    if (proxy != null && upstreamProxied != null && upstreamDirect != null) {
+      out.printf(Locale.ROOT, "  CPU per proxied request: gateway %.3f ms + upstream %.3f ms; upstream hit directly %.3f ms%n",
+          proxy.gatewayCpuMillisPerRequest(), upstreamProxied, upstreamDirect);
     }
     long maxRss = results.stream().mapToLong(RunResult::gatewayRssBytes).max().orElse(-1);
     if (maxRss > 0) {

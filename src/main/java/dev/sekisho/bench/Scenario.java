@@ -22,6 +22,11 @@ public interface Scenario {
     return true;
   }
 
+  /** True when the request reaches the upstream (the proxied scenario): the upstream's CPU is reported beside it. */
+  default boolean usesUpstream() {
+    return false;
+  }
+
   /** True when call i cannot be made (its seeded session does not exist): a closed run ends there. */
   default boolean exhausted(long i) {
     return false;

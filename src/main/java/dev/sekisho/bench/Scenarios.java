@@ -218,12 +218,12 @@ final class Scenarios {
 
   /** (d) An authenticated request proxied to the demo upstream. */
   static Scenario proxied(BenchContext ctx) {
-    return new SignedInGet(ctx, "d proxied", i -> "/bench/page?i=" + (i % 1000));
+    return new SignedInGet(ctx, "d proxied", i -> "/bench/page?i=" + (i % 1000), true);
   }
 
   /** (e) A forward-auth check, as nginx auth_request would make it. */
   static Scenario forwardAuth(BenchContext ctx) {
-    return new SignedInGet(ctx, "e forward-auth", i -> ForwardAuthRoutes.VERIFY);
+    return new SignedInGet(ctx, "e forward-auth", i -> ForwardAuthRoutes.VERIFY, false);
   }
 
   /** A GET by one of 500 members through the whole journey, answered 200 when it works. */
@@ -231,12 +231,19 @@ final class Scenarios {
     private final BenchContext ctx;
     private final String name;
     private final java.util.function.LongFunction<String> path;
+    private final boolean usesUpstream;
     private List<String> cookies;
 
-    SignedInGet(BenchContext ctx, String name, java.util.function.LongFunction<String> path) {
+    SignedInGet(BenchContext ctx, String name, java.util.function.LongFunction<String> path, boolean usesUpstream) {
       this.ctx = ctx;
       this.name = name;
       this.path = path;
+      this.usesUpstream = usesUpstream;
+    }
+
+    @Override
+    public boolean usesUpstream() {
+      return usesUpstream;
     }
 
     @Override
@@ -258,7 +265,7 @@ final class Scenarios {
     }
   }
 
-  /** The proxy's ceiling: the demo upstream hit directly, same path, no gateway. */
+  /** The proxy's ceiling: the demo upstream (its own process) hit directly, same path, no gateway. */
   static final class UpstreamDirect implements Scenario {
     private final BenchContext ctx;
 
