@@ -37,6 +37,7 @@ import dev.sekisho.onboarding.OnboardingAdminRoutes;
 import dev.sekisho.onboarding.OnboardingRoutes;
 import dev.sekisho.onboarding.OnboardingService;
 import dev.sekisho.onboarding.PasswordPolicy;
+import dev.sekisho.session.GatewaySessionStore;
 import dev.sekisho.session.PgSessionStore;
 import dev.sekisho.session.SessionSettings;
 import dev.sekisho.web.ClientAddress;
@@ -117,7 +118,10 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private Router router(Settings settings) {
-    SessionHandler sessions = sessionHandler(settings.session());
+    PgSessionStore store = new PgSessionStore(vertx, pool, settings.session().absolute());
+    SessionHandler sessions = sessionHandler(store, settings.session());
+    // Requests bound for the portal read the session and its member in one statement.
+    SessionHandler portalSessions = sessionHandler(new GatewaySessionStore(store), settings.session());
     Pages pages = new Pages(infra.templates(), infra.i18n(), sessions);
     ClientAddress clientAddress = new ClientAddress(settings.web().trustedProxies());
     MemberRepository members = new MemberRepository(pool);
@@ -152,7 +156,7 @@ public final class HttpVerticle extends VerticleBase {
 
     // API calls may carry the session as a bearer token instead of the cookie.
     router.route(Paths.API + "/*").handler(OtpApiRoutes.bearer(settings.session().cookieName()));
-    router.route().handler(sessions);
+    router.route().handler(ctx -> (boundForPortal(ctx.normalizedPath()) ? portalSessions : sessions).handle(ctx));
     GatewayAccess access = new GatewayAccess(members, audit);
     // Forward-auth answers whatever method the proxy in front asks with: ahead of body and CSRF handlers.
     new ForwardAuthRoutes(access, settings.gateway().headers(), clientAddress, pages).mount(router);
@@ -212,8 +216,14 @@ public final class HttpVerticle extends VerticleBase {
     vertx.sharedData().getLocalMap(ROUTES_MAP).put("routes", routes);
   }
 
-  private SessionHandler sessionHandler(SessionSettings settings) {
-    return SessionHandler.create(new PgSessionStore(vertx, pool, settings.absolute()))
+  /** The proxied paths and the forward-auth checks: what GatewayAccess decides on. */
+  private static boolean boundForPortal(String path) {
+    return !Paths.isGatewayPath(path) || path.equals(ForwardAuthRoutes.VERIFY) || path.equals(ForwardAuthRoutes.START);
+  }
+
+  /** Both session handlers share one store's sessions and the same cookie; only one of them runs per request. */
+  private SessionHandler sessionHandler(io.vertx.ext.web.sstore.SessionStore store, SessionSettings settings) {
+    return SessionHandler.create(store)
         .setSessionCookieName(settings.cookieName())
         .setCookieHttpOnlyFlag(true)
         .setCookieSecureFlag(settings.secureCookies())

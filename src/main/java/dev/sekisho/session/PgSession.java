@@ -16,6 +16,9 @@ final class PgSession extends SharedDataSessionImpl {
   private final Consumer<String> onRegenerate;
   private int loadedChecksum;
   private long loadedLastAccessed;
+  /** Set by GatewaySessionStore: the member row read with this session (null = gone); in memory only. */
+  private boolean memberRead;
+  private SessionMember member;
 
   PgSession(VertxContextPRNG prng, Consumer<String> onRegenerate) {
     super(prng);
@@ -58,6 +61,19 @@ final class PgSession extends SharedDataSessionImpl {
     writeToBuffer(full);
     int idLength = full.getInt(0);
     return Buffer.buffer(full.length() - idLength).appendInt(0).appendBuffer(full, 4 + idLength, full.length() - 4 - idLength);
+  }
+
+  void memberRead(SessionMember member) {
+    this.memberRead = true;
+    this.member = member;
+  }
+
+  boolean memberRead() {
+    return memberRead;
+  }
+
+  SessionMember member() {
+    return member;
   }
 
   /** True when neither the data changed nor enough time passed to make refreshing the idle timer worthwhile. */
