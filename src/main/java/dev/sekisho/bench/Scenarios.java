@@ -205,6 +205,13 @@ final class Scenarios {
     }
   }
 
+  /**
+   * Warm-up requests of the proxy, forward-auth and upstream-direct runs: enough for the JIT to
+   * compile their paths (the HTTP client and proxy code is used by nothing else), so the figures
+   * are of compiled code and the comparison with the upstream hit directly is like for like.
+   */
+  static final long WARM_REQUESTS = 20_000;
+
   /** Signed-in (COMPLETE) sessions for the proxy and forward-auth scenarios. */
   private static List<String> completeSessions(BenchContext ctx, int n) throws Exception {
     int from = ctx.members.loginFrom();
@@ -247,6 +254,11 @@ final class Scenarios {
     }
 
     @Override
+    public long minWarmupRequests() {
+      return WARM_REQUESTS;
+    }
+
+    @Override
     public String name() {
       return name;
     }
@@ -281,6 +293,11 @@ final class Scenarios {
     @Override
     public boolean throughGateway() {
       return false;
+    }
+
+    @Override
+    public long minWarmupRequests() {
+      return WARM_REQUESTS;
     }
 
     @Override

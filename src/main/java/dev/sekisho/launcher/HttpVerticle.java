@@ -160,6 +160,11 @@ public final class HttpVerticle extends VerticleBase {
     GatewayAccess access = new GatewayAccess(members, audit);
     // Forward-auth answers whatever method the proxy in front asks with: ahead of body and CSRF handlers.
     new ForwardAuthRoutes(access, settings.gateway().headers(), clientAddress, pages).mount(router);
+    // Everything outside /sekisho is the portal's: proxied for members through the journey (no body
+    // handler on it). Mounted here, ahead of the gateway's own pages, so a proxied request is not
+    // matched against each of their routes first; gateway paths pass straight on.
+    new ProxyRoutes(upstreamClient, infra.upstreams(), settings.gateway(), access, clientAddress,
+        Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates()).mount(router);
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
     BodyHandler forms = BodyHandler.create(false).setBodyLimit(settings.web().maxBodyBytes());
     router.route(Paths.PREFIX + "/*").handler(forms);
@@ -183,9 +188,6 @@ public final class HttpVerticle extends VerticleBase {
     }
     new AccountRoutes(members, auditQuery, pages).mount(router);
 
-    // Everything else is the portal's: proxied for members through the journey (no body handler on it).
-    new ProxyRoutes(upstreamClient, infra.upstreams(), settings.gateway(), access, clientAddress,
-        Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates()).mount(router);
 
     router.route().last().handler(ctx -> pages.error(ctx, 404, "errors.notFound"));
     router.route().failureHandler(ctx -> failure(ctx, pages));
