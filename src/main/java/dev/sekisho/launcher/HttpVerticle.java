@@ -141,6 +141,24 @@ public final class HttpVerticle extends VerticleBase {
       metrics.mount(router, registry);
     }
     router.route(Paths.STATIC + "/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true));
+
+    // The portal's requests (every path outside /sekisho, and forward-auth) come first, past the
+    // routes of the gateway's own pages and admin API, which would otherwise each be matched
+    // against every proxied request: their session handler reads the session and its member in
+    // one statement; forward-auth answers whatever method the proxy in front asks with (no body or
+    // CSRF handler); the proxy streams the request untouched (no body handler) and passes the
+    // gateway's own paths on.
+    router.route().handler(ctx -> {
+      if (boundForPortal(ctx.normalizedPath())) {
+        portalSessions.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
+    GatewayAccess access = new GatewayAccess(members, audit);
+    new ForwardAuthRoutes(access, settings.gateway().headers(), clientAddress, pages).mount(router);
+    new ProxyRoutes(upstreamClient, infra.upstreams(), settings.gateway(), access, clientAddress,
+        Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates()).mount(router);
     MailOutbox outbox = new MailOutbox(vertx, pool);
     AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress);
     AuditQuery auditQuery = new AuditQuery(pool);
@@ -156,15 +174,7 @@ public final class HttpVerticle extends VerticleBase {
 
     // API calls may carry the session as a bearer token instead of the cookie.
     router.route(Paths.API + "/*").handler(OtpApiRoutes.bearer(settings.session().cookieName()));
-    router.route().handler(ctx -> (boundForPortal(ctx.normalizedPath()) ? portalSessions : sessions).handle(ctx));
-    GatewayAccess access = new GatewayAccess(members, audit);
-    // Forward-auth answers whatever method the proxy in front asks with: ahead of body and CSRF handlers.
-    new ForwardAuthRoutes(access, settings.gateway().headers(), clientAddress, pages).mount(router);
-    // Everything outside /sekisho is the portal's: proxied for members through the journey (no body
-    // handler on it). Mounted here, ahead of the gateway's own pages, so a proxied request is not
-    // matched against each of their routes first; gateway paths pass straight on.
-    new ProxyRoutes(upstreamClient, infra.upstreams(), settings.gateway(), access, clientAddress,
-        Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates()).mount(router);
+    router.route().handler(sessions);
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
     BodyHandler forms = BodyHandler.create(false).setBodyLimit(settings.web().maxBodyBytes());
     router.route(Paths.PREFIX + "/*").handler(forms);
