@@ -54,7 +54,13 @@ public record Identity(long memberId, String loginId, String name, String email,
     if (value == null) {
       return "";
     }
-    boolean printable = value.chars().allMatch(c -> c >= 0x21 && c <= 0x7e && c != '%');
-    return printable ? value : encode(value);
+    // A plain loop: this runs for two headers of every proxied request.
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x21 || c > 0x7e || c == '%') {
+        return encode(value);
+      }
+    }
+    return value;
   }
 }

@@ -156,10 +156,15 @@ public final class PgSessionStore implements SessionStore {
   }
 
   static byte[] hash(String id) {
+    return SHA256.get().digest(id.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** One digest per thread: every request with a session hashes its id, and the look-up cost more than the hash. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JRE", e);
     }
-  }
+  });
 }
