@@ -35,6 +35,8 @@ class BenchSmokeTest {
         .contains("a totp-check", "b email-check", "c login+totp", "d proxied", "upstream direct", "e forward-auth",
             "a totp-check +logins")
         .contains("Gateway 0", "Gateway 1")
+        // The portal runs in a process of its own; its CPU is reported beside the proxy runs.
+        .contains("Demo upstream (pid", "d proxied: upstream process CPU", "CPU per proxied request: gateway")
         .contains("Argon2id m=")
         .containsPattern("Replay check: [1-9][0-9]* TOTP codes accepted across 2 gateway\\(s\\), 0 accepted twice");
     // Every scenario worked: each row's "errors" column (after ok and refused) is 0. A run that
