@@ -155,11 +155,11 @@ public final class BenchCommand {
         if (upstream != null) {
           Scenarios.UpstreamDirect direct = new Scenarios.UpstreamDirect(ctx);
           measure(ctx, driver, direct, false);
-          RunResult proxiedOpen = byKey.get("d proxied/open");
-          if (proxiedOpen != null) {
+          RunResult proxiedClosed = byKey.get("d proxied/closed");
+          if (proxiedClosed != null) {
             // The latency the proxy adds, compared at the same request rate: the open runs above
             // run at 0.8 x each one's own maximum, far apart, so their p50s are not comparable.
-            double rate = proxiedOpen.requests() / proxiedOpen.seconds();
+            double rate = options.rate() > 0 ? options.rate() : Math.max(1, proxiedClosed.throughput() * options.openFraction());
             timed(direct, String.format(Locale.ROOT, "open %.0f/s", rate), "same-rate",
                 () -> driver.open(direct, rate, (long) (options.seconds() * 1000)));
           }
