@@ -44,9 +44,15 @@ import java.util.stream.Stream;
  * their ratios, and fails (exit 1) when any TOTP code was accepted twice.
  */
 public final class BenchCommand {
+  /** How long the warm-up may go on past --warmup to reach a scenario's minimum number of requests. */
+  private static final long MAX_EXTRA_WARMUP_NANOS = 30_000_000_000L;
   private final BenchOptions options;
   private final PrintStream out;
   private final List<GatewayProcess> processes = new ArrayList<>();
+  /** The demo portal in its own process (null with --target): the gateways proxy to it, and it is the proxy's ceiling. */
+  private GatewayProcess upstreamProcess;
+  /** CPU ms per request of the upstream process, per run key (scenario/model). */
+  private final Map<String, Double> upstreamCpu = new LinkedHashMap<>();
   private final List<RunResult> results = new ArrayList<>();
   private final Map<String, RunResult> byKey = new LinkedHashMap<>();
   private long liveSessions;
@@ -110,10 +116,13 @@ public final class BenchCommand {
       int upstreamPort = -1;
       if (options.targets().isEmpty()) {
         upstreamPort = freePort();
+        upstreamProcess = GatewayProcess.demoUpstream(upstreamPort, jvmArgs("upstream", "-Xmx64m", work),
+            work.resolve("upstream.log"));
+        out.printf(Locale.ROOT, "Demo upstream (pid %d) on port %d, in its own process: start to ready %d ms%n",
+            upstreamProcess.pid(), upstreamPort, upstreamProcess.startMillis());
         for (int g = 0; g < options.gateways(); g++) {
           int port = freePort();
-          int demoPort = g == 0 ? upstreamPort : freePort();
-          processes.add(startGateway(g, port, demoPort, dbUrl, work));
+          processes.add(startGateway(g, port, upstreamPort, dbUrl, work));
           targets.add(URI.create("http://" + options.host() + ":" + port));
         }
       } else {
@@ -154,7 +163,16 @@ public final class BenchCommand {
       if (wants("proxy")) {
         measure(ctx, driver, Scenarios.proxied(ctx), false);
         if (upstream != null) {
-          measure(ctx, driver, new Scenarios.UpstreamDirect(ctx), false);
+          Scenarios.UpstreamDirect direct = new Scenarios.UpstreamDirect(ctx);
+          measure(ctx, driver, direct, false);
+          RunResult proxiedClosed = byKey.get("d proxied/closed");
+          if (proxiedClosed != null) {
+            // The latency the proxy adds, compared at the same request rate: the open runs above
+            // run at 0.8 x each one's own maximum, far apart, so their p50s are not comparable.
+            double rate = options.rate() > 0 ? options.rate() : Math.max(1, proxiedClosed.throughput() * options.openFraction());
+            timed(direct, String.format(Locale.ROOT, "open %.0f/s", rate), "same-rate",
+                () -> driver.open(direct, rate, (long) (options.seconds() * 1000)));
+          }
         }
       }
       if (wants("forward-auth")) {
@@ -201,6 +219,9 @@ public final class BenchCommand {
       return status;
     } finally {
       processes.forEach(GatewayProcess::close);
+      if (upstreamProcess != null) {
+        upstreamProcess.close();
+      }
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       if (embedded != null) {
         embedded.close();
@@ -220,11 +241,14 @@ public final class BenchCommand {
         os.getSystemLoadAverage());
   }
 
-  private GatewayProcess startGateway(int index, int port, int demoPort, String dbUrl, Path work) throws IOException {
+  private GatewayProcess startGateway(int index, int port, int upstreamPort, String dbUrl, Path work) throws IOException {
     Map<String, String> env = new HashMap<>();
     env.put("SEKISHO_HTTP_HOST", options.host());
     env.put("SEKISHO_HTTP_PUBLIC_ORIGIN", "http://localhost:" + port);
-    env.put("SEKISHO_GATEWAY_DEMO_UPSTREAM_PORT", String.valueOf(demoPort));
+    // The portal is the demo upstream's own process, as a real portal would be: the gateway's cores
+    // and event loops serve only the gateway, and the ceiling below is that same process.
+    env.put("SEKISHO_GATEWAY_UPSTREAMS", "/=http://" + options.host() + ":" + upstreamPort);
+    env.put("SEKISHO_GATEWAY_DEMO_UPSTREAM_ENABLED", "false");
     // Round-robin members come back within a time step when the run outpaces members/30 s: those
     // replays are refused and count as failures. All load comes from one address, which is exactly
     // what the guessing limits stop: relax the per-member and per-address limits and back-off so
@@ -237,15 +261,21 @@ public final class BenchCommand {
     env.put("SEKISHO_LOGIN_IP_BACKOFF_AFTER", "100000");
     env.put("SEKISHO_ADMIN_TOKEN", HexFormat.of().formatHex(new SecureRandom().generateSeed(16)));
     // A small heap: Argon2id needs m KiB per running hash (two at a time on two cores); the rest is small.
-    List<String> jvm = new ArrayList<>(List.of("-Xmx160m", "-XX:+UseSerialGC"));
-    if (options.jfr()) {
-      jvm.add("-XX:StartFlightRecording=filename=" + work.resolve("gateway-" + index + ".jfr").toAbsolutePath()
-          + ",settings=profile,dumponexit=true");
-    }
+    List<String> jvm = jvmArgs("gateway-" + index, "-Xmx160m", work);
     GatewayProcess gateway = GatewayProcess.start(port, dbUrl, env, jvm, work.resolve("gateway-" + index + ".log"));
     out.printf(Locale.ROOT, "Gateway %d (pid %d) on port %d: start to ready %d ms, RSS idle %.0f MB%n", index, gateway.pid(),
         port, gateway.startMillis(), gateway.rssBytes() / 1048576.0);
     return gateway;
+  }
+
+  /** JVM options of a child process; with --jfr it records a profile to DIR/NAME.jfr. */
+  private List<String> jvmArgs(String name, String heap, Path work) {
+    List<String> jvm = new ArrayList<>(List.of(heap, "-XX:+UseSerialGC"));
+    if (options.jfr()) {
+      jvm.add("-XX:StartFlightRecording=filename=" + work.resolve(name + ".jfr").toAbsolutePath()
+          + ",settings=profile,dumponexit=true");
+    }
+    return jvm;
   }
 
   private HttpClient client(Vertx vertx, String host, int port) {
@@ -258,7 +288,12 @@ public final class BenchCommand {
     long perSecond = options.otpSessionsPerSecond();
     if (options.warmupSeconds() > 0) {
       scenario.prepare(ctx, sessionsPerCall ? (long) (perSecond * options.warmupSeconds()) : 0);
-      await(driver.closed(scenario, options.callers(), (long) (options.warmupSeconds() * 1000)));
+      long warmed = await(driver.closed(scenario, options.callers(), (long) (options.warmupSeconds() * 1000))).requests();
+      // Then on until the JIT has seen enough requests of a path no other scenario warms (bounded).
+      long until = System.nanoTime() + MAX_EXTRA_WARMUP_NANOS;
+      while (warmed < scenario.minWarmupRequests() && System.nanoTime() < until) {
+        warmed += await(driver.closed(scenario, options.callers(), 1000)).requests();
+      }
     }
     scenario.prepare(ctx, sessionsPerCall ? (long) (perSecond * options.seconds()) : 0);
     RunResult closed = timed(scenario, "closed c=" + options.callers(),
@@ -269,6 +304,12 @@ public final class BenchCommand {
         () -> driver.open(scenario, rate, (long) (options.seconds() * 1000)));
     if (scenario.detail() != null) {
       out.println("    " + scenario.name() + ": " + scenario.detail());
+    }
+    Double upClosed = upstreamCpu.get(scenario.name() + "/closed");
+    Double upOpen = upstreamCpu.get(scenario.name() + "/open");
+    if (upClosed != null && (scenario.usesUpstream() || !scenario.throughGateway())) {
+      out.printf(Locale.ROOT, "    %s: upstream process CPU %.3f ms/req closed, %.3f ms/req open%n", scenario.name(),
+          upClosed, upOpen == null ? Double.NaN : upOpen);
     }
   }
 
@@ -300,14 +341,23 @@ public final class BenchCommand {
   }
 
   private RunResult timed(Scenario scenario, String model, Run run) throws Exception {
+    return timed(scenario, model, model.startsWith("open") ? "open" : "closed", run);
+  }
+
+  private RunResult timed(Scenario scenario, String model, String kind, Run run) throws Exception {
     long cpu0 = scenario.throughGateway() ? gatewayCpu() : 0;
+    long upstreamCpu0 = upstreamProcess == null ? 0 : upstreamProcess.cpuMillis();
     LoadDriver.Measured m = await(run.start());
     long cpu = scenario.throughGateway() ? gatewayCpu() - cpu0 : 0;
+    if (upstreamProcess != null && m.requests() > 0) {
+      upstreamCpu.put(scenario.name() + "/" + kind,
+          (double) (upstreamProcess.cpuMillis() - upstreamCpu0) / m.requests());
+    }
     double cpuPerRequest = !scenario.throughGateway() || processes.isEmpty() || m.requests() == 0 ? Double.NaN
         : (double) cpu / m.requests();
     RunResult r = new RunResult(scenario.name(), model, m.requests(), m.ok(), m.refused(), m.errors(), m.seconds(),
         m.latency(), cpuPerRequest, scenario.throughGateway() ? gatewayRss() : -1);
-    record(r, scenario.name() + "/" + (model.startsWith("open") ? "open" : "closed"));
+    record(r, scenario.name() + "/" + kind);
     return r;
   }
 
@@ -358,9 +408,20 @@ public final class BenchCommand {
       out.printf(Locale.ROOT, "  proxied req/s %.0f = %.2f x upstream direct %.0f [>= 0.5]%n", proxy.throughput(),
           proxy.throughput() / direct.throughput(), direct.throughput());
     }
-    if (proxyOpen != null && directOpen != null) {
+    RunResult directSameRate = byKey.get("upstream direct/same-rate");
+    if (proxyOpen != null && directSameRate != null) {
+      out.printf(Locale.ROOT, "  proxy adds %.2f ms at p50 (open models at the same rate, %.0f/s vs %.0f/s) [<= 1 ms]%n",
+          proxyOpen.percentileMillis(50) - directSameRate.percentileMillis(50), proxyOpen.throughput(),
+          directSameRate.throughput());
+    } else if (proxyOpen != null && directOpen != null) {
       out.printf(Locale.ROOT, "  proxy adds %.2f ms at p50 (open models, %.0f/s vs %.0f/s) [<= 1 ms]%n",
           proxyOpen.percentileMillis(50) - directOpen.percentileMillis(50), proxyOpen.throughput(), directOpen.throughput());
+    }
+    Double upstreamProxied = upstreamCpu.get("d proxied/closed");
+    Double upstreamDirect = upstreamCpu.get("upstream direct/closed");
+    if (proxy != null && upstreamProxied != null && upstreamDirect != null) {
+      out.printf(Locale.ROOT, "  CPU per proxied request: gateway %.3f ms + upstream %.3f ms; upstream hit directly %.3f ms%n",
+          proxy.gatewayCpuMillisPerRequest(), upstreamProxied, upstreamDirect);
     }
     long maxRss = results.stream().mapToLong(RunResult::gatewayRssBytes).max().orElse(-1);
     if (maxRss > 0) {

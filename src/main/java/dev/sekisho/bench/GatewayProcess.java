@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A gateway in its own JVM, as in production, so the load generator and the gateway do not share
+ * A gateway (or the demo upstream) in its own JVM, as in production, so the load generator and the gateway do not share
  * a heap or a JIT, and the gateway's CPU time and RSS can be read from /proc.
  */
 public final class GatewayProcess implements AutoCloseable {
@@ -33,37 +33,52 @@ public final class GatewayProcess implements AutoCloseable {
    */
   public static GatewayProcess start(int port, String dbUrl, Map<String, String> extraEnv, List<String> jvmArgs, Path log)
       throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    command.addAll(jvmArgs);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.sekisho.launcher.Main", "run"));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    Map<String, String> env = builder.environment();
+    Map<String, String> env = new java.util.HashMap<>();
     env.put("SEKISHO_DB_URL", dbUrl);
     env.put("SEKISHO_HTTP_PORT", String.valueOf(port));
     env.put("SEKISHO_DEMO_MEMBER", "false");
     env.put("SEKISHO_LOG_LEVEL", "WARN");
     env.putAll(extraEnv);
+    return launch("run", port, "/ready", env, jvmArgs, log, "gateway");
+  }
+
+  /**
+   * Starts the demo portal alone ({@code demo-upstream}) on port, like a real portal beside the
+   * gateways; returns once its top page answers 200. Same machinery, so its CPU time can be read too.
+   */
+  public static GatewayProcess demoUpstream(int port, List<String> jvmArgs, Path log) throws IOException {
+    return launch("demo-upstream", port, "/", Map.of("SEKISHO_GATEWAY_DEMO_UPSTREAM_PORT", String.valueOf(port)),
+        jvmArgs, log, "demo upstream");
+  }
+
+  private static GatewayProcess launch(String subcommand, int port, String readyPath, Map<String, String> extraEnv,
+                                       List<String> jvmArgs, Path log, String what) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.sekisho.launcher.Main", subcommand));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(extraEnv);
     long started = System.nanoTime();
     GatewayProcess gateway = new GatewayProcess(builder.start(), port);
-    Thread reader = new Thread(() -> gateway.copyOutput(log), "gateway-" + port + "-output");
+    Thread reader = new Thread(() -> gateway.copyOutput(log), what.replace(' ', '-') + "-" + port + "-output");
     reader.setDaemon(true);
     reader.start();
-    Thread poller = new Thread(() -> gateway.pollReady(started), "gateway-" + port + "-ready");
+    Thread poller = new Thread(() -> gateway.pollReady(started, readyPath), what.replace(' ', '-') + "-" + port + "-ready");
     poller.setDaemon(true);
     poller.start();
     try {
       gateway.startMillis = gateway.readyAfterMillis.get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       gateway.close();
-      throw new IOException("the gateway on port " + port + " did not become ready; see " + log, e);
+      throw new IOException("the " + what + " on port " + port + " did not become ready; see " + log, e);
     }
     return gateway;
   }
 
-  /** Polls /ready (the database answers through the gateway) every 20 ms. */
-  private void pollReady(long started) {
+  /** Polls readyPath (for a gateway /ready: the database answers through it) every 20 ms. */
+  private void pollReady(long started, String readyPath) {
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    java.net.URI ready = java.net.URI.create("http://127.0.0.1:" + port + "/ready");
+    java.net.URI ready = java.net.URI.create("http://127.0.0.1:" + port + readyPath);
     while (process.isAlive() && !readyAfterMillis.isDone()) {
       try {
         var answer = http.send(java.net.http.HttpRequest.newBuilder(ready).timeout(java.time.Duration.ofSeconds(2)).build(),

@@ -22,6 +22,20 @@ public interface Scenario {
     return true;
   }
 
+  /**
+   * Requests the warm-up makes at least (beyond --warmup seconds, up to a limit): a path that is
+   * still interpreted, not yet compiled by the JIT, costs many times its steady-state CPU, and a
+   * slow path gets few requests in a few seconds, so it would stay cold for the whole run.
+   */
+  default long minWarmupRequests() {
+    return 0;
+  }
+
+  /** True when the request reaches the upstream (the proxied scenario): the upstream's CPU is reported beside it. */
+  default boolean usesUpstream() {
+    return false;
+  }
+
   /** True when call i cannot be made (its seeded session does not exist): a closed run ends there. */
   default boolean exhausted(long i) {
     return false;

@@ -218,6 +218,13 @@ final class Scenarios {
     }
   }
 
+  /**
+   * Warm-up requests of the proxy, forward-auth and upstream-direct runs: enough for the JIT to
+   * compile their paths (the HTTP client and proxy code is used by nothing else), so the figures
+   * are of compiled code and the comparison with the upstream hit directly is like for like.
+   */
+  static final long WARM_REQUESTS = 20_000;
+
   /** Signed-in (COMPLETE) sessions for the proxy and forward-auth scenarios. */
   private static List<String> completeSessions(BenchContext ctx, int n) throws Exception {
     int from = ctx.members.loginFrom();
@@ -231,12 +238,12 @@ final class Scenarios {
 
   /** (d) An authenticated request proxied to the demo upstream. */
   static Scenario proxied(BenchContext ctx) {
-    return new SignedInGet(ctx, "d proxied", i -> "/bench/page?i=" + (i % 1000));
+    return new SignedInGet(ctx, "d proxied", i -> "/bench/page?i=" + (i % 1000), true);
   }
 
   /** (e) A forward-auth check, as nginx auth_request would make it. */
   static Scenario forwardAuth(BenchContext ctx) {
-    return new SignedInGet(ctx, "e forward-auth", i -> ForwardAuthRoutes.VERIFY);
+    return new SignedInGet(ctx, "e forward-auth", i -> ForwardAuthRoutes.VERIFY, false);
   }
 
   /** A GET by one of 500 members through the whole journey, answered 200 when it works. */
@@ -244,12 +251,24 @@ final class Scenarios {
     private final BenchContext ctx;
     private final String name;
     private final java.util.function.LongFunction<String> path;
+    private final boolean usesUpstream;
     private List<String> cookies;
 
-    SignedInGet(BenchContext ctx, String name, java.util.function.LongFunction<String> path) {
+    SignedInGet(BenchContext ctx, String name, java.util.function.LongFunction<String> path, boolean usesUpstream) {
       this.ctx = ctx;
       this.name = name;
       this.path = path;
+      this.usesUpstream = usesUpstream;
+    }
+
+    @Override
+    public boolean usesUpstream() {
+      return usesUpstream;
+    }
+
+    @Override
+    public long minWarmupRequests() {
+      return WARM_REQUESTS;
     }
 
     @Override
@@ -271,7 +290,7 @@ final class Scenarios {
     }
   }
 
-  /** The proxy's ceiling: the demo upstream hit directly, same path, no gateway. */
+  /** The proxy's ceiling: the demo upstream (its own process) hit directly, same path, no gateway. */
   static final class UpstreamDirect implements Scenario {
     private final BenchContext ctx;
 
@@ -287,6 +306,11 @@ final class Scenarios {
     @Override
     public boolean throughGateway() {
       return false;
+    }
+
+    @Override
+    public long minWarmupRequests() {
+      return WARM_REQUESTS;
     }
 
     @Override

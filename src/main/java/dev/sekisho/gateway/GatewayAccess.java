@@ -3,16 +3,19 @@ package dev.sekisho.gateway;
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.journey.Journey;
-import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberRepository;
+import dev.sekisho.session.GatewaySessionStore;
 import dev.sekisho.session.MemberSession;
+import dev.sekisho.session.SessionMember;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Session;
 
 /**
- * Decides whether a session may reach the portal. Nothing is cached: the session was just read
- * from PostgreSQL by the session handler and the member is read here, so a logout or an ended
- * session anywhere takes effect on the very next request, in every gateway process.
+ * Decides whether a session may reach the portal. Nothing is cached: the session and its member
+ * were just read from PostgreSQL, in one statement, by the portal's session handler
+ * ({@link GatewaySessionStore}), so a logout, an ended session or a removed member anywhere takes
+ * effect on the very next request, in every gateway process. A session not read that way (one
+ * created in this request) has its member read here.
  */
 public final class GatewayAccess {
   private final MemberRepository members;
@@ -36,19 +39,28 @@ public final class GatewayAccess {
     if (memberId == null || level == MemberSession.Level.NONE) {
       return Future.succeededFuture(new Decision(null, Journey.LOGIN));
     }
-    return members.findById(memberId).compose(member -> {
-      if (member == null) {
-        return denied(memberId, null, "member_gone", client, requested).map(v -> new Decision(null, Journey.LOGIN));
-      }
-      if (level != MemberSession.Level.COMPLETE) {
-        return denied(member.id(), member.loginId(), "journey_incomplete", client, requested)
-            .map(v -> new Decision(null, Journey.afterPassword(member)));
-      }
-      return Future.succeededFuture(new Decision(identity(member, session), null));
-    });
+    SessionMember read = GatewaySessionStore.member(session);
+    if (GatewaySessionStore.memberRead(session) && (read == null || read.id() == memberId)) {
+      return decide(memberId, read, level, session, client, requested);
+    }
+    return members.findById(memberId).compose(member -> decide(memberId, member == null ? null
+        : new SessionMember(member.id(), member.loginId(), member.name(), member.email(), member.onboardingState(),
+            member.chosenMethod()), level, session, client, requested));
   }
 
-  private static Identity identity(Member member, Session session) {
+  private Future<Decision> decide(long memberId, SessionMember member, MemberSession.Level level, Session session,
+                                  AuditEvent.Client client, String requested) {
+    if (member == null) {
+      return denied(memberId, null, "member_gone", client, requested).map(v -> new Decision(null, Journey.LOGIN));
+    }
+    if (level != MemberSession.Level.COMPLETE) {
+      return denied(member.id(), member.loginId(), "journey_incomplete", client, requested)
+          .map(v -> new Decision(null, Journey.afterPassword(member.onboardingState(), member.chosenMethod())));
+    }
+    return Future.succeededFuture(new Decision(identity(member, session), null));
+  }
+
+  private static Identity identity(SessionMember member, Session session) {
     return new Identity(member.id(), member.loginId(), member.name(), member.email(), MemberSession.method(session),
         Identity.sessionHash(session.id()));
   }

@@ -29,14 +29,22 @@ public record Identity(long memberId, String loginId, String name, String email,
    * the hash the session table stores either (a leaked portal log must not help find a row).
    */
   public static String sessionHash(String sessionId) {
+    MessageDigest sha = SHA256.get();
+    sha.update(PREFIX);
+    byte[] digest = sha.digest(sessionId.getBytes(StandardCharsets.UTF_8));
+    return HEX.formatHex(digest, 0, 16);
+  }
+
+  private static final byte[] PREFIX = "sekisho-upstream:".getBytes(StandardCharsets.UTF_8);
+  private static final HexFormat HEX = HexFormat.of();
+  /** One digest per event-loop thread: looking the algorithm up again on every proxied request costs more than hashing. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(("sekisho-upstream:" + sessionId).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 16);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
+  });
 
   static String encode(String value) {
     return value == null ? "" : URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
@@ -46,7 +54,13 @@ public record Identity(long memberId, String loginId, String name, String email,
     if (value == null) {
       return "";
     }
-    boolean printable = value.chars().allMatch(c -> c >= 0x21 && c <= 0x7e && c != '%');
-    return printable ? value : encode(value);
+    // A plain loop: this runs for two headers of every proxied request.
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x21 || c > 0x7e || c == '%') {
+        return encode(value);
+      }
+    }
+    return value;
   }
 }

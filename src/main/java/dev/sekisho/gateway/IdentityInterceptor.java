@@ -11,7 +11,9 @@ import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyResponse;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 
@@ -91,8 +93,21 @@ final class IdentityInterceptor implements ProxyInterceptor {
     for (String name : names.all()) {
       headers.remove(name);
     }
-    headers.names().stream().filter(n -> n.toLowerCase(Locale.ROOT).startsWith("x-sekisho-")).toList()
-        .forEach(headers::remove);
+    // One pass over the headers, removing only when there is something to remove (the usual case
+    // is nothing): this runs on every proxied request.
+    List<String> ours = null;
+    for (Map.Entry<String, String> header : headers) {
+      String name = header.getKey();
+      if (name.regionMatches(true, 0, "x-sekisho-", 0, 10)) {
+        if (ours == null) {
+          ours = new ArrayList<>(2);
+        }
+        ours.add(name);
+      }
+    }
+    if (ours != null) {
+      ours.forEach(headers::remove);
+    }
   }
 
   private static boolean isTimeout(Throwable err) {

@@ -30,7 +30,7 @@ import java.util.Set;
  */
 public final class ProxyRoutes {
   private final HttpClient client;
-  private final List<Upstream> upstreams;
+  private final List<Target> upstreams;
   private final GatewaySettings settings;
   private final GatewayAccess access;
   private final Forwarding forwarding;
@@ -43,7 +43,8 @@ public final class ProxyRoutes {
   public ProxyRoutes(HttpClient client, List<Upstream> upstreams, GatewaySettings settings, GatewayAccess access,
                      ClientAddress clientAddress, Set<String> gatewayCookies, Pages pages, Templates templates) {
     this.client = client;
-    this.upstreams = upstreams;
+    this.upstreams = upstreams.stream()
+        .map(u -> new Target(u, SocketAddress.inetSocketAddress(u.port(), u.host()))).toList();
     this.settings = settings;
     this.access = access;
     this.forwarding = new Forwarding(clientAddress);
@@ -54,7 +55,14 @@ public final class ProxyRoutes {
     this.i18n = pages.i18n();
   }
 
-  /** Mount after every gateway route: it takes whatever they left. */
+  /** An upstream and its address, made once rather than on every request. */
+  private record Target(Upstream upstream, SocketAddress server) {
+  }
+
+  /**
+   * Mount right after the session handler: it takes every path outside /sekisho (but the health
+   * checks) and passes the gateway's own paths on to the routes after it.
+   */
   public void mount(Router router) {
     router.route().handler(this::handle);
   }
@@ -83,17 +91,26 @@ public final class ProxyRoutes {
   }
 
   private void proxy(RoutingContext ctx, Identity identity) {
-    Upstream upstream = upstreams.stream().filter(u -> u.serves(ctx.normalizedPath())).findFirst().orElse(null);
-    if (upstream == null) {
+    Target target = null;
+    String path = ctx.normalizedPath();
+    for (Target t : upstreams) {
+      if (t.upstream().serves(path)) {
+        target = t;
+        break;
+      }
+    }
+    if (target == null) {
       ctx.request().resume();
       pages.error(ctx, 502, "gateway.noUpstream");
       return;
     }
     // One small proxy per request, so the interceptor knows whose request it shapes; the HTTP
     // client (and its connection pool) is the verticle's.
+    Upstream upstream = target.upstream();
+    SocketAddress server = target.server();
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
         .origin(proxyContext -> proxyContext.client().request(new RequestOptions()
-                .setServer(SocketAddress.inetSocketAddress(upstream.port(), upstream.host()))
+                .setServer(server)
                 .setHost(upstream.host()).setPort(upstream.port()).setSsl(upstream.ssl())
                 .setConnectTimeout(settings.connectTimeout().toMillis()))
             .onSuccess(origin -> {

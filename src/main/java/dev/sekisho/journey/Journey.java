@@ -33,7 +33,12 @@ public final class Journey {
    * OnboardingService.afterPassword.
    */
   public static String afterPassword(Member member) {
-    return OnboardingFlow.pageFor(OnboardingFlow.State.of(member.onboardingState()), member.chosenMethod());
+    return afterPassword(member.onboardingState(), member.chosenMethod());
+  }
+
+  /** The same from the two member columns it depends on (the gateway reads only those with the session). */
+  public static String afterPassword(String onboardingState, String chosenMethod) {
+    return OnboardingFlow.pageFor(OnboardingFlow.State.of(onboardingState), chosenMethod);
   }
 
   /**

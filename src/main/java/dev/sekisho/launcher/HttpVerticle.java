@@ -38,6 +38,7 @@ import dev.sekisho.onboarding.OnboardingAdminRoutes;
 import dev.sekisho.onboarding.OnboardingRoutes;
 import dev.sekisho.onboarding.OnboardingService;
 import dev.sekisho.onboarding.PasswordPolicy;
+import dev.sekisho.session.GatewaySessionStore;
 import dev.sekisho.session.PgSessionStore;
 import dev.sekisho.session.SessionSettings;
 import dev.sekisho.web.ClientAddress;
@@ -120,6 +121,8 @@ public final class HttpVerticle extends VerticleBase {
   private Router router(Settings settings) {
     PgSessionStore sessionStore = new PgSessionStore(vertx, pool, settings.session().absolute());
     SessionHandler sessions = sessionHandler(sessionStore, settings.session());
+    // Requests bound for the portal read the session and its member in one statement.
+    SessionHandler portalSessions = sessionHandler(new GatewaySessionStore(sessionStore), settings.session());
     Pages pages = new Pages(infra.templates(), infra.i18n(), sessions);
     ClientAddress clientAddress = new ClientAddress(settings.web().trustedProxies());
     MemberRepository members = new MemberRepository(pool);
@@ -152,6 +155,24 @@ public final class HttpVerticle extends VerticleBase {
       metrics.mount(router, registry);
     }
     router.route(Paths.STATIC + "/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true));
+
+    // The portal's requests (every path outside /sekisho, and forward-auth) come first, past the
+    // routes of the gateway's own pages and admin API, which would otherwise each be matched
+    // against every proxied request: their session handler reads the session and its member in
+    // one statement; forward-auth answers whatever method the proxy in front asks with (no body or
+    // CSRF handler); the proxy streams the request untouched (no body handler) and passes the
+    // gateway's own paths on.
+    router.route().handler(ctx -> {
+      if (boundForPortal(ctx.normalizedPath())) {
+        portalSessions.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
+    GatewayAccess access = new GatewayAccess(members, audit);
+    new ForwardAuthRoutes(access, settings.gateway().headers(), clientAddress, pages).mount(router);
+    new ProxyRoutes(upstreamClient, infra.upstreams(), settings.gateway(), access, clientAddress,
+        Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates()).mount(router);
     AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress);
     AuditQuery auditQuery = new AuditQuery(pool);
     MemberAdmin memberAdmin = new MemberAdmin(pool, infra.hasher(), new IssuedPasswordRule(settings.password().issuedRule()));
@@ -166,9 +187,6 @@ public final class HttpVerticle extends VerticleBase {
     // API calls may carry the session as a bearer token instead of the cookie.
     router.route(Paths.API + "/*").handler(OtpApiRoutes.bearer(settings.session().cookieName()));
     router.route().handler(sessions);
-    GatewayAccess access = new GatewayAccess(members, audit);
-    // Forward-auth answers whatever method the proxy in front asks with: ahead of body and CSRF handlers.
-    new ForwardAuthRoutes(access, settings.gateway().headers(), clientAddress, pages).mount(router);
     router.route(Paths.PREFIX + "/*").handler(forms);
     router.route(Paths.PREFIX + "/*").handler(new Csrf(pages));
 
@@ -190,9 +208,6 @@ public final class HttpVerticle extends VerticleBase {
     }
     new AccountRoutes(members, auditQuery, pages).mount(router);
 
-    // Everything else is the portal's: proxied for members through the journey (no body handler on it).
-    new ProxyRoutes(upstreamClient, infra.upstreams(), settings.gateway(), access, clientAddress,
-        Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates()).mount(router);
 
     router.route().last().handler(ctx -> pages.error(ctx, 404, "errors.notFound"));
     router.route().failureHandler(ctx -> failure(ctx, pages));
@@ -223,7 +238,13 @@ public final class HttpVerticle extends VerticleBase {
     vertx.sharedData().getLocalMap(ROUTES_MAP).put("routes", routes);
   }
 
-  private SessionHandler sessionHandler(PgSessionStore store, SessionSettings settings) {
+  /** The proxied paths and the forward-auth checks: what GatewayAccess decides on. */
+  private static boolean boundForPortal(String path) {
+    return !Paths.isGatewayPath(path) || path.equals(ForwardAuthRoutes.VERIFY) || path.equals(ForwardAuthRoutes.START);
+  }
+
+  /** Both session handlers share one store's sessions and the same cookie; only one of them runs per request. */
+  private SessionHandler sessionHandler(io.vertx.ext.web.sstore.SessionStore store, SessionSettings settings) {
     return SessionHandler.create(store)
         .setSessionCookieName(settings.cookieName())
         .setCookieHttpOnlyFlag(true)

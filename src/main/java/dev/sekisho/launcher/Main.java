@@ -34,6 +34,7 @@ public final class Main {
         case "run" -> run();
         case "import-members" -> System.exit(ImportCommand.run(args));
         case "bench" -> System.exit(dev.sekisho.bench.BenchCommand.run(args, System.out));
+        case "demo-upstream" -> DemoUpstreamCommand.run();
         case "help", "--help", "-h" -> usage(0);
         default -> usage(2);
       }
@@ -49,6 +50,8 @@ public final class Main {
           run                      run the gateway (the default)
           import-members FILE.csv  load members from a UTF-8 CSV file (columns: user_id, symbol,
                                    number, birthdate, name, email, optional password)
+          demo-upstream            the demo portal alone, on loopback at gateway.demoUpstream.port
+                                   (for gateway.upstreams; the bench runs it so)
         """);
     System.out.print(dev.sekisho.bench.BenchOptions.usage().indent(2));
     System.out.println("""

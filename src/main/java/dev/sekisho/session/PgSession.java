@@ -20,6 +20,9 @@ final class PgSession extends SharedDataSessionImpl {
   private Buffer row;
   /** The id the row was last written under by this process (a regenerated id counts as new until written). */
   private String persistedId;
+  /** Set by GatewaySessionStore: the member row read with this session (null = gone); in memory only. */
+  private boolean memberRead;
+  private SessionMember member;
 
   PgSession(VertxContextPRNG prng, Consumer<String> onRegenerate) {
     super(prng);
@@ -76,6 +79,19 @@ final class PgSession extends SharedDataSessionImpl {
     this.loadedChecksum = checksum();
     this.loadedLastAccessed = lastAccessed();
     this.persistedId = id();
+  }
+
+  void memberRead(SessionMember member) {
+    this.memberRead = true;
+    this.member = member;
+  }
+
+  boolean memberRead() {
+    return memberRead;
+  }
+
+  SessionMember member() {
+    return member;
   }
 
   /** True when neither the data changed nor enough time passed to make refreshing the idle timer worthwhile. */

@@ -85,6 +85,30 @@ public final class PgSessionStore implements SessionStore {
         .map(rows -> rows.size() == 0 ? null : PgSession.read(prng, id, rows.iterator().next().getBuffer(0), this::deferDelete));
   }
 
+  /**
+   * The gateway's read (see GatewaySessionStore): the session as {@link #get} finds it (same
+   * conditions) and, in the same statement, the columns of its member the gateway needs. One round
+   * trip instead of two in sequence on every proxied and forward-auth request; a session or member
+   * deleted before the statement runs is not seen, exactly as with two reads.
+   */
+  Future<Session> getWithMember(String id) {
+    return pool.preparedQuery("select s.data, m.id, m.login_id, m.name, m.email, m.onboarding_state, m.chosen_method "
+            + "from http_session s left join member m on m.id = s.member_id "
+            + "where s.id_hash = $1 and " + live("s", 2))
+        .execute(Tuple.of(hash(id), absoluteSeconds()))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          var row = rows.iterator().next();
+          PgSession session = PgSession.read(prng, id, row.getBuffer(0), this::deferDelete);
+          Long memberId = row.getLong(1);
+          session.memberRead(memberId == null ? null : new SessionMember(memberId, row.getString(2), row.getString(3),
+              row.getString(4), row.getString(5), row.getString(6)));
+          return session;
+        });
+  }
+
   private void deferDelete(String oldId) {
     if (foldedDeletes.size() >= MAX_FOLDED) {
       foldedDeletes.clear();

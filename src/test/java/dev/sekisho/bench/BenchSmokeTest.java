@@ -35,6 +35,8 @@ class BenchSmokeTest {
         .contains("a totp-check", "b email-check", "c login+totp", "d proxied", "upstream direct", "e forward-auth",
             "a totp-check +logins")
         .contains("Gateway 0", "Gateway 1")
+        // The portal runs in a process of its own; its CPU is reported beside the proxy runs.
+        .contains("Demo upstream (pid", "d proxied: upstream process CPU", "CPU per proxied request: gateway")
         .contains("Argon2id m=")
         .contains("Live sessions in the database: 3000")
         // The TOTP checks took the one-statement path (the client asked for its methods first).

@@ -2,6 +2,7 @@ package dev.sekisho.gateway;
 
 import dev.sekisho.testing.JourneyFinisher;
 import dev.sekisho.testing.SignedIn;
+import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
 import org.junit.jupiter.api.AfterAll;
@@ -66,6 +67,30 @@ class SessionsEverywhereTest {
     assertThat(copy.cookie("sekisho.sid")).isEqualTo(cookie);
     assertThat(copy.get("/").statusCode()).isEqualTo(303);
     assertThat(verify(copy).statusCode()).isEqualTo(401);
+  }
+
+  /**
+   * The portal's requests read the member with the session in one statement: nothing of it is
+   * kept between requests, so a change or a removal committed elsewhere shows on the next request.
+   */
+  @Test
+  void memberChangedOrRemovedElsewhereIsSeenOnTheNextRequest() {
+    WebClientSession browser = first.client();
+    String id = SignedIn.member(first, finisher, browser, "totp");
+    WebClientSession other = browser.sameBrowserAt(second.baseUrl());
+    assertThat(other.get("/demo/headers").statusCode()).isEqualTo(200);
+
+    String email = "changed-" + id.toLowerCase() + "@example.jp";
+    assertThat(Sql.update("update member set email = ? where login_id = ?", email, id)).isEqualTo(1);
+    assertThat(other.get("/demo/headers").body()).contains(email);
+    assertThat(verify(other).headers().firstValue("X-Sekisho-Email")).contains(email);
+
+    assertThat(Sql.update("delete from member where login_id = ?", id)).isEqualTo(1);
+    HttpResponse<String> proxied = other.get("/demo/headers");
+    assertThat(proxied.statusCode()).isEqualTo(303);
+    assertThat(proxied.headers().firstValue("Location")).contains("/sekisho/login");
+    assertThat(verify(other).statusCode()).isEqualTo(401);
+    assertThat(browser.get("/demo/headers").statusCode()).isEqualTo(303);
   }
 
   private static HttpResponse<String> verify(WebClientSession browser) {
