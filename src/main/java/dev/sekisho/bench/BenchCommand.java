@@ -165,10 +165,12 @@ public final class BenchCommand {
         out.printf(Locale.ROOT, "  pgbench, the OTP check statement (%d clients, %d s): %s TPS%n", options.callers(),
             options.pgbenchSeconds(), Double.isNaN(pgbench) ? "unavailable" : String.format(Locale.ROOT, "%.0f", pgbench));
       }
-      double argon2 = Ceilings.argon2HashesPerSecond(settings.password(), options.argon2Seconds());
-      out.printf(Locale.ROOT, "  Argon2id m=%d KiB t=%d p=%d: %.1f hashes/s x %d cores = %.1f hashes/s%n",
+      Ceilings.Argon2Ceiling ceiling = Ceilings.argon2(settings.password(), options.argon2Seconds());
+      double argon2 = ceiling.hashesPerSecond();
+      out.printf(Locale.ROOT, "  Argon2id m=%d KiB t=%d p=%d (%s, as the gateway): %.1f ms per hash (%.1f ms CPU), "
+              + "%d threads at once = %.1f hashes/s%n",
           settings.password().memoryKiB(), settings.password().iterations(), settings.password().parallelism(),
-          argon2 / Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors(), argon2);
+          ceiling.implementation(), ceiling.millisPerHash(), ceiling.cpuMillisPerHash(), ceiling.threads(), argon2);
       ratios(pgbench, argon2);
 
       pool.close();
