@@ -167,10 +167,11 @@ public final class BenchCommand {
       }
       Ceilings.Argon2Ceiling ceiling = Ceilings.argon2(settings.password(), options.argon2Seconds());
       double argon2 = ceiling.hashesPerSecond();
-      out.printf(Locale.ROOT, "  Argon2id m=%d KiB t=%d p=%d (%s, as the gateway): %.1f ms per hash (%.1f ms CPU), "
+      out.printf(Locale.ROOT, "  Argon2id m=%d KiB t=%d p=%d (%s at nice %d, as the gateway): %.1f ms per hash (%.1f ms CPU), "
               + "%d threads at once = %.1f hashes/s%n",
           settings.password().memoryKiB(), settings.password().iterations(), settings.password().parallelism(),
-          ceiling.implementation(), ceiling.millisPerHash(), ceiling.cpuMillisPerHash(), ceiling.threads(), argon2);
+          ceiling.implementation(), settings.password().hashNice(), ceiling.millisPerHash(), ceiling.cpuMillisPerHash(),
+          ceiling.threads(), argon2);
       ratios(pgbench, argon2);
 
       pool.close();

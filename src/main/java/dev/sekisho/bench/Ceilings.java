@@ -3,6 +3,7 @@ package dev.sekisho.bench;
 import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.member.Argon2Engine;
 import dev.sekisho.member.PasswordSettings;
+import dev.sekisho.member.ThreadNiceness;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -101,7 +102,8 @@ final class Ceilings {
    * Argon2id hashes per second at the configured cost with the gateway's own implementation
    * ({@link Argon2Engine#forSettings}, so libsodium where the gateway uses it), measured with one
    * thread per core hashing at once (memory bandwidth and caches are shared, so cores x one thread
-   * would overstate it), after a warm-up that loads the library and lets the JIT compile.
+   * would overstate it), after a warm-up that loads the library and lets the JIT compile, at the
+   * gateway's hashing thread priority ({@code password.hashNice}).
    */
   static Argon2Ceiling argon2(PasswordSettings settings, int seconds) throws InterruptedException {
     Argon2Engine engine = Argon2Engine.forSettings(settings);
@@ -118,6 +120,9 @@ final class Ceilings {
     for (int t = 0; t < threads; t++) {
       int index = t;
       Thread worker = new Thread(() -> {
+        // At the gateway's hashing priority: on a quiet machine that changes nothing; on a shared one
+        // both sides of the ratio get the same share of the CPU time that others leave.
+        ThreadNiceness.lowerCurrentThread(settings.hashNice());
         long n = 0;
         while (System.nanoTime() < warmUpEnd || n < 3) {
           engine.hash("warm-up-" + n++);

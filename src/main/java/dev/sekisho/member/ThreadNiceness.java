@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * started by a niced thread inherits its nice value: the hashing threads start none (their results
  * go back to event loops that already run).
  */
-final class ThreadNiceness {
+public final class ThreadNiceness {
   private static final Logger log = LoggerFactory.getLogger(ThreadNiceness.class);
   private static final int PRIO_PROCESS = 0;
   private static final AtomicBoolean reported = new AtomicBoolean();
@@ -50,7 +50,7 @@ final class ThreadNiceness {
    * read). Where that is not possible (not Linux, no libc through JNA), says so in one log line for
    * the whole process and leaves the priority alone.
    */
-  static void lowerCurrentThread(int nice) {
+  public static void lowerCurrentThread(int nice) {
     if (nice == 0 || done.get()) {
       return;
     }
