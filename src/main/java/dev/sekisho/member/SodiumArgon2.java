@@ -4,7 +4,12 @@ import com.goterl.lazysodium.SodiumJava;
 import com.goterl.lazysodium.utils.LibraryLoader;
 import com.sun.jna.NativeLong;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 
@@ -30,7 +35,7 @@ final class SodiumArgon2 implements Argon2Engine {
     this.others = others;
   }
 
-  /** The bundled (else the system's) libsodium, loaded once; null when it cannot be loaded. */
+  /** The bundled libsodium, loaded once; null when it cannot be loaded. */
   private static final class Library {
     static final SodiumJava SODIUM;
     static final String PROBLEM;
@@ -39,7 +44,7 @@ final class SodiumArgon2 implements Argon2Engine {
       SodiumJava sodium = null;
       String problem = null;
       try {
-        sodium = new SodiumJava(LibraryLoader.Mode.PREFER_BUNDLED);
+        sodium = load();
         if (sodium.sodium_init() < 0) {
           problem = "sodium_init failed";
           sodium = null;
@@ -49,6 +54,30 @@ final class SodiumArgon2 implements Argon2Engine {
       }
       SODIUM = sodium;
       PROBLEM = problem;
+    }
+
+    /**
+     * Copies only this platform's library out of the jar and loads it from there. lazysodium's own
+     * bundled loading unpacks the WHOLE jar it sits in (the shaded jar: ~160 MB) into a new temporary
+     * directory at every start and never deletes it. The copy is deleted once loaded (Linux and
+     * macOS keep the mapping), else at exit.
+     */
+    private static SodiumJava load() throws IOException {
+      String resource = LibraryLoader.getSodiumPathInResources();
+      Path file = Files.createTempFile("sekisho-libsodium-", resource.substring(resource.lastIndexOf('.')));
+      try (InputStream in = SodiumArgon2.class.getClassLoader().getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IOException("no " + resource + " in the jar for this platform");
+        }
+        Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        return new SodiumJava(file.toAbsolutePath().toString());
+      } finally {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException e) {
+          file.toFile().deleteOnExit();
+        }
+      }
     }
   }
 
