@@ -1,13 +1,19 @@
 package dev.sekisho.bench;
 
 import dev.sekisho.db.DatabaseTarget;
+import dev.sekisho.member.Argon2Engine;
 import dev.sekisho.member.PasswordSettings;
-import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import dev.sekisho.member.ThreadNiceness;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,20 +91,74 @@ final class Ceilings {
     }
   }
 
-  /** Argon2id hashes per second at the configured cost on one thread, times the cores. */
-  static double argon2HashesPerSecond(PasswordSettings settings, int seconds) {
-    Argon2PasswordEncoder encoder = new Argon2PasswordEncoder(16, 32, settings.parallelism(), settings.memoryKiB(),
-        settings.iterations());
-    for (int i = 0; i < 5; i++) {
-      encoder.encode("warm-up");
+  /** The Argon2id ceiling: the implementation, the time of one hash, and hashes/s with every core hashing. */
+  record Argon2Ceiling(String implementation, int threads, double millisPerHash, double cpuMillisPerHash,
+                       double hashesPerSecond) {}
+
+  /**
+   * Argon2id hashes per second at the configured cost with the gateway's own implementation
+   * ({@link Argon2Engine#forSettings}, so libsodium where the gateway uses it), measured with one
+   * thread per core hashing at once (memory bandwidth and caches are shared, so cores x one thread
+   * would overstate it), after a warm-up that loads the library and lets the JIT compile, at the
+   * gateway's hashing thread priority ({@code password.hashNice}).
+   */
+  static Argon2Ceiling argon2(PasswordSettings settings, int seconds) throws InterruptedException {
+    Argon2Engine engine = Argon2Engine.forSettings(settings);
+    int threads = Runtime.getRuntime().availableProcessors();
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    long warmUpEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(500, seconds * 1000L / 3));
+    long[] counts = new long[threads];
+    long[] cpuNanos = new long[threads];
+    long[] wallNanos = new long[threads];
+    CountDownLatch ready = new CountDownLatch(threads);
+    CountDownLatch go = new CountDownLatch(1);
+    long[] end = new long[1];
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int index = t;
+      Thread worker = new Thread(() -> {
+        // At the gateway's hashing priority: on a quiet machine that changes nothing; on a shared one
+        // both sides of the ratio get the same share of the CPU time that others leave.
+        ThreadNiceness.lowerCurrentThread(settings.hashNice());
+        long n = 0;
+        while (System.nanoTime() < warmUpEnd || n < 3) {
+          engine.hash("warm-up-" + n++);
+        }
+        ready.countDown();
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        long c0 = cpu.getCurrentThreadCpuTime();
+        long w0 = System.nanoTime();
+        long done = 0;
+        while (System.nanoTime() < end[0]) {
+          engine.hash("password-" + done++);
+        }
+        counts[index] = done;
+        wallNanos[index] = System.nanoTime() - w0;
+        cpuNanos[index] = cpu.getCurrentThreadCpuTime() - c0;
+      }, "argon2-ceiling-" + t);
+      worker.start();
+      workers.add(worker);
     }
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    long start = System.nanoTime();
-    int n = 0;
-    while (System.nanoTime() < end) {
-      encoder.encode("password-" + n++);
+    ready.await();
+    end[0] = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    go.countDown();
+    for (Thread worker : workers) {
+      worker.join();
     }
-    double perThread = n / ((System.nanoTime() - start) / 1e9);
-    return perThread * Runtime.getRuntime().availableProcessors();
+    long hashes = 0;
+    double rate = 0;
+    double wall = 0;
+    double cpuTotal = 0;
+    for (int t = 0; t < threads; t++) {
+      hashes += counts[t];
+      rate += counts[t] / (wallNanos[t] / 1e9);
+      wall += wallNanos[t];
+      cpuTotal += cpuNanos[t];
+    }
+    return new Argon2Ceiling(engine.name(), threads, wall / 1e6 / hashes, cpuTotal / 1e6 / hashes, rate);
   }
 }

@@ -41,9 +41,13 @@ public final class LoginService {
     String candidate = password == null || password.length() > MAX_PASSWORD_LENGTH ? "" : password;
     String idSubject = LoginThrottle.idSubject(loginId);
     String ipSubject = LoginThrottle.ipSubject(client.ip());
-    return throttle.anyLocked(List.of(idSubject, ipSubject)).compose(locked -> {
-      Future<Member> lookup = LoginIds.isAcceptable(loginId) ? members.findByLoginId(loginId) : Future.succeededFuture(null);
-      return lookup.compose(member -> hasher.verify(candidate, member == null ? null : member.passwordHash())
+    // The lock test and the member in one round trip; the password is checked even when locked, so
+    // a locked ID costs the same time as any other.
+    String lookupId = LoginIds.isAcceptable(loginId) ? loginId : null;
+    return throttle.anyLockedAndMember(List.of(idSubject, ipSubject), lookupId).compose(found -> {
+      boolean locked = found.locked();
+      Member member = found.member();
+      return hasher.verify(candidate, member == null ? null : member.passwordHash())
           .compose(matches -> {
             if (locked) {
               return finish(member, loginId, LoginResult.Outcome.LOCKED, client);
@@ -53,16 +57,18 @@ public final class LoginService {
                 if (next == null) {
                   return finish(member, loginId, LoginResult.Outcome.SETUP_EXPIRED, client);
                 }
-                return throttle.clear(idSubject)
-                    .compose(v -> members.recordLogin(member.id()))
-                    .compose(v -> finish(member, loginId, LoginResult.Outcome.SUCCESS, client))
-                    .map(result -> new LoginResult(result.outcome(), result.member(), next));
+                // Independent writes: the throttle clear with the login time (one statement) and the
+                // audit event go out together.
+                Future<Void> cleared = throttle.clearAfterLogin(idSubject, member.id());
+                Future<LoginResult> audited = finish(member, loginId, LoginResult.Outcome.SUCCESS, client);
+                return Future.all(cleared, audited)
+                    .map(all -> new LoginResult(LoginResult.Outcome.SUCCESS, member, next));
               });
             }
             return countFailure(idSubject, client.ip())
                 .compose(nowLocked -> finish(member, loginId,
                     nowLocked ? LoginResult.Outcome.LOCKED : LoginResult.Outcome.INVALID, client));
-          }));
+          });
     });
   }
 

@@ -1,5 +1,6 @@
 package dev.sekisho.login;
 
+import dev.sekisho.member.Member;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -75,6 +76,33 @@ public final class LoginThrottle {
     return pool.preparedQuery("select exists (select 1 from login_throttle where subject = any($1) and " + BLOCKED + ")")
         .execute(Tuple.of(subjects.toArray(String[]::new)))
         .map(rows -> rows.iterator().next().getBoolean(0));
+  }
+
+  /** Whether a subject is blocked, and the member with the login ID (null: none). */
+  public record LockedMember(boolean locked, Member member) {}
+
+  /**
+   * {@link #anyLocked} and the member with this login ID (none when loginId is null) in one round
+   * trip: the login path reads both before every password check.
+   */
+  public Future<LockedMember> anyLockedAndMember(List<String> subjects, String loginIdOrNull) {
+    return pool.preparedQuery("select exists (select 1 from login_throttle where subject = any($1) and " + BLOCKED
+            + ") as locked, " + Member.COLUMNS + " from (values (1)) as one (x) left join member on login_id = $2")
+        .execute(Tuple.of(subjects.toArray(String[]::new), loginIdOrNull))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new LockedMember(row.getBoolean("locked"), Member.from(row));
+        });
+  }
+
+  /**
+   * After a correct password: clears the ID's failure count and records the login time of the
+   * member, in one statement (one round trip, and both or neither).
+   */
+  public Future<Void> clearAfterLogin(String subject, long memberId) {
+    return pool.preparedQuery("with cleared as (delete from login_throttle where subject = $1) "
+            + "update member set last_login_at = now() where id = $2")
+        .execute(Tuple.of(subject, memberId)).mapEmpty();
   }
 
   /**

@@ -11,10 +11,15 @@ public record Member(
     String name, String email, String passwordHash, boolean passwordMustChange,
     String onboardingState, String chosenMethod, OffsetDateTime lastLoginAt) {
 
-  static final String COLUMNS = "id, login_id, card_symbol, card_number, birthdate, name, email, "
+  /** The columns {@link #from} reads; public for statements that join the member row with others (the login lookup). */
+  public static final String COLUMNS = "id, login_id, card_symbol, card_number, birthdate, name, email, "
       + "password_hash, password_must_change, onboarding_state, chosen_method, last_login_at";
 
-  static Member from(Row row) {
+  /** The member of a row selected with {@link #COLUMNS}, or null when the row has none (an outer join that found none). */
+  public static Member from(Row row) {
+    if (row.getValue("id") == null) {
+      return null;
+    }
     return new Member(row.getLong("id"), row.getString("login_id"), row.getString("card_symbol"),
         row.getString("card_number"), row.getLocalDate("birthdate"), row.getString("name"),
         row.getString("email"), row.getString("password_hash"), row.getBoolean("password_must_change"),

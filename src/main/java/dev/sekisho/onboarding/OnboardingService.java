@@ -84,28 +84,29 @@ public final class OnboardingService {
 
   /** The member's progress, or null when there is no such member. */
   public Future<Progress> progress(long memberId) {
-    return members.findById(memberId).compose(member -> {
-      if (member == null) {
-        return Future.succeededFuture(null);
-      }
-      return pool.preparedQuery("""
-          select m.terms_version, m.setup_deadline, c.email, last.created_at
-          from member m
-          left join lateral (select email from email_confirmation where member_id = m.id and used_at is null
-                             and revoked_at is null and expires_at > now() order by created_at desc limit 1) c on true
-          left join lateral (select created_at from email_confirmation where member_id = m.id
-                             order by created_at desc limit 1) last on true
-          where m.id = $1
-          """).execute(Tuple.of(memberId)).map(rows -> {
-            Row row = rows.iterator().next();
-            State state = State.of(member.onboardingState());
-            String version = row.getString(0);
-            boolean outdated = settings.reacceptTerms() && state.ordinal() > State.BIRTHDATE_VERIFIED.ordinal()
-                && !settings.termsVersion().equals(version);
-            return new Progress(member, state, version, outdated, row.getString(2), row.getOffsetDateTime(3),
-                row.getOffsetDateTime(1));
-          });
-    });
+    return members.findById(memberId).compose(member -> member == null ? Future.succeededFuture(null) : progress(member));
+  }
+
+  /** The progress of a member just loaded (the login has it already: one round trip less). */
+  private Future<Progress> progress(Member member) {
+    long memberId = member.id();
+    return pool.preparedQuery("""
+        select m.terms_version, m.setup_deadline, c.email, last.created_at
+        from member m
+        left join lateral (select email from email_confirmation where member_id = m.id and used_at is null
+                           and revoked_at is null and expires_at > now() order by created_at desc limit 1) c on true
+        left join lateral (select created_at from email_confirmation where member_id = m.id
+                           order by created_at desc limit 1) last on true
+        where m.id = $1
+        """).execute(Tuple.of(memberId)).map(rows -> {
+          Row row = rows.iterator().next();
+          State state = State.of(member.onboardingState());
+          String version = row.getString(0);
+          boolean outdated = settings.reacceptTerms() && state.ordinal() > State.BIRTHDATE_VERIFIED.ordinal()
+              && !settings.termsVersion().equals(version);
+          return new Progress(member, state, version, outdated, row.getString(2), row.getOffsetDateTime(3),
+              row.getOffsetDateTime(1));
+        });
   }
 
   /**
@@ -113,7 +114,7 @@ public final class OnboardingService {
    * set-up deadline of the chosen method has passed.
    */
   public Future<String> afterPassword(Member member) {
-    return progress(member.id()).map(p -> {
+    return progress(member).map(p -> {
       if (p.state() == State.ONBOARDED && p.setupDeadline() != null && p.setupDeadline().isBefore(OffsetDateTime.now())) {
         return null;
       }

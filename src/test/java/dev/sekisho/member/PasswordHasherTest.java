@@ -1,0 +1,135 @@
+package dev.sekisho.member;
+
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The hasher moved from Spring's encoder (Bouncy Castle) to libsodium: every hash stored before
+ * must keep verifying, and a hash written now must verify with the old encoder (a rollback).
+ */
+class PasswordHasherTest {
+  private static final PasswordSettings CHEAP = new PasswordSettings(7168, 1, 1, 2, 10, "{symbol}{number}{birthdate}");
+  private static Vertx vertx;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void usesLibsodiumHere() {
+    assertThat(new PasswordHasher(vertx, CHEAP).implementation()).isEqualTo("libsodium");
+  }
+
+  @Test
+  void hashesOfTheOldEncoderStillVerify() throws Exception {
+    PasswordHasher hasher = new PasswordHasher(vertx, CHEAP);
+    // The old encoder at the old defaults (m=19 MiB, t=2), at Keycloak's cost, with two lanes, and a
+    // non-ASCII password: every PHC string already stored must keep verifying.
+    List<Argon2PasswordEncoder> olds = List.of(new Argon2PasswordEncoder(16, 32, 1, 19456, 2),
+        new Argon2PasswordEncoder(16, 32, 1, 7168, 5), new Argon2PasswordEncoder(16, 32, 2, 7168, 1));
+    for (Argon2PasswordEncoder old : olds) {
+      for (String password : List.of("Bench-Passw0rd!", "関所のパスワード１２３")) {
+        String stored = old.encode(password);
+        assertThat(await(hasher.verify(password, stored))).as(stored).isTrue();
+        assertThat(await(hasher.verify(password + "x", stored))).as(stored).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void newHashesVerifyWithTheOldEncoder() throws Exception {
+    PasswordHasher hasher = new PasswordHasher(vertx, new PasswordSettings(7168, 5, 1, 2, 10, "{symbol}{number}{birthdate}"));
+    Argon2PasswordEncoder old = new Argon2PasswordEncoder(16, 32, 1, 7168, 5);
+    for (String password : List.of("Bench-Passw0rd!", "関所のパスワード１２３")) {
+      String stored = await(hasher.hash(password));
+      assertThat(stored).startsWith("$argon2id$v=19$m=7168,t=5,p=1$");
+      assertThat(old.matches(password, stored)).isTrue();
+      assertThat(old.matches(password + "x", stored)).isFalse();
+      assertThat(await(hasher.verify(password, stored))).isTrue();
+    }
+  }
+
+  @Test
+  void badStoredHashesFailWithoutAnError() throws Exception {
+    PasswordHasher hasher = new PasswordHasher(vertx, CHEAP);
+    String good = hasher.hashNow("secret-password");
+    for (String bad : List.of("", "plain", good.substring(0, good.length() - 5), good.replace("argon2id", "argon2d"),
+        "$2a$10$abcdefghijklmnopqrstuu")) {
+      assertThat(await(hasher.verify("secret-password", bad))).as(bad).isFalse();
+    }
+    assertThat(await(hasher.verify("secret-password", null))).isFalse();
+  }
+
+  @Test
+  void theBouncyCastleFallbackReadsAndWritesTheSameStrings() {
+    Argon2Engine sodium = Argon2Engine.forSettings(CHEAP);
+    Argon2Engine bc = new BouncyCastleArgon2(CHEAP);
+    assertThat(bc.matches("pw-1234567", sodium.hash("pw-1234567"))).isTrue();
+    assertThat(sodium.matches("pw-1234567", bc.hash("pw-1234567"))).isTrue();
+    // Two lanes: libsodium cannot hash that, so the settings choose Bouncy Castle.
+    assertThat(Argon2Engine.forSettings(new PasswordSettings(7168, 1, 2, 2, 10, "{symbol}{number}{birthdate}")).name())
+        .isEqualTo("bouncycastle");
+  }
+
+  @Test
+  void hashingThreadsRunNicerThanTheRest() throws Exception {
+    PasswordHasher hasher = new PasswordHasher(vertx, CHEAP);
+    // As in the gateway, the calls come from an event loop that runs already: a thread started by a
+    // niced thread would inherit its nice value (Linux), and the hashing threads must start none.
+    io.vertx.core.Context loop = vertx.getOrCreateContext();
+    for (int i = 0; i < 4; i++) {
+      String password = "pw-" + i;
+      io.vertx.core.Promise<String> hashed = io.vertx.core.Promise.promise();
+      loop.runOnContext(v -> hasher.hash(password).onComplete(hashed));
+      await(hashed.future());
+    }
+    List<Integer> hashing = new ArrayList<>();
+    List<Integer> loops = new ArrayList<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : tasks.toList()) {
+        String comm = read(task.resolve("comm"));
+        String stat = read(task.resolve("stat"));
+        // Field 19 of stat is the nice value; the fields after the ")" of the command start at field 3.
+        int nice = Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+        if (comm.startsWith("sekisho-passwor")) {
+          hashing.add(nice);
+        } else if (comm.startsWith("vert.x-eventloo")) {
+          loops.add(nice);
+        }
+      }
+    }
+    assertThat(hashing).isNotEmpty().allMatch(n -> n == 10);
+    assertThat(loops).isNotEmpty().allMatch(n -> n == 0);
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file).strip();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}
