@@ -114,8 +114,8 @@ public final class MainVerticle extends VerticleBase {
   }
 
   /**
-   * Blocking start-up work, on a worker thread. The independent parts (database and migrations, the
-   * password hasher's decoy hash, template compilation, message and text loading) run side by side:
+   * Blocking start-up work, on a worker thread. The independent parts (database and migrations,
+   * template compilation, message and text loading, the password hasher) run side by side:
    * start-up to ready is one of the issue's targets, and they are CPU-bound on different cores.
    */
   private Infrastructure prepare(Integer demoPort) throws Exception {
@@ -126,7 +126,6 @@ public final class MainVerticle extends VerticleBase {
     });
     try {
       java.util.concurrent.Future<DatabaseTarget> database = parallel.submit(this::database);
-      java.util.concurrent.Future<PasswordHasher> hasher = parallel.submit(() -> new PasswordHasher(vertx, settings.password()));
       java.util.concurrent.Future<Templates> templates = parallel.submit(() -> Templates.load(Path.of("webroot", "templates"), TEMPLATES));
       java.util.concurrent.Future<I18n> i18n = parallel.submit(() -> new I18n(loadMessages()));
       java.util.concurrent.Future<MailTemplates> mailTemplates = parallel.submit(() -> MailTemplates.load(MAIL_TEMPLATES, LANGUAGES));
@@ -137,7 +136,10 @@ public final class MainVerticle extends VerticleBase {
         mailCatcher = MailCatcher.start(settings.mail().port());
       }
       SecretBox box = secretBox();
-      return new Infrastructure(settings, done(database), done(hasher), done(templates), done(i18n), adminToken,
+      // On this thread, not the start-up pool: the hasher's worker pool is then tied to this
+      // verticle's context and closes after the HTTP verticles have drained their requests.
+      PasswordHasher hasher = new PasswordHasher(vertx, settings.password());
+      return new Infrastructure(settings, done(database), hasher, done(templates), done(i18n), adminToken,
           done(mailTemplates), mailCatcher, done(texts), box, settings.gateway().effectiveUpstreams(demoPort), OtpCaches.create());
     } finally {
       parallel.shutdownNow();
