@@ -4,7 +4,6 @@ import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.member.LoginIds;
 import dev.sekisho.member.Member;
-import dev.sekisho.member.MemberRepository;
 import dev.sekisho.member.PasswordHasher;
 import io.vertx.core.Future;
 
@@ -19,17 +18,15 @@ public final class LoginService {
   /** Longer input is refused without hashing it: Argon2 of megabytes would be a cheap DoS. */
   static final int MAX_PASSWORD_LENGTH = 1024;
 
-  private final MemberRepository members;
   private final PasswordHasher hasher;
   private final LoginThrottle throttle;
   private final AuditLog audit;
   private final LoginSettings settings;
   private final AfterPassword afterPassword;
 
-  public LoginService(MemberRepository members, PasswordHasher hasher, LoginThrottle throttle, AuditLog audit,
-                      LoginSettings settings, AfterPassword afterPassword) {
+  public LoginService(PasswordHasher hasher, LoginThrottle throttle, AuditLog audit, LoginSettings settings,
+                      AfterPassword afterPassword) {
     this.afterPassword = afterPassword;
-    this.members = members;
     this.hasher = hasher;
     this.throttle = throttle;
     this.audit = audit;

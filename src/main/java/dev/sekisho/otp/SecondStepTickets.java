@@ -51,8 +51,4 @@ public final class SecondStepTickets {
     Ticket ticket = byToken.remove(token);
     return ticket == null || System.currentTimeMillis() - ticket.seenAtMillis() > lifetimeMillis ? null : ticket;
   }
-
-  synchronized boolean holds(String token) {
-    return byToken.containsKey(token);
-  }
 }
