@@ -69,6 +69,11 @@ public final class OtpApiRoutes {
    */
   public static Handler<RoutingContext> bearer(String cookieName) {
     return ctx -> {
+      if (ctx.get(BEARER_TOKEN) != null) {
+        // Already done on this request's way through the one-statement check's route.
+        ctx.next();
+        return;
+      }
       String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
       if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
           && ctx.normalizedPath().startsWith(Paths.API + "/")) {
