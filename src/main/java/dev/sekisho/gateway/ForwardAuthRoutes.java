@@ -7,9 +7,11 @@ import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Pages;
 import dev.sekisho.web.Paths;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.Map;
 
 /**
  * Forward-auth, for deployments where nginx, Traefik or Caddy stays the reverse proxy and asks the
@@ -53,6 +55,13 @@ public final class ForwardAuthRoutes {
   }
 
   private void verify(RoutingContext ctx) {
+    String posing = posingHeader(ctx);
+    if (posing != null) {
+      // The proxy would pass this header on to the portal untouched: refuse rather than vouch.
+      Pages.json(ctx, 403, "identity_header_refused", "The request carries the header " + posing
+          + ", which poses as an identity the gateway vouches for; clients may not send it.");
+      return;
+    }
     String original = forwarding.originalPath(ctx);
     access.decide(ctx.session(), client(ctx), original).onComplete(decided -> {
       if (decided.failed()) {
@@ -96,11 +105,23 @@ public final class ForwardAuthRoutes {
 
   private void remember(RoutingContext ctx, String original) {
     String originalMethod = clientAddress.isTrustedProxy(ctx) ? ctx.request().getHeader("X-Forwarded-Method") : null;
-    boolean get = originalMethod == null ? ctx.request().method() == HttpMethod.GET : originalMethod.equalsIgnoreCase("GET");
-    if (original != null && get && ctx.session() != null
+    String method = originalMethod == null ? ctx.request().method().name() : originalMethod;
+    // The proxy passes the browser's own Sec-Fetch-Dest and Accept on to these answers.
+    if (original != null && Navigation.isPage(method, ctx.request()) && ctx.session() != null
         && MemberSession.level(ctx.session()) != MemberSession.Level.COMPLETE) {
       Journey.rememberReturnTo(ctx.session(), original);
     }
+  }
+
+  /** The first client header that poses as an identity and that the proxy in front would not replace; null if none. */
+  private String posingHeader(RoutingContext ctx) {
+    List<String> exact = names.all();
+    for (Map.Entry<String, String> header : ctx.request().headers()) {
+      if (names.posing().unreplaceableByTheProxy(header.getKey(), exact)) {
+        return header.getKey();
+      }
+    }
+    return null;
   }
 
   private static boolean wantsRedirect(RoutingContext ctx) {

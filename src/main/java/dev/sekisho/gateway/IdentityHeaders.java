@@ -4,13 +4,20 @@ import dev.sekisho.config.ConfigReader;
 
 import java.util.List;
 
-/** The names of the headers the gateway sets for the portal. Clients can never send them: inbound copies are removed. */
-public record IdentityHeaders(String user, String name, String email, String method, String session) {
+/**
+ * The names of the headers the gateway sets for the portal, and the inbound names that pose as
+ * them ({@link PosingHeaders}). Clients can never send them: inbound copies are removed.
+ */
+public record IdentityHeaders(String user, String name, String email, String method, String session, PosingHeaders posing) {
 
   static IdentityHeaders from(ConfigReader config) {
-    return new IdentityHeaders(name(config, "gateway.headers.user"), name(config, "gateway.headers.name"),
-        name(config, "gateway.headers.email"), name(config, "gateway.headers.method"),
-        name(config, "gateway.headers.session"));
+    String user = name(config, "gateway.headers.user");
+    String name = name(config, "gateway.headers.name");
+    String email = name(config, "gateway.headers.email");
+    String method = name(config, "gateway.headers.method");
+    String session = name(config, "gateway.headers.session");
+    return new IdentityHeaders(user, name, email, method, session,
+        new PosingHeaders(List.of(user, name, email, method, session), stripped(config)));
   }
 
   public List<String> all() {
@@ -23,5 +30,15 @@ public record IdentityHeaders(String user, String name, String email, String met
       throw config.error(key, "must be a header name (letters, digits, dashes)", value);
     }
     return value;
+  }
+
+  private static List<String> stripped(ConfigReader config) {
+    List<String> names = config.strings("gateway.strippedHeaders");
+    for (String value : names) {
+      if (!value.matches("[A-Za-z0-9_-]{1,64}\\*?")) {
+        throw config.error("gateway.strippedHeaders", "must hold header names, or a name prefix ending in *", value);
+      }
+    }
+    return names;
   }
 }

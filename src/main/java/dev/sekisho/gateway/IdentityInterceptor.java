@@ -88,25 +88,26 @@ final class IdentityInterceptor implements ProxyInterceptor {
     return proxy.sendResponse();
   }
 
-  /** Removes every identity header a client sent, under any capitalisation, and anything else in our namespace. */
+  /**
+   * Removes every header a client sent that poses as an identity: the gateway's own under any
+   * capitalisation or with {@code _} for {@code -}, anything else in our namespace, and the legacy
+   * identity headers of {@code gateway.strippedHeaders}.
+   */
   static void stripIdentity(MultiMap headers, IdentityHeaders names) {
-    for (String name : names.all()) {
-      headers.remove(name);
-    }
     // One pass over the headers, removing only when there is something to remove (the usual case
     // is nothing): this runs on every proxied request.
-    List<String> ours = null;
+    List<String> posing = null;
     for (Map.Entry<String, String> header : headers) {
       String name = header.getKey();
-      if (name.regionMatches(true, 0, "x-sekisho-", 0, 10)) {
-        if (ours == null) {
-          ours = new ArrayList<>(2);
+      if (names.posing().strippedBeforeThePortal(name)) {
+        if (posing == null) {
+          posing = new ArrayList<>(2);
         }
-        ours.add(name);
+        posing.add(name);
       }
     }
-    if (ours != null) {
-      ours.forEach(headers::remove);
+    if (posing != null) {
+      posing.forEach(headers::remove);
     }
   }
 

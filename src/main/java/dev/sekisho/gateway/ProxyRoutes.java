@@ -10,7 +10,6 @@ import dev.sekisho.web.Templates;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
@@ -74,6 +73,10 @@ public final class ProxyRoutes {
       return;
     }
     HttpServerRequest request = ctx.request();
+    if (request.canUpgradeToWebSocket() && !settings.allowsWebSocketFrom(request.getHeader(HttpHeaders.ORIGIN))) {
+      Pages.json(ctx, 403, "origin_refused", "WebSocket connections are accepted only from the portal's own pages.");
+      return;
+    }
     // Hold the body while we look the member up; the proxy resumes it as it streams it on.
     request.pause();
     AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), request.getHeader(HttpHeaders.USER_AGENT));
@@ -145,23 +148,10 @@ public final class ProxyRoutes {
       Pages.json(ctx, 401, "not_signed_in", "Sign in through " + Journey.LOGIN + " first.");
       return;
     }
-    if (isNavigation(request)) {
+    if (Navigation.isPage(request.method().name(), request)) {
       Journey.rememberReturnTo(ctx.session(), request.uri());
     }
     pages.redirect(ctx, target);
-  }
-
-  /** Only a page the browser navigates to is worth coming back to: not the favicon or an image fetched by the login page. */
-  private static boolean isNavigation(HttpServerRequest request) {
-    if (request.method() != HttpMethod.GET) {
-      return false;
-    }
-    String dest = request.getHeader("Sec-Fetch-Dest");
-    if (dest != null) {
-      return dest.equals("document");
-    }
-    String accept = request.getHeader(HttpHeaders.ACCEPT);
-    return accept == null || accept.contains("text/html") || accept.equals("*/*");
   }
 
   private String errorPage(RoutingContext ctx, int status) {

@@ -1,5 +1,6 @@
 package dev.sekisho.member;
 
+import dev.sekisho.onboarding.EmailAddresses;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -29,7 +30,6 @@ public final class MemberCsv {
   static final String PASSWORD = "password";
 
   private static final Pattern CARD_PART = Pattern.compile("[0-9A-Za-z-]{1,16}");
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s.]+(\\.[^@\\s.]+)+");
   private static final List<DateTimeFormatter> DATE_FORMATS = List.of(
       DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT),
       DateTimeFormatter.ofPattern("uuuu/MM/dd").withResolverStyle(ResolverStyle.STRICT),
@@ -121,9 +121,10 @@ public final class MemberCsv {
     if (name.isEmpty() || name.length() > 100 || hasControl(name)) {
       reasons.add("name must be 1 to 100 characters without control characters");
     }
-    String email = nfkc(record.get("email"));
-    if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
-      reasons.add("email must be an address such as taro@example.jp");
+    // The onboarding form's rule, so the file can load no address a member could not type there.
+    String email = EmailAddresses.normalize(record.get("email"));
+    if (email == null) {
+      reasons.add("email must be an address such as taro@example.jp, as the onboarding form accepts it (ASCII; no spaces, quotes, brackets or parentheses)");
     }
     String password = hasPasswordColumn ? record.get(PASSWORD) : "";
     if (!password.isEmpty() && (password.length() < 8 || password.length() > 128 || hasControl(password))) {

@@ -54,6 +54,25 @@ class ForwardAuthTest {
   }
 
   @Test
+  void verifyRefusesLookAlikeAndLegacyIdentityHeadersTheProxyWouldPassOn() {
+    WebClientSession browser = trusting.client();
+    String id = SignedIn.member(trusting, finisher, browser, "totp");
+    for (String[] header : new String[][] {{"X_Sekisho_User", "admin"}, {"x-sekisho_email", "evil@example"},
+        {"X-Forwarded-User", "admin"}, {"Remote-User", "admin"}, {"X-Forwarded-Groups", "admins"},
+        {"X-Auth-Request-Preferred-Username", "admin"}}) {
+      HttpResponse<String> refused = browser.send(browser.request("/sekisho/auth/verify")
+          .header(header[0], header[1]).GET().build());
+      assertThat(refused.statusCode()).as(header[0]).isEqualTo(403);
+      assertThat(refused.headers().firstValue("X-Sekisho-User")).as(header[0]).isEmpty();
+      assertThat(refused.body()).contains("identity_header_refused");
+    }
+    // The exact names are replaced by the proxy (nginx proxy_set_header, Traefik authResponseHeaders).
+    HttpResponse<String> ok = browser.send(browser.request("/sekisho/auth/verify").header("X-Sekisho-User", "admin").GET().build());
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.headers().firstValue("X-Sekisho-User")).contains(id);
+  }
+
+  @Test
   void redirectModeRemembersTheOriginalUrlFromATrustedProxy() {
     WebClientSession browser = trusting.client();
     HttpResponse<String> redirect = browser.send(browser.request("/sekisho/auth/verify?mode=redirect")

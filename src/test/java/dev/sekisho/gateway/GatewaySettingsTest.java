@@ -6,6 +6,7 @@ import dev.sekisho.config.ConfigReader;
 import io.vertx.core.MultiMap;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -63,11 +64,49 @@ class GatewaySettingsTest {
   }
 
   @Test
-  void identityHeaderValuesAreAscii() {
+  void identityHeaderValuesAreAlwaysEncoded() {
     assertThat(Identity.encode("関所 太郎")).isEqualTo("%E9%96%A2%E6%89%80%20%E5%A4%AA%E9%83%8E");
-    assertThat(Identity.asciiOrEncoded("taro@example.jp")).isEqualTo("taro@example.jp");
-    assertThat(Identity.asciiOrEncoded("太郎@example.jp")).startsWith("%E5%A4%AA");
-    assertThat(Identity.asciiOrEncoded("a\r\nX-Evil: 1")).doesNotContain("\r").doesNotContain("\n");
+    assertThat(Identity.encode("taro.y_1~x@example.jp")).isEqualTo("taro.y_1~x@example.jp");
+    assertThat(Identity.encode("太郎@example.jp")).startsWith("%E5%A4%AA");
+    // Nothing that could end a header, quote or mark up: every value the portal gets is [A-Za-z0-9%._~@-].
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    new Identity(1, "a\"<b>'&+%", "x\r\nX-Evil: 1", "\"><svg/onload=alert(4)>\"@example.jp", "totp", "0a")
+        .writeTo(headers, settings(Map.of()).headers());
+    for (String name : List.of("X-Sekisho-User", "X-Sekisho-Name", "X-Sekisho-Email")) {
+      assertThat(headers.get(name)).as(name).matches("[A-Za-z0-9%._~@-]*");
+    }
+    assertThat(java.net.URLDecoder.decode(headers.get("X-Sekisho-User"), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("a\"<b>'&+%");
+    assertThat(headers.get("X-Sekisho-Email")).isEqualTo("%22%3E%3Csvg%2Fonload%3Dalert%284%29%3E%22@example.jp");
+  }
+
+  @Test
+  void strippedHeadersCompareNamesWithUnderscoreAsDashAndTakePrefixes() {
+    PosingHeaders posing = settings(Map.of()).headers().posing();
+    for (String name : List.of("X_Sekisho_User", "x_sekisho_user", "X-Sekisho_User", "X-SEKISHO-EXTRA", "Remote_User",
+        "X-Forwarded-Email", "x-auth-request-access-token")) {
+      assertThat(posing.strippedBeforeThePortal(name)).as(name).isTrue();
+    }
+    assertThat(posing.strippedBeforeThePortal("X-Forwarded-For")).isFalse();
+    assertThat(posing.strippedBeforeThePortal("X-Auth-Requested")).isFalse();
+    PosingHeaders own = settings(Map.of("SEKISHO_GATEWAY_STRIPPED_HEADERS", "X-Portal-Login,X-Corp-*")).headers().posing();
+    assertThat(own.strippedBeforeThePortal("x_portal_login")).isTrue();
+    assertThat(own.strippedBeforeThePortal("X-Corp-Role")).isTrue();
+    assertThat(own.strippedBeforeThePortal("X-Forwarded-User")).isFalse();
+    assertThatThrownBy(() -> settings(Map.of("SEKISHO_GATEWAY_STRIPPED_HEADERS", "X Bad")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("gateway.strippedHeaders");
+  }
+
+  @Test
+  void webSocketOriginsDefaultToThePublicOrigin() {
+    GatewaySettings defaults = settings(Map.of("SEKISHO_HTTP_PUBLIC_ORIGIN", "https://Portal.example.jp:443"));
+    assertThat(defaults.allowsWebSocketFrom("https://portal.example.jp")).isTrue();
+    assertThat(defaults.allowsWebSocketFrom("https://evil.example.jp")).isFalse();
+    GatewaySettings listed = settings(Map.of("SEKISHO_GATEWAY_WEBSOCKET_ORIGINS", "https://a.example.jp,http://b.example.jp:8080"));
+    assertThat(listed.allowsWebSocketFrom("http://b.example.jp:8080")).isTrue();
+    assertThat(listed.allowsWebSocketFrom("http://localhost:8080")).isFalse();
+    assertThatThrownBy(() -> settings(Map.of("SEKISHO_GATEWAY_WEBSOCKET_ORIGINS", "https://a.example.jp/path")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("gateway.websocketOrigins");
   }
 
   private static GatewaySettings settings(Map<String, String> env) {

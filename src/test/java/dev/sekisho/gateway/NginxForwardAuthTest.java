@@ -1,7 +1,10 @@
 package dev.sekisho.gateway;
 
+import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.Browser;
 import dev.sekisho.testing.JourneyFinisher;
 import dev.sekisho.testing.SignedIn;
+import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -132,6 +136,52 @@ class NginxForwardAuthTest {
     assertThat(portal.statusCode()).isEqualTo(200);
     String cookie = new JsonObject(portal.body()).getJsonObject("headers").getString("cookie");
     assertThat(cookie).contains("portal_a=1").contains("portal_b=2").doesNotContain("sekisho.");
+  }
+
+  @Test
+  void identityHeadersLegacyAppsTrustNeverReachThePortal() {
+    WebClientSession browser = new WebClientSession("http://localhost:" + port);
+    String id = gateway.admin().newMember("ngh");
+    SignedIn.complete(finisher, browser, id, "totp");
+    for (String[] header : new String[][] {{"X-Forwarded-User", "admin"}, {"Remote-User", "admin"},
+        {"X-Auth-Request-Email", "evil@example"}}) {
+      HttpResponse<String> refused = browser.send(browser.request("/demo/headers").header(header[0], header[1]).GET().build());
+      assertThat(refused.statusCode()).as(header[0] + ": " + refused.body()).isEqualTo(403);
+      assertThat(refused.body()).as(header[0]).doesNotContain(header[1]);
+    }
+    // nginx drops names with an underscore itself (underscores_in_headers off): the portal sees only the real one.
+    HttpResponse<String> portal = browser.send(browser.request("/demo/headers").header("X_Sekisho_User", "admin").GET().build());
+    assertThat(portal.statusCode()).isEqualTo(200);
+    JsonObject headers = new JsonObject(portal.body()).getJsonObject("headers");
+    assertThat(headers.getString("x-sekisho-user")).isEqualTo(id);
+    assertThat(headers.fieldNames()).doesNotContain("x_sekisho_user");
+  }
+
+  @Test
+  void chromiumsOwnFaviconRequestDoesNotReplaceThePageAskedFor() throws Exception {
+    try (Browser chromium = Browser.start()) {
+      chromium.open("http://localhost:" + port + "/demo/headers?deep=link");
+      chromium.waitForPath("/sekisho/login");
+      // Chrome asks for /favicon.ico on its own once the login page shows; nginx sends that to
+      // /sekisho/auth/start like any other portal path. Wait until it has.
+      chromium.waitFor(d -> accessLog().contains("GET /favicon.ico"));
+      String id = gateway.admin().newMember("ngf");
+      Sql.memberSetUp(id, "totp");
+      chromium.login("http://localhost:" + port, id, AdminClient.RULE_PASSWORD);
+      // The finisher stands in for the second factor on its own port; its redirect is the journey's answer.
+      chromium.open(finisher.finishUrl("totp"));
+      chromium.waitFor(d -> !URI.create(d.getCurrentUrl()).getPath().equals("/finish"));
+      URI landed = URI.create(chromium.driver().getCurrentUrl());
+      assertThat(landed.getPath() + "?" + landed.getQuery()).isEqualTo("/demo/headers?deep=link");
+    }
+  }
+
+  private static String accessLog() {
+    try {
+      return Files.readString(dir.resolve("access.log"));
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /** The nginx block of README.md. */

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -190,6 +191,103 @@ class ProxyTest {
       client.connect(new WebSocketConnectOptions().setHost("localhost").setPort(gateway.port()).setURI("/demo/ws"))
           .onComplete(ar -> refused.complete(ar.succeeded() ? "connected" : ar.cause()));
       assertThat(refused.get(30, TimeUnit.SECONDS)).isNotEqualTo("connected");
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Spellings that CGI/PHP, WSGI and Rack read as an identity header, and identity headers legacy apps trust. */
+  static final String[] POSING = {"X_Sekisho_User: admin", "x_sekisho_user: admin", "X-Sekisho_User: admin",
+      "X_SEKISHO_EMAIL: evil@example", "X-Forwarded-User: admin", "X-Remote-User: admin", "Remote-User: admin",
+      "Remote_User: admin", "X-Forwarded-Email: evil@example", "X-Forwarded-Preferred-Username: admin",
+      "X-Forwarded-Groups: admins", "X-Auth-Request-User: admin", "X_Auth_Request_Email: evil@example"};
+
+  @Test
+  void lookAlikeAndLegacyIdentityHeadersNeverReachThePortal() throws Exception {
+    WebClientSession browser = gateway.client();
+    String id = SignedIn.member(gateway, finisher, browser, "totp");
+    // Raw HTTP: the names go out exactly as written.
+    StringBuilder request = new StringBuilder("GET /demo/headers HTTP/1.1\r\nHost: localhost:" + gateway.port()
+        + "\r\nCookie: sekisho.sid=" + browser.cookie("sekisho.sid") + "\r\nConnection: close\r\n");
+    for (String header : POSING) {
+      request.append(header).append("\r\n");
+    }
+    String answer;
+    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+      answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertThat(answer).startsWith("HTTP/1.1 200");
+    JsonObject headers = new JsonObject(answer.substring(answer.indexOf('{'), answer.lastIndexOf('}') + 1)).getJsonObject("headers");
+    assertOnlyTheGatewaysIdentity(headers.fieldNames(), headers::getString, id);
+  }
+
+  @Test
+  void lookAlikeAndLegacyIdentityHeadersAreStrippedFromWebSocketUpgrades() throws Exception {
+    WebClientSession browser = gateway.client();
+    String id = SignedIn.member(gateway, finisher, browser, "totp");
+    Vertx vertx = Vertx.vertx();
+    try {
+      LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
+      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(gateway.port())
+          .setURI("/demo/ws").addHeader("Cookie", "sekisho.sid=" + browser.cookie("sekisho.sid"));
+      for (String header : POSING) {
+        options.addHeader(header.substring(0, header.indexOf(':')), header.substring(header.indexOf(':') + 2));
+      }
+      vertx.createWebSocketClient().connect(options).onSuccess(ws -> ws.textMessageHandler(messages::add))
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      JsonObject handshake = new JsonObject(messages.poll(30, TimeUnit.SECONDS));
+      assertOnlyTheGatewaysIdentity(handshake.fieldNames(), handshake::getString, id);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Read with {@code _} and {@code -} alike, the portal sees one user and one email: the gateway's; no legacy identity at all. */
+  private static void assertOnlyTheGatewaysIdentity(java.util.Set<String> names, java.util.function.Function<String, String> value,
+                                                    String id) {
+    java.util.List<String> folded = names.stream().map(n -> n.toLowerCase(java.util.Locale.ROOT).replace('_', '-')).toList();
+    assertThat(folded.stream().filter("x-sekisho-user"::equals)).hasSize(1);
+    assertThat(folded.stream().filter("x-sekisho-email"::equals)).hasSize(1);
+    assertThat(value.apply("x-sekisho-user")).isEqualTo(id);
+    assertThat(folded).doesNotContain("x-forwarded-user", "x-remote-user", "remote-user", "x-forwarded-email",
+        "x-forwarded-preferred-username", "x-forwarded-groups");
+    assertThat(folded).noneMatch(n -> n.startsWith("x-auth-request-"));
+  }
+
+  @Test
+  void webSocketFromAForeignOriginIsRefused() throws Exception {
+    WebClientSession browser = gateway.client();
+    SignedIn.member(gateway, finisher, browser, "totp");
+    Vertx vertx = Vertx.vertx();
+    try {
+      WebSocketClient client = vertx.createWebSocketClient();
+      java.util.function.Function<String, Object> connectFrom = origin -> {
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(gateway.port())
+            .setURI("/demo/ws").addHeader("Cookie", "sekisho.sid=" + browser.cookie("sekisho.sid"));
+        if (origin != null) {
+          options.addHeader("Origin", origin);
+        } else {
+          // The client's own Origin header off: nothing says which page this comes from.
+          options.setAllowOriginHeader(false);
+        }
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        client.connect(options).onComplete(ar -> {
+          outcome.complete(ar.succeeded() ? "connected" : ar.cause());
+          if (ar.succeeded()) {
+            ar.result().close();
+          }
+        });
+        return outcome.orTimeout(30, TimeUnit.SECONDS).join();
+      };
+      // A sibling site's page: SameSite=Lax sends the cookie along, so the origin must decide.
+      assertThat(connectFrom.apply("http://evil.localhost:" + gateway.port())).isNotEqualTo("connected");
+      assertThat(connectFrom.apply("http://localhost:1")).isNotEqualTo("connected");
+      assertThat(connectFrom.apply("null")).isNotEqualTo("connected");
+      // The portal's own pages, and a client that is no browser page at all, connect.
+      assertThat(connectFrom.apply("http://localhost:" + gateway.port())).isEqualTo("connected");
+      assertThat(connectFrom.apply(null)).isEqualTo("connected");
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

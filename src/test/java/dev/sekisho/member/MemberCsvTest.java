@@ -43,6 +43,21 @@ class MemberCsvTest {
   }
 
   @Test
+  void refusesEveryEmailAddressTheOnboardingFormRefuses() {
+    for (String address : new String[] {"\"\"><svg/onload=alert(4)>\"\"@example.jp", "a b@example.jp", "a<b>@example.jp",
+        "a(b)@example.jp", "a..b@example.jp", "a@example", "a@-example.jp"}) {
+      assertThat(dev.sekisho.onboarding.EmailAddresses.normalize(address.replace("\"\"", "\""))).as(address).isNull();
+      ImportRejected rejected = catchThrowableOfType(ImportRejected.class,
+          () -> MemberCsv.parse(HEADER + "x1,12,3456,1980-04-01,A,\"" + address + "\"\n"));
+      assertThat(rejected).as(address).isNotNull();
+      assertThat(rejected.problems()).singleElement().satisfies(p -> assertThat(p.reason()).contains("email"));
+    }
+    // What the form accepts loads, the same way: full-width folded, the domain in lower case.
+    assertThat(MemberCsv.parse(HEADER + "x1,12,3456,1980-04-01,A,ｔａｒｏ+kenpo@Example.JP\n").get(0).email())
+        .isEqualTo("taro+kenpo@example.jp");
+  }
+
+  @Test
   void refusesAHeaderWithoutTheColumns() {
     ImportRejected rejected = catchThrowableOfType(ImportRejected.class,
         () -> MemberCsv.parse("id,name\nx,y\n"));
