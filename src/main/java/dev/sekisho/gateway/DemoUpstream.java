@@ -121,7 +121,7 @@ public final class DemoUpstream extends VerticleBase {
   }
 
   private void topPage(HttpServerRequest request) {
-    String user = request.getHeader(names.user());
+    String user = decode(request.getHeader(names.user()));
     String name = decode(request.getHeader(names.name()));
     String email = decode(request.getHeader(names.email()));
     String method = request.getHeader(names.method());
