@@ -36,13 +36,15 @@ public final class ForwardAuthRoutes {
 
   private final GatewayAccess access;
   private final IdentityHeaders names;
+  private final GatewaySettings settings;
   private final Forwarding forwarding;
   private final ClientAddress clientAddress;
   private final Pages pages;
 
-  public ForwardAuthRoutes(GatewayAccess access, IdentityHeaders names, ClientAddress clientAddress, Pages pages) {
+  public ForwardAuthRoutes(GatewayAccess access, GatewaySettings settings, ClientAddress clientAddress, Pages pages) {
     this.access = access;
-    this.names = names;
+    this.names = settings.headers();
+    this.settings = settings;
     this.forwarding = new Forwarding(clientAddress);
     this.clientAddress = clientAddress;
     this.pages = pages;
@@ -60,6 +62,10 @@ public final class ForwardAuthRoutes {
       // The proxy would pass this header on to the portal untouched: refuse rather than vouch.
       Pages.json(ctx, 403, "identity_header_refused", "The request carries the header " + posing
           + ", which poses as an identity the gateway vouches for; clients may not send it.");
+      return;
+    }
+    if (isWebSocketHandshake(ctx) && !settings.allowsWebSocketFrom(ctx.request().getHeader(HttpHeaders.ORIGIN))) {
+      Pages.json(ctx, 403, "origin_refused", "WebSocket connections are accepted only from the portal's own pages.");
       return;
     }
     String original = forwarding.originalPath(ctx);
@@ -122,6 +128,15 @@ public final class ForwardAuthRoutes {
       }
     }
     return null;
+  }
+
+  /**
+   * A WebSocket opening, as the proxy passes it on: nginx drops the hop-by-hop {@code Upgrade}
+   * header from the verify call, but the browser's {@code Sec-WebSocket-Key} comes along.
+   */
+  private static boolean isWebSocketHandshake(RoutingContext ctx) {
+    return ctx.request().getHeader("Sec-WebSocket-Key") != null
+        || "websocket".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.UPGRADE));
   }
 
   private static boolean wantsRedirect(RoutingContext ctx) {

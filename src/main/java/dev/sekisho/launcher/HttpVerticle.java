@@ -170,7 +170,7 @@ public final class HttpVerticle extends VerticleBase {
       }
     });
     GatewayAccess access = new GatewayAccess(members, audit);
-    new ForwardAuthRoutes(access, settings.gateway().headers(), clientAddress, pages).mount(router);
+    new ForwardAuthRoutes(access, settings.gateway(), clientAddress, pages).mount(router);
     new ProxyRoutes(upstreamClient, infra.upstreams(), settings.gateway(), access, clientAddress,
         Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates()).mount(router);
     AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress);

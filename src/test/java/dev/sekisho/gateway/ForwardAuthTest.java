@@ -73,6 +73,20 @@ class ForwardAuthTest {
   }
 
   @Test
+  void verifyRefusesAWebSocketOpeningFromAForeignOrigin() {
+    WebClientSession browser = trusting.client();
+    SignedIn.member(trusting, finisher, browser, "totp");
+    // What nginx passes on for a WebSocket opening: the key and the page's origin, not Upgrade.
+    HttpResponse<String> foreign = browser.send(browser.request("/sekisho/auth/verify")
+        .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").header("Origin", "https://evil.example").GET().build());
+    assertThat(foreign.statusCode()).isEqualTo(403);
+    assertThat(foreign.body()).contains("origin_refused");
+    HttpResponse<String> own = browser.send(browser.request("/sekisho/auth/verify")
+        .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").header("Origin", trusting.baseUrl()).GET().build());
+    assertThat(own.statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void redirectModeRemembersTheOriginalUrlFromATrustedProxy() {
     WebClientSession browser = trusting.client();
     HttpResponse<String> redirect = browser.send(browser.request("/sekisho/auth/verify?mode=redirect")
