@@ -213,7 +213,7 @@ public final class OtpApiRoutes {
       case "totp" -> otp.totp().verify(id, code);
       case "email" -> otp.email().verify(id, code);
       case "hotp" -> code2 == null ? otp.hotp().verify(id, code) : otp.hotp().resync(id, code, code2);
-      default -> otp.limit().locked(id).compose(locked -> locked ? Future.succeededFuture(CheckResult.LOCKED)
+      default -> otp.limit().lockedForRecovery(id).compose(locked -> locked ? Future.succeededFuture(CheckResult.LOCKED)
           : otp.recovery().use(id, code).compose(ok -> ok ? otp.limit().clear(id).map(CheckResult.OK) : otp.limit().fail(id)));
     });
     check.compose(result -> {
