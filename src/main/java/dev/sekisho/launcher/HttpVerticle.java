@@ -134,7 +134,7 @@ public final class HttpVerticle extends VerticleBase {
     MemberImporter importer = new MemberImporter(vertx, members, infra.hasher(),
         new IssuedPasswordRule(settings.password().issuedRule()));
 
-    MailOutbox outbox = new MailOutbox(vertx, pool);
+    MailOutbox outbox = new MailOutbox(vertx, pool, infra.secrets());
     Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox,
         Clock.systemUTC(), infra.otpCaches());
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.

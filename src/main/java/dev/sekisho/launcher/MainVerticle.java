@@ -89,7 +89,7 @@ public final class MainVerticle extends VerticleBase {
                 vertx.deployVerticle(() -> new HttpVerticle(infra), new DeploymentOptions().setInstances(settings.web().instances())),
                 vertx.deployVerticle(new SessionSweeper(infra.database())),
                 vertx.deployVerticle(new ConfirmationSignals(infra.database())),
-                vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort())),
+                vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort(), infra.secrets())),
                 deployOutboxGauge())
             .onSuccess(all -> banner(demoCreated)))
         // Vert.x does not call stop() after a failed start: stop the database we may have

@@ -103,7 +103,7 @@ public final class EmailOtpService {
                   (double) settings.emailValidity().toSeconds(), count, keepHour))
               .compose(inserted -> {
                 var expires = inserted.iterator().next().getOffsetDateTime(0);
-                return MailOutbox.enqueue(tx, new OutgoingMail(memberId, "otp-code", email, subject(), body(name, code, expires)));
+                return mailer.enqueue(tx, new OutgoingMail(memberId, "otp-code", email, subject(), body(name, code, expires)));
               })
               .map(id -> {
                 outbox[0] = id;
