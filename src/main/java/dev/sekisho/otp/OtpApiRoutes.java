@@ -223,7 +223,7 @@ public final class OtpApiRoutes {
           .onFailure(err -> LOG.warn("audit failed: {}", err.toString()));
       if (result != CheckResult.OK) {
         Pages.json(ctx, OtpRoutes.status(result), result.name().toLowerCase(), switch (result) {
-          case LOCKED -> "Too many wrong codes; the second step is locked for a while.";
+          case LOCKED -> "Too many wrong codes; the second step is locked. Try later, use a recovery code, or ask the insurer.";
           case EXPIRED -> "The code has expired or was tried too often; request a new one.";
           case NOT_SET_UP -> "This method is not set up for the member.";
           default -> "The code is wrong or was already used.";
