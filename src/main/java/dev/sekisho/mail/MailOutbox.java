@@ -47,8 +47,11 @@ public final class MailOutbox {
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
-  /** The body to send: opened from its seal, or the clear body of a row written before bodies were sealed. */
-  static String body(SecretBox box, String kind, String recipient, String clearBody, byte[] sealed, String keyId) {
+  /**
+   * The body to send: opened from its seal, or the clear body of a row written before bodies were
+   * sealed. Used by the delivery verticle (and by tests that read a waiting mail).
+   */
+  public static String body(SecretBox box, String kind, String recipient, String clearBody, byte[] sealed, String keyId) {
     if (sealed == null) {
       return clearBody;
     }
