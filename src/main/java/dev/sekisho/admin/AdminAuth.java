@@ -15,7 +15,8 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * Bearer-token guard for the insurer's API. Both tokens are hashed to a fixed length before the
- * constant-time comparison, so neither the content nor the length of the real token leaks.
+ * constant-time comparison, so neither the content nor the length of the real token leaks. With no
+ * token configured the API is off: every call answers 404 {@code admin_api_off}, whatever it sends.
  */
 public final class AdminAuth implements Handler<RoutingContext> {
   private final byte[] expectedDigest;
@@ -24,13 +25,17 @@ public final class AdminAuth implements Handler<RoutingContext> {
 
   /** Refused calls are audited too (kind admin.unauthorized): someone is trying the insurer's API. */
   public AdminAuth(String token, AuditLog audit, ClientAddress clientAddress) {
-    this.expectedDigest = digest(token);
+    this.expectedDigest = token == null || token.isEmpty() ? null : digest(token);
     this.audit = audit;
     this.clientAddress = clientAddress;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (expectedDigest == null) {
+      Pages.json(ctx, 404, "admin_api_off", "The admin API is off: no admin token is configured (admin.token).");
+      return;
+    }
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
     if (!MessageDigest.isEqual(expectedDigest, digest(given))) {

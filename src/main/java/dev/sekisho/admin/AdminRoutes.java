@@ -104,8 +104,10 @@ public final class AdminRoutes {
 
   private void viewMember(RoutingContext ctx) {
     String loginId;
+    boolean revealCard;
     try {
       loginId = AdminInput.loginId(ctx);
+      revealCard = revealCard(ctx);
     } catch (BadInput bad) {
       reply.fail(ctx, "admin.members.view", bad);
       return;
@@ -116,14 +118,15 @@ public final class AdminRoutes {
       }
       return throttle.status(LoginThrottle.idSubject(loginId)).compose(lock -> throttle.status(LoginThrottle.otpSubject(member.id()))
           .compose(codeLock -> memberAdmin.factorsAndSessions(member.id())
-              .map(more -> describe(member).put("lock", lock).put("secondStepLock", codeLock).mergeIn(more))));
+              .map(more -> describe(member, revealCard).put("lock", lock).put("secondStepLock", codeLock).mergeIn(more))));
     }).onComplete(result -> {
       if (result.failed()) {
         ctx.fail(result.cause());
       } else if (result.result() == null) {
         reply.refuse(ctx, null, loginId, "admin.members.view", 404, "no_member", "No member has this user ID.");
       } else {
-        audited(ctx, result.result().getLong("id"), loginId, "admin.members.view", "ok", null)
+        audited(ctx, result.result().getLong("id"), loginId, "admin.members.view", "ok",
+            revealCard ? new JsonObject().put("revealed", "card") : null)
             .onComplete(v -> Pages.json(ctx, 200, result.result()));
       }
     });
@@ -178,18 +181,38 @@ public final class AdminRoutes {
     });
   }
 
-  static JsonObject describe(Member member) {
+  /** {@code ?reveal=card} asks for the card number and birthdate in clear; anything else is refused. */
+  private static boolean revealCard(RoutingContext ctx) {
+    String reveal = ctx.request().getParam("reveal");
+    if (reveal != null && !reveal.equals("card")) {
+      throw new BadInput("bad_reveal", "reveal can only be card (the card number and birthdate in clear).");
+    }
+    return reveal != null;
+  }
+
+  /**
+   * The member view. Card symbol, number and birthdate together are the issued password
+   * ({@code password.issuedRule}), so by default the number shows only its last two characters and
+   * the birthdate only its year; {@code revealCard} (audited) gives them in clear.
+   */
+  static JsonObject describe(Member member, boolean revealCard) {
     return new JsonObject()
         .put("id", member.id())
         .put("userId", member.loginId())
         .put("name", member.name())
         .put("email", member.email())
         .put("symbol", member.cardSymbol())
-        .put("number", member.cardNumber())
-        .put("birthdate", member.birthdate().toString())
+        .put("number", revealCard ? member.cardNumber() : masked(member.cardNumber()))
+        .put("birthdate", revealCard ? member.birthdate().toString() : member.birthdate().getYear() + "-**-**")
+        .put("cardRevealed", revealCard)
         .put("onboardingState", member.onboardingState())
         .put("passwordMustChange", member.passwordMustChange())
         .put("lastLoginAt", member.lastLoginAt() == null ? null : member.lastLoginAt().toString());
+  }
+
+  private static String masked(String number) {
+    int shown = Math.min(2, number.length() / 3);
+    return "*".repeat(number.length() - shown) + number.substring(number.length() - shown);
   }
 
   private Future<Void> audited(RoutingContext ctx, Long memberId, String loginId, String kind, String outcome, JsonObject detail) {

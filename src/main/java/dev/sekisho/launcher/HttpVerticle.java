@@ -126,14 +126,15 @@ public final class HttpVerticle extends VerticleBase {
     Pages pages = new Pages(infra.templates(), infra.i18n(), sessions);
     ClientAddress clientAddress = new ClientAddress(settings.web().trustedProxies());
     MemberRepository members = new MemberRepository(pool);
-    LoginThrottle throttle = new LoginThrottle(pool, settings.login().backoff(), settings.login().addressLimit());
+    LoginThrottle throttle = new LoginThrottle(pool, settings.login().backoff(), settings.login().addressLimit(),
+        settings.login().maxConsecutiveFailures());
     PrometheusMeterRegistry registry = settings.metrics().enabled() ? Metrics.registry(vertx) : null;
     GatewayMetrics metrics = registry == null ? null : new GatewayMetrics(registry, settings.metrics().allowFrom());
     AuditLog audit = metrics == null ? new AuditLog(pool) : new AuditLog(pool, metrics::audited);
     MemberImporter importer = new MemberImporter(vertx, members, infra.hasher(),
         new IssuedPasswordRule(settings.password().issuedRule()));
 
-    MailOutbox outbox = new MailOutbox(vertx, pool);
+    MailOutbox outbox = new MailOutbox(vertx, pool, infra.secrets());
     Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox,
         Clock.systemUTC(), infra.otpCaches());
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.

@@ -89,7 +89,7 @@ public final class MainVerticle extends VerticleBase {
                 vertx.deployVerticle(() -> new HttpVerticle(infra), new DeploymentOptions().setInstances(settings.web().instances())),
                 vertx.deployVerticle(new SessionSweeper(infra.database())),
                 vertx.deployVerticle(new ConfirmationSignals(infra.database())),
-                vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort())),
+                vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort(), infra.secrets())),
                 deployOutboxGauge())
             .onSuccess(all -> banner(demoCreated)))
         // Vert.x does not call stop() after a failed start: stop the database we may have
@@ -131,7 +131,7 @@ public final class MainVerticle extends VerticleBase {
       java.util.concurrent.Future<MailTemplates> mailTemplates = parallel.submit(() -> MailTemplates.load(MAIL_TEMPLATES, LANGUAGES));
       java.util.concurrent.Future<OnboardingTexts> texts = parallel.submit(
           () -> OnboardingTexts.load(settings.onboarding().termsVersion(), LANGUAGES));
-      String adminToken = settings.adminToken().isEmpty() ? randomToken() : settings.adminToken();
+      String adminToken = adminToken();
       if (settings.mail().embedded()) {
         mailCatcher = MailCatcher.start(settings.mail().port());
       }
@@ -167,6 +167,27 @@ public final class MainVerticle extends VerticleBase {
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
     }
+  }
+
+  /**
+   * The configured admin token; without one, a token generated for this run only in the development
+   * run (embedded database and embedded mail catcher: nothing real behind it), else none: the admin
+   * API is then off, as SECURITY.md promises.
+   */
+  private String adminToken() {
+    if (!settings.adminToken().isEmpty()) {
+      return settings.adminToken();
+    }
+    if (developmentRun()) {
+      return randomToken();
+    }
+    LOG.warn("admin.token is not set: the admin API is off (every call answers 404 admin_api_off); "
+        + "set SEKISHO_ADMIN_TOKEN to turn it on");
+    return "";
+  }
+
+  private boolean developmentRun() {
+    return settings.db().embedded() && settings.mail().embedded();
   }
 
   private SecretBox secretBox() {
@@ -206,9 +227,11 @@ public final class MainVerticle extends VerticleBase {
           .append("  (mail.mode=embedded: every mail is caught here, SMTP on 127.0.0.1:")
           .append(infra.mailCatcher().port()).append(")\n");
     }
-    if (settings.adminToken().isEmpty()) {
+    if (settings.adminToken().isEmpty() && !infra.adminToken().isEmpty()) {
       text.append("  Admin token:   ").append(infra.adminToken())
-          .append("  (generated for this run; set SEKISHO_ADMIN_TOKEN to fix one)\n");
+          .append("  (generated for this development run; set SEKISHO_ADMIN_TOKEN to fix one)\n");
+    } else if (infra.adminToken().isEmpty()) {
+      text.append("  Admin API:     off (no admin.token; set SEKISHO_ADMIN_TOKEN to turn it on)\n");
     }
     LOG.info(text.toString());
   }

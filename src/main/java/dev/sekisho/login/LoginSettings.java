@@ -5,12 +5,13 @@ import dev.sekisho.config.ConfigReader;
 import java.time.Duration;
 
 /**
- * The {@code login} section: how many failures lock an ID or a client address, for how long, and
+ * The {@code login} section: how many failures lock an ID or a client address, for how long, the
+ * bound on consecutive failures that holds an account until a success or the insurer's unlock, and
  * the exponential back-off before the lock (used by every guessing point through {@link LoginThrottle}).
  */
 public record LoginSettings(int maxFailures, Duration lock, int ipMaxFailures, Duration ipWindow,
                             LoginThrottle.Backoff backoff, int ipBackoffAfter, int mailPerMemberPerHour,
-                            int mailPerAddressPerHour) {
+                            int mailPerAddressPerHour, int maxConsecutiveFailures) {
 
   public static LoginSettings from(ConfigReader config) {
     Duration base = Duration.ofSeconds(config.integer("login.backoffBaseSeconds", 1, 3600));
@@ -26,7 +27,9 @@ public record LoginSettings(int maxFailures, Duration lock, int ipMaxFailures, D
         new LoginThrottle.Backoff(config.integer("login.backoffAfter", 0, 100), base, max),
         config.integer("login.ipBackoffAfter", 0, 100_000),
         config.integer("login.mailPerMemberPerHour", 1, 1000),
-        config.integer("login.mailPerAddressPerHour", 1, 100_000));
+        config.integer("login.mailPerAddressPerHour", 1, 100_000),
+        // At most 100: NIST SP 800-63B 5.2.2 allows no more consecutive failures at one account.
+        config.integer("login.maxConsecutiveFailures", 1, LoginThrottle.DEFAULT_HOLD_AFTER));
   }
 
   public SendLimit sendLimit(LoginThrottle throttle) {

@@ -1,5 +1,6 @@
 package dev.sekisho.mail;
 
+import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.db.Pools;
 import io.vertx.core.Future;
@@ -39,22 +40,27 @@ public final class MailDeliveryVerticle extends VerticleBase {
         for update skip locked)
       update mail_outbox m set status = 'sending', attempts = m.attempts + 1, claimed_until = now() + interval '5 minutes'
       from due where m.id = due.id
-      returning m.id, m.kind, m.recipient, m.subject, m.body, m.attempts
+      returning m.id, m.kind, m.recipient, m.subject, m.body, m.sealed_body, m.key_id, m.attempts
       """;
 
   private final DatabaseTarget database;
   private final MailSettings settings;
   private final int smtpPort;
+  private final SecretBox box;
   private Pool pool;
   private MailClient client;
   private MessageConsumer<Long> consumer;
   private boolean sweeping;
 
-  /** @param smtpPort where to send: the embedded catcher's port, or the relay's */
-  public MailDeliveryVerticle(DatabaseTarget database, MailSettings settings, int smtpPort) {
+  /**
+   * @param smtpPort where to send: the embedded catcher's port, or the relay's
+   * @param box the secret ring that opens the sealed bodies
+   */
+  public MailDeliveryVerticle(DatabaseTarget database, MailSettings settings, int smtpPort, SecretBox box) {
     this.database = database;
     this.settings = settings;
     this.smtpPort = smtpPort;
+    this.box = box;
   }
 
   @Override
@@ -112,15 +118,27 @@ public final class MailDeliveryVerticle extends VerticleBase {
   private Future<Void> send(Row row) {
     long id = row.getLong("id");
     int attempts = row.getInteger("attempts");
+    String body;
+    try {
+      io.vertx.core.buffer.Buffer sealed = row.getBuffer("sealed_body");
+      body = MailOutbox.body(box, row.getString("kind"), row.getString("recipient"), row.getString("body"),
+          sealed == null ? null : sealed.getBytes(), row.getString("key_id"));
+    } catch (IllegalStateException unopenable) {
+      // A key taken out of secrets.keys (or an altered row): no retry can help.
+      LOG.warn("mail {} ({}) cannot be opened, giving up: {}", id, row.getString("kind"), unopenable.getMessage());
+      return pool.preparedQuery("update mail_outbox set status = 'failed', last_error = $2, claimed_until = null where id = $1")
+          .execute(Tuple.of(id, "sealed body does not open: " + unopenable.getMessage())).<Void>mapEmpty()
+          .recover(err -> Future.succeededFuture());
+    }
     MailMessage message = new MailMessage()
         .setFrom(settings.fromName() + " <" + settings.fromAddress() + ">")
         .setTo(row.getString("recipient"))
         .setSubject(row.getString("subject"))
-        .setText(row.getString("body"));
+        .setText(body);
     // Bounded even when the relay stalls mid-dialogue: the attempt then counts as failed and is retried.
     return client.sendMail(message).timeout(settings.sendTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).compose(
-        result -> pool.preparedQuery("update mail_outbox set status = 'sent', sent_at = now(), body = '', claimed_until = null, "
-                + "last_error = null where id = $1").execute(Tuple.of(id))
+        result -> pool.preparedQuery("update mail_outbox set status = 'sent', sent_at = now(), body = '', sealed_body = null, "
+                + "claimed_until = null, last_error = null where id = $1").execute(Tuple.of(id))
             .onSuccess(v -> LOG.info("mail {} ({}) delivered after {} attempt(s)", id, row.getString("kind"), attempts))
             .<Void>mapEmpty(),
         err -> {

@@ -1,5 +1,6 @@
 package dev.sekisho.mail;
 
+import dev.sekisho.crypto.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -9,11 +10,18 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The outbox: every mail is a row written in the transaction of the change that causes it, so a
  * mail is never lost and never sent for a change that rolled back. {@link MailDeliveryVerticle}
  * delivers the rows; {@link #deliverNow} asks it to hand one row to SMTP at once (after commit)
  * instead of at its next poll, for mails a member is waiting for (confirmation links, codes).
+ *
+ * <p>A body waits sealed with the secret ring ({@link SecretBox}, as OTP keys are): it carries the
+ * confirmation link's token or an email code, which must not lie in clear in the table while SMTP is
+ * down. The associated data binds it to its kind and recipient, so a sealed body copied to another
+ * row does not open. Only the delivery verticle opens it, just before handing it to SMTP.
  */
 public final class MailOutbox {
   /** Event-bus address (local to one process) of the delivery verticle; the message body is the row id. */
@@ -21,17 +29,37 @@ public final class MailOutbox {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final SecretBox box;
 
-  public MailOutbox(Vertx vertx, Pool pool) {
+  public MailOutbox(Vertx vertx, Pool pool, SecretBox box) {
     this.vertx = vertx;
     this.pool = pool;
+    this.box = box;
   }
 
   /** Inside the caller's transaction: the mail commits (or rolls back) with it. Returns the row id. */
-  public static Future<Long> enqueue(SqlClient tx, OutgoingMail mail) {
-    return tx.preparedQuery("insert into mail_outbox (member_id, kind, recipient, subject, body) values ($1, $2, $3, $4, $5) returning id")
-        .execute(Tuple.of(mail.memberId(), mail.kind(), mail.recipient(), mail.subject(), mail.body()))
+  public Future<Long> enqueue(SqlClient tx, OutgoingMail mail) {
+    byte[] sealed = box.seal(mail.body().getBytes(StandardCharsets.UTF_8), context(mail.kind(), mail.recipient()));
+    return tx.preparedQuery("insert into mail_outbox (member_id, kind, recipient, subject, body, sealed_body, key_id) "
+            + "values ($1, $2, $3, $4, '', $5, $6) returning id")
+        .execute(Tuple.of(mail.memberId(), mail.kind(), mail.recipient(), mail.subject(),
+            io.vertx.core.buffer.Buffer.buffer(sealed), box.activeKeyId()))
         .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /**
+   * The body to send: opened from its seal, or the clear body of a row written before bodies were
+   * sealed. Used by the delivery verticle (and by tests that read a waiting mail).
+   */
+  public static String body(SecretBox box, String kind, String recipient, String clearBody, byte[] sealed, String keyId) {
+    if (sealed == null) {
+      return clearBody;
+    }
+    return new String(box.open(keyId, sealed, context(kind, recipient)), StandardCharsets.UTF_8);
+  }
+
+  private static String context(String kind, String recipient) {
+    return "mail:" + kind + ":" + recipient;
   }
 
   /**

@@ -211,7 +211,7 @@ public final class OnboardingService {
               .execute(Tuple.of(p.memberId()))
               .compose(v -> tx.preparedQuery("insert into email_confirmation (member_id, token_hash, email, expires_at) values ($1, $2, $3, $4)")
                   .execute(Tuple.of(p.memberId(), io.vertx.core.buffer.Buffer.buffer(sha256(token)), email, expires)))
-              .compose(v -> MailOutbox.enqueue(tx, new OutgoingMail(p.memberId(), "email-confirm", email, text.subject(), text.body())))
+              .compose(v -> outbox.enqueue(tx, new OutgoingMail(p.memberId(), "email-confirm", email, text.subject(), text.body())))
               .compose(id -> {
                 queued.add(id);
                 return recordIn(tx, p, "onboarding.email.sent", "ok", client,

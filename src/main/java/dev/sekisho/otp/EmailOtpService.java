@@ -1,6 +1,7 @@
 package dev.sekisho.otp;
 
 import dev.sekisho.crypto.SecretBox;
+import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.factor.Method;
 import dev.sekisho.login.SendLimit;
 import dev.sekisho.mail.MailOutbox;
@@ -102,7 +103,7 @@ public final class EmailOtpService {
                   (double) settings.emailValidity().toSeconds(), count, keepHour))
               .compose(inserted -> {
                 var expires = inserted.iterator().next().getOffsetDateTime(0);
-                return MailOutbox.enqueue(tx, new OutgoingMail(memberId, "otp-code", email, subject(), body(name, code, expires)));
+                return mailer.enqueue(tx, new OutgoingMail(memberId, "otp-code", email, subject(), body(name, code, expires)));
               })
               .map(id -> {
                 outbox[0] = id;
@@ -144,7 +145,7 @@ public final class EmailOtpService {
     String code = CodeInput.digits(typed, 6);
     byte[] hash = box.hash(context(memberId), code == null ? "-" : code);
     return client.preparedQuery("""
-            with lock as (select exists (select 1 from login_throttle where subject = $2 and (locked_until > now() or wait_until > now())) as locked),
+            with lock as (select exists (select 1 from login_throttle where subject = $2 and %s) as locked),
             u as (update otp_email_code set tries = tries + 1,
                     used = (code_hash = $3 and expires_at > now() and tries < $4)
                   where member_id = $1 and not used and not (select locked from lock)
@@ -153,7 +154,7 @@ public final class EmailOtpService {
             l as (update member set last_method = 'email' where id = $1 and exists (select 1 from u where used)),
             c as (delete from login_throttle where subject = $2 and exists (select 1 from u where used))
             select (select locked from lock), (select used from u), (select live from u)
-            """)
+            """.formatted(LoginThrottle.BLOCKED))
         .execute(Tuple.of(memberId, SecondStepLimit.subject(memberId), hash, settings.emailMaxTries()))
         .compose(rows -> {
           Row row = rows.iterator().next();

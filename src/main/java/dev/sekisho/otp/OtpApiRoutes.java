@@ -213,7 +213,7 @@ public final class OtpApiRoutes {
       case "totp" -> otp.totp().verify(id, code);
       case "email" -> otp.email().verify(id, code);
       case "hotp" -> code2 == null ? otp.hotp().verify(id, code) : otp.hotp().resync(id, code, code2);
-      default -> otp.limit().locked(id).compose(locked -> locked ? Future.succeededFuture(CheckResult.LOCKED)
+      default -> otp.limit().lockedForRecovery(id).compose(locked -> locked ? Future.succeededFuture(CheckResult.LOCKED)
           : otp.recovery().use(id, code).compose(ok -> ok ? otp.limit().clear(id).map(CheckResult.OK) : otp.limit().fail(id)));
     });
     check.compose(result -> {
@@ -223,7 +223,7 @@ public final class OtpApiRoutes {
           .onFailure(err -> LOG.warn("audit failed: {}", err.toString()));
       if (result != CheckResult.OK) {
         Pages.json(ctx, OtpRoutes.status(result), result.name().toLowerCase(), switch (result) {
-          case LOCKED -> "Too many wrong codes; the second step is locked for a while.";
+          case LOCKED -> "Too many wrong codes; the second step is locked. Try later, use a recovery code, or ask the insurer.";
           case EXPIRED -> "The code has expired or was tried too often; request a new one.";
           case NOT_SET_UP -> "This method is not set up for the member.";
           default -> "The code is wrong or was already used.";

@@ -431,7 +431,7 @@ public final class OtpRoutes {
       if (member == null) {
         return Future.succeededFuture();
       }
-      return otp.limit().fromAddress(clientAddress.of(ctx), () -> otp.limit().locked(member.id()).compose(locked -> {
+      return otp.limit().fromAddress(clientAddress.of(ctx), () -> otp.limit().lockedForRecovery(member.id()).compose(locked -> {
         if (locked) {
           return Future.succeededFuture(CheckResult.LOCKED);
         }

@@ -1,6 +1,7 @@
 package dev.sekisho.otp;
 
 import dev.sekisho.crypto.SecretBox;
+import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.factor.Method;
 import io.vertx.core.Future;
 import io.vertx.ext.auth.otp.OtpKey;
@@ -32,7 +33,7 @@ public final class TotpService {
   private static final int CACHE_LIMIT = 200_000;
   /** The one statement of a check by the pages and the API's ordinary path (TotpApiCheck has its own). */
   static final String CHECK = """
-      with lock as (select exists (select 1 from login_throttle where subject = $2 and (locked_until > now() or wait_until > now())) as locked),
+      with lock as (select exists (select 1 from login_throttle where subject = $2 and %s) as locked),
       t as (select credential_id from otp_totp where member_id = $1),
       u as (update otp_totp set last_step = $4, last_used_at = now()
             where member_id = $1 and credential_id = $3 and last_step < $4 and not (select locked from lock)
@@ -41,7 +42,7 @@ public final class TotpService {
       l as (update member set last_method = 'totp' where id = $1 and exists (select 1 from u) and last_method is distinct from 'totp'),
       c as (delete from login_throttle where subject = $2 and exists (select 1 from u))
       select (select locked from lock), (select credential_id from t), exists (select 1 from u)
-      """;
+      """.formatted(LoginThrottle.BLOCKED);
 
   private final Pool pool;
   private final SecretBox box;

@@ -1,6 +1,7 @@
 package dev.sekisho.launcher;
 
 import dev.sekisho.config.ConfigLoader;
+import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.Vertx;
@@ -40,6 +41,10 @@ class EmbeddedRunTest {
       if (firstRun) {
         assertThat(browser.login("demo", "12345619800401").statusCode()).isEqualTo(303);
         browser.get("/sekisho/home");
+        // The development run (embedded database and mail, no admin.token) generates a token: the
+        // admin API is on and refuses a wrong one (401), where any other run without one is off (404).
+        assertThat(AdminClient.withToken("http://localhost:" + port, "wrong-token-0123456789abcdef")
+            .call("GET", "/members", null, null).statusCode()).isEqualTo(401);
       } else {
         // The demo member still has its last login from the first run: the data was kept.
         assertThat(browser.login("demo", "12345619800401").statusCode()).isEqualTo(303);

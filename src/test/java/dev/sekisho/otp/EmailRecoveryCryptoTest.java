@@ -1,10 +1,15 @@
 package dev.sekisho.otp;
 
 import dev.sekisho.crypto.SecretBox;
+import dev.sekisho.mail.MailOutbox;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +35,23 @@ class EmailRecoveryCryptoTest {
     s.close();
   }
 
+  /** The member's newest mail body as it will be sent: the outbox holds it sealed with the secret ring. */
+  static String lastBody(long member) {
+    try (Connection c = OtpFixtures.jdbc(); PreparedStatement q = c.prepareStatement(
+        "select kind, recipient, body, sealed_body, key_id from mail_outbox where member_id = ? order by id desc limit 1")) {
+      q.setLong(1, member);
+      try (ResultSet r = q.executeQuery()) {
+        assertThat(r.next()).as("a mail for member " + member).isTrue();
+        return MailOutbox.body(s.box, r.getString(1), r.getString(2), r.getString(3), r.getBytes(4), r.getString(5));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The code of the member's newest mail, as written to the outbox. */
   static String lastCode(long member) {
-    String body = OtpFixtures.queryString("select body from mail_outbox where member_id = ? and kind = 'otp-code' order by id desc limit 1", member);
+    String body = lastBody(member);
     Matcher m = CODE_LINE.matcher(body);
     assertThat(m.find()).as(body).isTrue();
     return m.group(1);
@@ -50,7 +69,7 @@ class EmailRecoveryCryptoTest {
     assertThat(await(s.otp.email().send(member, "m@example.jp", "関所 花子", false))).isEqualTo(EmailOtpService.SendResult.SENT);
     String subject = OtpFixtures.queryString("select subject from mail_outbox where member_id = ? order by id desc limit 1", member);
     assertThat(subject).isEqualTo("【Portal】ワンタイムパスワードのお知らせ");
-    String body = OtpFixtures.queryString("select body from mail_outbox where member_id = ? order by id desc limit 1", member);
+    String body = lastBody(member);
     String code = lastCode(member);
     assertThat(body).contains("有効期限: 10分").contains("\n" + code + "\n");
     String stored = OtpFixtures.queryString("select encode(code_hash, 'hex') from otp_email_code where member_id = ?", member);

@@ -163,7 +163,7 @@ final class OtpFixtures {
 
     Services(SecretBox box, OtpSettings settings) {
       this.box = box;
-      this.otp = Otp.create(pool, box, settings, new LoginThrottle(pool), new MailOutbox(vertx, pool), clock);
+      this.otp = Otp.create(pool, box, settings, new LoginThrottle(pool), new MailOutbox(vertx, pool, box), clock);
     }
 
     Services() {

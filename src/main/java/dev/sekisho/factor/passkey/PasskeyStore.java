@@ -77,7 +77,10 @@ public final class PasskeyStore {
           returning member_id),
         method as (
           update member_method set last_used_at = now()
-          where method = 'passkey' and member_id in (select member_id from used))
+          where method = 'passkey' and member_id in (select member_id from used)),
+        -- A passkey success is a success of the second step: it ends the member's code failure
+        -- count and a hold (LoginThrottle.otpSubject).
+        codes as (delete from login_throttle where subject in (select 'otp:' || member_id from used))
         select count(*) from used
         """;
     return pool.preparedQuery(sql).execute(Tuple.of(credentialId, signCount)).compose(rows -> {

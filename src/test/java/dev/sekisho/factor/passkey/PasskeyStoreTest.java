@@ -2,6 +2,7 @@ package dev.sekisho.factor.passkey;
 
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.db.Pools;
+import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestDatabase;
 import io.vertx.core.Future;
@@ -144,6 +145,25 @@ class PasskeyStoreTest {
     assertThat(Sql.value("select sign_count from passkey where credential_id = ?", synced)).isEqualTo(6L);
     assertThat(Sql.value("select last_used_at is not null from member_method where member_id = ?", m.id())).isEqualTo(true);
     assertThat(refusal(() -> await(store.updateCounter(credentialId(), 9)))).isEqualTo(PasskeyRefused.Reason.COUNTER);
+  }
+
+  @Test
+  void aPasskeySignInEndsAHeldSecondStepButARefusedOneDoesNot() {
+    TestMember m = member("method_set_up");
+    String cred = credentialId();
+    await(store.activate(key(m, cred, 0), 20, event(m)));
+    // Held at once (a bound of 1), as after login.maxConsecutiveFailures wrong codes.
+    LoginThrottle throttle = new LoginThrottle(pool, LoginThrottle.Backoff.DEFAULT, LoginThrottle.AddressLimit.DEFAULT, 1);
+    String subject = LoginThrottle.otpSubject(m.id());
+    assertThat(await(throttle.recordFailure(subject, 5, Duration.ofMinutes(15), Duration.ofMinutes(15)))).isTrue();
+    assertThat(await(throttle.anyLocked(List.of(subject)))).isTrue();
+
+    await(store.updateCounter(cred, 3));
+    assertThat(refusal(() -> await(store.updateCounter(cred, 3)))).isEqualTo(PasskeyRefused.Reason.COUNTER);
+    await(throttle.recordFailure(subject, 5, Duration.ofMinutes(15), Duration.ofMinutes(15)));
+    assertThat(await(throttle.anyLocked(List.of(subject)))).as("a refused assertion frees nothing").isTrue();
+    await(store.updateCounter(cred, 4));
+    assertThat(await(throttle.anyLocked(List.of(subject)))).as("a passkey success ends the hold").isFalse();
   }
 
   @Test
