@@ -66,6 +66,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SessionHandler;
+import dev.sekisho.factor.SetupDeadline;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -263,6 +264,9 @@ public final class HttpVerticle extends VerticleBase {
       // The database is down or stuck: a clear "try again shortly", not a bug report.
       LOG.warn("database unavailable path={}: {}", ctx.request().path(), String.valueOf(ctx.failure().getMessage()));
       pages.unavailable(ctx);
+    } else if (ctx.failure() instanceof SetupDeadline.Passed) {
+      // A session opened before the set-up deadline tried to set the method up after it.
+      pages.error(ctx, 403, "login.setupExpired");
     } else if (status == 413) {
       pages.error(ctx, 413, "errors.tooLarge");
     } else if (status >= 400 && status < 500) {
