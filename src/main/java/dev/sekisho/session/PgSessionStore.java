@@ -106,7 +106,7 @@ public final class PgSessionStore implements SessionStore {
    */
   Future<Session> getWithMember(String id) {
     return pool.preparedQuery("select s.data, m.id, m.login_id, m.name, m.email, m.onboarding_state, m.chosen_method, "
-            + "s.created_at from http_session s left join member m on m.id = s.member_id "
+            + "s.created_at, m.password_must_change from http_session s left join member m on m.id = s.member_id "
             + "where s.id_hash = $1 and " + live("s", 2))
         .execute(Tuple.of(hash(id), absoluteSeconds()))
         .map(rows -> {
@@ -117,7 +117,7 @@ public final class PgSessionStore implements SessionStore {
           PgSession session = PgSession.read(prng, id, row.getBuffer(0), row.getOffsetDateTime(7), this::deferDelete);
           Long memberId = row.getLong(1);
           session.memberRead(memberId == null ? null : new SessionMember(memberId, row.getString(2), row.getString(3),
-              row.getString(4), row.getString(5), row.getString(6)));
+              row.getString(4), row.getString(5), row.getString(6), row.getBoolean(8)));
           return session;
         });
   }
