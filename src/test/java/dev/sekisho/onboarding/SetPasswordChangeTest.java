@@ -73,6 +73,30 @@ class SetPasswordChangeTest {
   }
 
   @Test
+  void theApiLoginSaysSoAndItsCompleteSessionDoesNotReachThePortal() {
+    String id = gateway.admin().newMember("api");
+    Sql.memberSetUp(id, "totp");
+    assertThat(gateway.admin().call("POST", "/members/" + id + "/password",
+        "{\"password\":\"" + SET_BY_INSURER + "\"}", "application/json").statusCode()).isEqualTo(200);
+    HttpResponse<String> login = gateway.client().postRaw("/sekisho/api/login",
+        new io.vertx.core.json.JsonObject().put("userId", id).put("password", SET_BY_INSURER).encode(), "application/json");
+    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+    io.vertx.core.json.JsonObject answer = new io.vertx.core.json.JsonObject(login.body());
+    assertThat(answer.getBoolean("passwordMustChange")).isTrue();
+    WebClientSession api = gateway.client();
+    api.setCookie("sekisho.sid", answer.getString("token"));
+    HttpResponse<String> finished = api.get(finisher.finishUrl("totp"));
+    assertThat(finished.statusCode()).isEqualTo(303);
+    String complete = finished.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("sekisho.sid="))
+        .map(c -> c.substring("sekisho.sid=".length(), c.indexOf(';'))).findFirst().orElseThrow();
+    WebClientSession completed = gateway.client();
+    completed.setCookie("sekisho.sid", complete);
+    HttpResponse<String> portal = completed.get("/demo/headers");
+    assertThat(portal.statusCode()).isEqualTo(303);
+    assertThat(portal.headers().firstValue("Location")).contains("/sekisho/password/change");
+  }
+
+  @Test
   void aResetToTheIssuedRuleIsChangedToo() {
     String id = gateway.admin().newMember("rule");
     Sql.memberSetUp(id, "totp");
