@@ -8,6 +8,9 @@ import io.vertx.ext.auth.prng.VertxContextPRNG;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.sstore.SessionStore;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PreparedQuery;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 import java.nio.charset.StandardCharsets;
@@ -155,7 +158,7 @@ public final class PgSessionStore implements SessionStore {
     String oldId = session.oldId();
     boolean folded = oldId != null && foldedDeletes.remove(oldId);
     Tuple values = Tuple.of(hash(session.id()), member, data, session.timeout() / 1000.0);
-    io.vertx.sqlclient.PreparedQuery<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> write;
+    PreparedQuery<RowSet<Row>> write;
     if (pg.signedInAt() != null && session.id().equals(pg.persistedId())) {
       // Same row: update it only while it is still this sign-in's.
       write = pool.preparedQuery(UPDATE);
