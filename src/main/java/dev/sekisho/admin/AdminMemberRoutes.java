@@ -68,6 +68,12 @@ final class AdminMemberRoutes {
         throw new BadInput("bad_password", "password must be " + MIN_PASSWORD + " to " + MAX_PASSWORD
             + " characters without control characters, or left out to reset to the issued rule.");
       }
+      String problem = password == null ? null : admin.passwordProblem(member, password);
+      if (problem != null) {
+        throw new BadInput("weak_password", "password does not meet the members' password policy ("
+            + problem.substring(problem.lastIndexOf('.') + 1) + ": too short or long, easily guessed, or derived from the"
+            + " member's user ID, birthdate or card); choose another, or leave it out to reset to the issued rule.");
+      }
       admin.resetPassword(member, password, reply.event(ctx, member.id(), member.loginId(), kind, "ok"))
           .onComplete(done -> {
             if (done.failed()) {

@@ -7,6 +7,7 @@ import dev.sekisho.journey.Journey;
 import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.PasswordHasher;
+import dev.sekisho.onboarding.PasswordPolicy;
 import dev.sekisho.session.MemberSessions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -24,11 +25,22 @@ public final class MemberAdmin {
   private final Pool pool;
   private final PasswordHasher hasher;
   private final IssuedPasswordRule rule;
+  private final PasswordPolicy policy;
 
-  public MemberAdmin(Pool pool, PasswordHasher hasher, IssuedPasswordRule rule) {
+  public MemberAdmin(Pool pool, PasswordHasher hasher, IssuedPasswordRule rule, PasswordPolicy policy) {
     this.pool = pool;
     this.hasher = hasher;
     this.rule = rule;
+    this.policy = policy;
+  }
+
+  /**
+   * Why a password the insurer chose for the member is refused (the members' own policy, J1.8:
+   * length, known-weak, derived from the member's data), as the policy's message key; null when
+   * acceptable.
+   */
+  public String passwordProblem(Member member, String password) {
+    return policy.problem(password, member);
   }
 
   /** Members by user ID prefix, name part and email part (each optional), by user ID. */

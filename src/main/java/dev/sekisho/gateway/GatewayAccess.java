@@ -7,6 +7,7 @@ import dev.sekisho.member.MemberRepository;
 import dev.sekisho.session.GatewaySessionStore;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.session.SessionMember;
+import dev.sekisho.web.Paths;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Session;
 
@@ -45,7 +46,7 @@ public final class GatewayAccess {
     }
     return members.findById(memberId).compose(member -> decide(memberId, member == null ? null
         : new SessionMember(member.id(), member.loginId(), member.name(), member.email(), member.onboardingState(),
-            member.chosenMethod()), level, session, client, requested));
+            member.chosenMethod(), member.passwordMustChange()), level, session, client, requested));
   }
 
   private Future<Decision> decide(long memberId, SessionMember member, MemberSession.Level level, Session session,
@@ -56,6 +57,11 @@ public final class GatewayAccess {
     if (level != MemberSession.Level.COMPLETE) {
       return denied(member.id(), member.loginId(), "journey_incomplete", client, requested)
           .map(v -> new Decision(null, Journey.afterPassword(member.onboardingState(), member.chosenMethod())));
+    }
+    if (member.passwordMustChange()) {
+      // The insurer set this password: the member replaces it before reaching the portal.
+      return denied(member.id(), member.loginId(), "password_must_change", client, requested)
+          .map(v -> new Decision(null, Paths.PASSWORD_CHANGE));
     }
     return Future.succeededFuture(new Decision(identity(member, session), null));
   }

@@ -66,6 +66,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SessionHandler;
+import dev.sekisho.factor.SetupDeadline;
+import dev.sekisho.onboarding.PasswordChangeRoutes;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -176,7 +178,10 @@ public final class HttpVerticle extends VerticleBase {
         Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates()).mount(router);
     AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress);
     AuditQuery auditQuery = new AuditQuery(pool);
-    MemberAdmin memberAdmin = new MemberAdmin(pool, infra.hasher(), new IssuedPasswordRule(settings.password().issuedRule()));
+    IssuedPasswordRule issuedRule = new IssuedPasswordRule(settings.password().issuedRule());
+    // One policy for every new password: the member's own (J1.8) and the one the insurer sets.
+    PasswordPolicy passwordPolicy = new PasswordPolicy(settings.onboarding(), infra.onboardingTexts(), issuedRule);
+    MemberAdmin memberAdmin = new MemberAdmin(pool, infra.hasher(), issuedRule, passwordPolicy);
     new OnboardingAdminRoutes(new OnboardingAdmin(pool), outbox, audit, clientAddress, adminAuth).mount(router);
     PasskeyService passkeys = new PasskeyService(vertx, new PasskeyStore(pool), settings.passkey(), audit);
     // Before AdminRoutes, whose catch-all answers 404 for any admin path it does not know.
@@ -191,14 +196,14 @@ public final class HttpVerticle extends VerticleBase {
     router.route(Paths.PREFIX + "/*").handler(forms);
     router.route(Paths.PREFIX + "/*").handler(new Csrf(pages));
 
-    IssuedPasswordRule issuedRule = new IssuedPasswordRule(settings.password().issuedRule());
     OnboardingService onboarding = new OnboardingService(vertx, pool, members, infra.hasher(), throttle, settings.login(),
-        settings.onboarding(), new PasswordPolicy(settings.onboarding(), infra.onboardingTexts(), issuedRule),
+        settings.onboarding(), passwordPolicy,
         infra.mailTemplates(), outbox, settings.web().publicOrigin(), settings.mail().fromName());
     LoginService logins = new LoginService(infra.hasher(), throttle, audit, settings.login(), onboarding::afterPassword);
     new LoginRoutes(logins, members, clientAddress, pages, settings.passkey().passkeyFirst()).mount(router);
 
     new OnboardingRoutes(onboarding, infra.onboardingTexts(), clientAddress, pages).mount(router);
+    new PasswordChangeRoutes(onboarding, members, clientAddress, pages).mount(router);
     OtpRoutes otpRoutes = new OtpRoutes(otp, members, audit, clientAddress, pages);
     otpRoutes.mount(router);
     // A passkey as first method ends like an OTP set-up: with the member's recovery codes.
@@ -264,6 +269,9 @@ public final class HttpVerticle extends VerticleBase {
       // The database is down or stuck: a clear "try again shortly", not a bug report.
       LOG.warn("database unavailable path={}: {}", ctx.request().path(), String.valueOf(ctx.failure().getMessage()));
       pages.unavailable(ctx);
+    } else if (ctx.failure() instanceof SetupDeadline.Passed) {
+      // A session opened before the set-up deadline tried to set the method up after it.
+      pages.error(ctx, 403, "login.setupExpired");
     } else if (status == 413) {
       pages.error(ctx, 413, "errors.tooLarge");
     } else if (status >= 400 && status < 500) {

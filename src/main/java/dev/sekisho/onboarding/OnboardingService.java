@@ -285,6 +285,27 @@ public final class OnboardingService {
     });
   }
 
+  /** The J1.8 policy problem (message key) of a new password for a member, or null; also for passwords the insurer sets. */
+  public String passwordProblem(Member member, String password) {
+    return policy.problem(password, member);
+  }
+
+  /**
+   * A password the insurer set (password_must_change) replaced by the member's own, with the J1.8
+   * policy (checked by the caller) and "must differ". Only while the flag and the hash are still
+   * the ones read: a second tab or a new reset in between gives STALE and changes nothing.
+   */
+  public Future<Outcome> changeSetPassword(Member member, String password, AuditEvent.Client client) {
+    return hasher.verify(password, member.passwordHash()).compose(same -> same ? Future.succeededFuture(Outcome.SAME_PASSWORD)
+        : hasher.hash(password).compose(hash -> pool.withTransaction(tx -> tx.preparedQuery("update member set "
+                + "password_hash = $3, password_must_change = false, password_changed_at = now(), updated_at = now() "
+                + "where id = $1 and password_hash = $2 and password_must_change")
+            .execute(Tuple.of(member.id(), member.passwordHash(), hash))
+            .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Outcome.STALE)
+                : AuditLog.record(tx, AuditEvent.of(member.id(), member.loginId(), "password.change", "ok", client))
+                    .map(Outcome.OK)))));
+  }
+
   /** J1.9 → J1.10: onboarding is complete; the set-up deadline of the chosen method starts now. */
   public Future<Outcome> finish(Progress p, AuditEvent.Client client) {
     return pool.withTransaction(tx -> move(tx, p.memberId(), State.PASSWORD_SET, State.ONBOARDED,

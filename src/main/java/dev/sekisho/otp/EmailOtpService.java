@@ -137,7 +137,7 @@ public final class EmailOtpService {
   public Future<Activation> activate(long memberId, String typed, Method replaced) {
     return pool.withTransaction(tx -> check(tx, memberId, typed).compose(result -> result != CheckResult.OK
             ? Future.succeededFuture(new Activation(result, List.of()))
-            : activation.activate(tx, memberId, Method.EMAIL, replaced).map(codes -> new Activation(CheckResult.OK, codes))))
+            : activation.activateByMember(tx, memberId, Method.EMAIL, replaced).map(codes -> new Activation(CheckResult.OK, codes))))
         .compose(a -> a.result() == CheckResult.OK ? limit.clear(memberId).map(a) : Future.succeededFuture(a));
   }
 

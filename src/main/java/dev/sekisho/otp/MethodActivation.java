@@ -1,6 +1,7 @@
 package dev.sekisho.otp;
 
 import dev.sekisho.factor.Method;
+import dev.sekisho.factor.SetupDeadline;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -17,6 +18,14 @@ public final class MethodActivation {
 
   public MethodActivation(RecoveryCodes recovery) {
     this.recovery = recovery;
+  }
+
+  /**
+   * A set-up by the member: the same as {@link #activate}, refused (the transaction rolls back)
+   * when the set-up deadline has passed meanwhile.
+   */
+  public Future<List<String>> activateByMember(SqlClient tx, long memberId, Method method, Method replaced) {
+    return SetupDeadline.check(tx, memberId).compose(v -> activate(tx, memberId, method, replaced));
   }
 
   /** @return the recovery codes to show once, or an empty list when the member already had codes */

@@ -140,7 +140,10 @@ public final class OtpApiRoutes {
           .compose(v -> fastCheck.expect(ctx.session(), member.id()))
           .map(v -> {
             Pages.json(ctx, 200, new JsonObject().put("ok", true).put("token", ctx.session().id()).put("csrfToken", csrf)
-                .put("next", next).put("methods", codes(methods)));
+                .put("next", next).put("methods", codes(methods))
+                // Set by the insurer: after the second factor the portal is refused until it is
+                // changed at /sekisho/password/change (GatewayAccess).
+                .put("passwordMustChange", member.passwordMustChange()));
             return null;
           }));
     }).onFailure(ctx::fail);

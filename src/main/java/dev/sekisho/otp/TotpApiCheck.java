@@ -32,7 +32,9 @@ import java.util.function.Consumer;
  * exactly as remembered and live (locked against a concurrent check of the same session), refuses
  * when the member's second step or the client address is locked, advances the TOTP step only
  * forward (replay refused), records the method's use, clears the member's failure count, replaces
- * the session by its COMPLETE successor under a new id, and appends the audit event.
+ * the session by its COMPLETE successor under a new id (same created_at: the sign-in's absolute
+ * timeout runs on; a row ended meanwhile is not there to replace, so nothing is born), and appends
+ * the audit event.
  *
  * <p>Only a pass is answered here. Anything else (no ticket and no live row, another method, a code
  * that matches no step, a replay, a lock, a stale key or row) goes on to the ordinary handler
@@ -49,7 +51,7 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
 
   /** The one statement; see the class comment. Parameters are listed in {@link #parameters}. */
   static final String CHECK = """
-      with s as (select 1 from http_session x
+      with s as (select x.created_at from http_session x
                  where x.id_hash = $6 and x.member_id = $1 and x.data = $7 and %s for update),
       lock as (select exists (select 1 from login_throttle where subject in ($2, $3) and %s) as locked),
       t as (select credential_id from otp_totp where member_id = $1),
@@ -61,8 +63,8 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
       l as (update member set last_method = 'totp' where id = $1 and exists (select 1 from u) and last_method is distinct from 'totp'),
       c as (delete from login_throttle where subject = $2 and exists (select 1 from u)),
       gone as (delete from http_session where id_hash = $6 and exists (select 1 from u)),
-      born as (insert into http_session (id_hash, member_id, data, expires_at)
-               select $9::bytea, $1, $10::bytea, now() + make_interval(secs => $11) from u),
+      born as (insert into http_session (id_hash, member_id, data, expires_at, created_at)
+               select $9::bytea, $1, $10::bytea, now() + make_interval(secs => $11), (select created_at from s) from u),
       a as (insert into audit_event (%s) select $1, $12::text, $13::text, $14::text, $15::text, $16::text from u)
       select exists (select 1 from s), (select locked from lock), (select credential_id from t), exists (select 1 from u)
       """.formatted(PgSessionStore.live("x", 8), LoginThrottle.BLOCKED, AuditLog.COLUMNS);

@@ -138,7 +138,7 @@ public final class TotpService {
                     .execute(Tuple.of(memberId, box.activeKeyId(), io.vertx.core.buffer.Buffer.buffer(sealed), DIGITS,
                         settings.totpPeriod(), step)))
                 .compose(v -> tx.preparedQuery("delete from otp_totp_pending where member_id = $1").execute(Tuple.of(memberId)))
-                .compose(v -> activation.activate(tx, memberId, Method.TOTP, replaced))
+                .compose(v -> activation.activateByMember(tx, memberId, Method.TOTP, replaced))
                 .map(codes -> new Activation(CheckResult.OK, codes));
           }))
           .compose(result -> {

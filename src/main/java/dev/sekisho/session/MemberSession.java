@@ -26,6 +26,7 @@ public final class MemberSession {
 
   /** Call on a session whose id was just regenerated. */
   public static void signIn(Session session, long memberId, String loginId, Level level) {
+    PgSessionStore.beginSignIn(session);
     session.put(PgSessionStore.MEMBER_KEY, memberId);
     session.put(LOGIN_ID, loginId);
     session.put(LEVEL, level.name());

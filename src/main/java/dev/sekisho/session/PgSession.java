@@ -5,6 +5,7 @@ import io.vertx.ext.auth.prng.VertxContextPRNG;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.sstore.impl.SharedDataSessionImpl;
 
+import java.time.OffsetDateTime;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +24,13 @@ final class PgSession extends SharedDataSessionImpl {
   /** Set by GatewaySessionStore: the member row read with this session (null = gone); in memory only. */
   private boolean memberRead;
   private SessionMember member;
+  /**
+   * The created_at of the row this session was read from or written to (null for a session never
+   * stored): the sign-in the row belongs to. A write-back only updates the row that still has it.
+   */
+  private OffsetDateTime signedInAt;
+  /** Set when a new sign-in starts in this request (MemberSession.signIn): the write is a new row. */
+  private boolean signInBegun;
 
   PgSession(VertxContextPRNG prng, Consumer<String> onRegenerate) {
     super(prng);
@@ -45,10 +53,13 @@ final class PgSession extends SharedDataSessionImpl {
   }
 
   /** @param id the id the row was looked up by (the stored data does not hold it) */
-  static PgSession read(VertxContextPRNG prng, String id, Buffer buffer, Consumer<String> onRegenerate) {
+  static PgSession read(VertxContextPRNG prng, String id, Buffer buffer, OffsetDateTime createdAt,
+                        Consumer<String> onRegenerate) {
     PgSession session = new PgSession(prng, onRegenerate);
     session.readFromBuffer(0, buffer);
     session.setId(id);
+    session.persistedId = id;
+    session.signedInAt = createdAt;
     session.loadedChecksum = session.checksum();
     session.loadedLastAccessed = session.lastAccessed();
     session.row = buffer;
@@ -74,11 +85,30 @@ final class PgSession extends SharedDataSessionImpl {
   }
 
   /** After a write: the written state is the new baseline, so a second flush in the same request writes nothing. */
-  void stored(Buffer written) {
+  void stored(Buffer written, OffsetDateTime createdAt) {
     this.row = written;
+    this.signedInAt = createdAt;
+    this.signInBegun = false;
     this.loadedChecksum = checksum();
     this.loadedLastAccessed = lastAccessed();
     this.persistedId = id();
+  }
+
+  /** The id of the row this session was read from or last written to, or null. */
+  String persistedId() {
+    return persistedId;
+  }
+
+  OffsetDateTime signedInAt() {
+    return signedInAt;
+  }
+
+  void beginSignIn() {
+    this.signInBegun = true;
+  }
+
+  boolean signInBegun() {
+    return signInBegun;
   }
 
   void memberRead(SessionMember member) {

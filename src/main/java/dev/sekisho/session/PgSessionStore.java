@@ -8,6 +8,9 @@ import io.vertx.ext.auth.prng.VertxContextPRNG;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.sstore.SessionStore;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PreparedQuery;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 import java.nio.charset.StandardCharsets;
@@ -18,8 +21,15 @@ import java.time.Duration;
 /**
  * vertx-web sessions kept in PostgreSQL, so they survive a restart and every gateway process sees
  * the same ones. Only the SHA-256 of a session id is stored: a copy of the table lets nobody in.
- * The idle timeout is the session's own; the absolute one counts from the session's creation,
- * which a login renews because it regenerates the id.
+ * The idle timeout is the session's own; the absolute one counts from the sign-in: the row's
+ * created_at, set when a login writes its new session and carried over when a later step of the
+ * same sign-in regenerates the id.
+ *
+ * <p>A write-back never brings an ended session back: it only updates the row that still exists
+ * and still belongs to the same sign-in (same id and created_at), and a regenerated session only
+ * replaces such a row. A request that was in flight when the member logged out, or when the
+ * insurer ended the member's sessions, writes nothing. Only a new sign-in (the password step, see
+ * {@link #beginSignIn}) or a session never stored inserts a row.
  */
 public final class PgSessionStore implements SessionStore {
   /** Member id column, so "end all of a member's sessions" is one statement. */
@@ -80,9 +90,15 @@ public final class PgSessionStore implements SessionStore {
 
   @Override
   public Future<Session> get(String id) {
-    return pool.preparedQuery("select data from http_session s where id_hash = $1 and " + live("s", 2))
+    return pool.preparedQuery("select data, created_at from http_session s where id_hash = $1 and " + live("s", 2))
         .execute(Tuple.of(hash(id), absoluteSeconds()))
-        .map(rows -> rows.size() == 0 ? null : PgSession.read(prng, id, rows.iterator().next().getBuffer(0), this::deferDelete));
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          var row = rows.iterator().next();
+          return PgSession.read(prng, id, row.getBuffer(0), row.getOffsetDateTime(1), this::deferDelete);
+        });
   }
 
   /**
@@ -92,8 +108,8 @@ public final class PgSessionStore implements SessionStore {
    * deleted before the statement runs is not seen, exactly as with two reads.
    */
   Future<Session> getWithMember(String id) {
-    return pool.preparedQuery("select s.data, m.id, m.login_id, m.name, m.email, m.onboarding_state, m.chosen_method "
-            + "from http_session s left join member m on m.id = s.member_id "
+    return pool.preparedQuery("select s.data, m.id, m.login_id, m.name, m.email, m.onboarding_state, m.chosen_method, "
+            + "s.created_at, m.password_must_change from http_session s left join member m on m.id = s.member_id "
             + "where s.id_hash = $1 and " + live("s", 2))
         .execute(Tuple.of(hash(id), absoluteSeconds()))
         .map(rows -> {
@@ -101,10 +117,10 @@ public final class PgSessionStore implements SessionStore {
             return null;
           }
           var row = rows.iterator().next();
-          PgSession session = PgSession.read(prng, id, row.getBuffer(0), this::deferDelete);
+          PgSession session = PgSession.read(prng, id, row.getBuffer(0), row.getOffsetDateTime(7), this::deferDelete);
           Long memberId = row.getLong(1);
           session.memberRead(memberId == null ? null : new SessionMember(memberId, row.getString(2), row.getString(3),
-              row.getString(4), row.getString(5), row.getString(6)));
+              row.getString(4), row.getString(5), row.getString(6), row.getBoolean(8)));
           return session;
         });
   }
@@ -136,22 +152,71 @@ public final class PgSessionStore implements SessionStore {
     if (data == null) {
       return Future.failedFuture(new IllegalArgumentException("foreign session type " + session.getClass()));
     }
+    PgSession pg = (PgSession) session;
     Object memberId = session.get(MEMBER_KEY);
+    Long member = memberId instanceof Number n ? n.longValue() : null;
     String oldId = session.oldId();
     boolean folded = oldId != null && foldedDeletes.remove(oldId);
-    return pool.preparedQuery("""
-            with gone as (delete from http_session where $5::bytea is not null and id_hash = $5)
-            insert into http_session (id_hash, member_id, data, expires_at)
-            values ($1, $2, $3, now() + make_interval(secs => $4))
-            on conflict (id_hash) do update set member_id = excluded.member_id, data = excluded.data,
-              expires_at = excluded.expires_at
-            """)
-        .execute(Tuple.of(hash(session.id()), memberId instanceof Number n ? n.longValue() : null, data,
-            session.timeout() / 1000.0, folded ? hash(oldId) : null))
-        .map(written -> {
-          ((PgSession) session).stored(data);
-          return null;
-        });
+    Tuple values = Tuple.of(hash(session.id()), member, data, session.timeout() / 1000.0);
+    PreparedQuery<RowSet<Row>> write;
+    if (pg.signedInAt() != null && session.id().equals(pg.persistedId())) {
+      // Same row: update it only while it is still this sign-in's.
+      write = pool.preparedQuery(UPDATE);
+      values.addValue(pg.signedInAt());
+    } else if (pg.signedInAt() != null && !pg.signInBegun()) {
+      // A later step of the same sign-in under a new id: replaces the old row only if it is still there.
+      if (!pg.persistedId().equals(oldId)) {
+        foldedDeletes.remove(pg.persistedId());
+      }
+      write = pool.preparedQuery(REPLACE);
+      values.addValue(pg.signedInAt()).addValue(hash(pg.persistedId()));
+    } else {
+      // A new sign-in, or a session never stored: a new row, counted from now.
+      write = pool.preparedQuery(INSERT);
+      values.addValue(folded ? hash(oldId) : null);
+    }
+    return write.execute(values).map(rows -> {
+      if (rows.size() > 0) {
+        pg.stored(data, rows.iterator().next().getOffsetDateTime(0));
+      }
+      // No row: the session ended while this request ran; it stays ended.
+      return null;
+    });
+  }
+
+  /** The write-back of a stored session: $5 is the created_at it was read with. */
+  private static final String UPDATE = """
+      update http_session set member_id = $2, data = $3, expires_at = now() + make_interval(secs => $4)
+      where id_hash = $1 and created_at = $5
+      returning created_at
+      """;
+
+  /** The same sign-in under a new id: the old row ($6, created_at $5) goes, the new one keeps its created_at. */
+  private static final String REPLACE = """
+      with gone as (delete from http_session where id_hash = $6 and created_at = $5 returning created_at)
+      insert into http_session (id_hash, member_id, data, expires_at, created_at)
+      select $1, $2, $3, now() + make_interval(secs => $4), gone.created_at from gone
+      on conflict (id_hash) do nothing
+      returning created_at
+      """;
+
+  /** A new sign-in or a new session; the regenerated-away row $5 (when folded) goes in the same statement. */
+  private static final String INSERT = """
+      with gone as (delete from http_session where $5::bytea is not null and id_hash = $5)
+      insert into http_session (id_hash, member_id, data, expires_at)
+      values ($1, $2, $3, now() + make_interval(secs => $4))
+      on conflict (id_hash) do nothing
+      returning created_at
+      """;
+
+  /**
+   * Marks the start of a new sign-in on a session whose id was just regenerated (the password
+   * step): its next write is a new row whose created_at starts the absolute timeout.
+   */
+  public static void beginSignIn(Session session) {
+    if (session instanceof PgSession pg) {
+      pg.beginSignIn();
+    }
   }
 
   @Override
@@ -176,7 +241,7 @@ public final class PgSessionStore implements SessionStore {
    * later {@link #put}.
    */
   public Session restore(String id, Buffer data) {
-    return PgSession.read(prng, id, data, oldId -> { });
+    return PgSession.read(prng, id, data, null, oldId -> { });
   }
 
   /** The stored form of a session (vertx-web's format without the id), as {@link #put} writes it. */

@@ -6,5 +6,5 @@ package dev.sekisho.session;
  * the request's session object: never cached, never stored.
  */
 public record SessionMember(long id, String loginId, String name, String email, String onboardingState,
-                            String chosenMethod) {
+                            String chosenMethod, boolean passwordMustChange) {
 }

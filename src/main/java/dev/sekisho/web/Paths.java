@@ -10,6 +10,8 @@ public final class Paths {
   public static final String LOGIN = PREFIX + "/login";
   public static final String LOGOUT = PREFIX + "/logout";
   public static final String HOME = PREFIX + "/home";
+  /** Where a member whose password the insurer set replaces it, after the second factor and before the portal. */
+  public static final String PASSWORD_CHANGE = PREFIX + "/password/change";
   public static final String STATIC = PREFIX + "/static";
   public static final String ADMIN_API = PREFIX + "/admin/api";
   public static final String API = PREFIX + "/api";

@@ -80,6 +80,10 @@ class TotpApiCheckTest {
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
+  private static byte[] idHash(String token) throws Exception {
+    return java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   private static long lastStep(String id) {
     return ((Number) Sql.value("select t.last_step from otp_totp t join member m on m.id = t.member_id where m.login_id = ?", id))
         .longValue();
@@ -91,6 +95,9 @@ class TotpApiCheckTest {
     String id = (String) member[0];
     String token = apiLogin(gateway, id);
     double warmBefore = checks(gateway, "warm");
+    // Signed in an hour ago: the successor keeps that, the absolute timeout counts from the sign-in.
+    Sql.update("update http_session set created_at = created_at - interval '1 hour' where id_hash = ?", idHash(token));
+    Object signedInAt = Sql.value("select created_at from http_session where id_hash = ?", idHash(token));
 
     HttpResponse<String> ok = verify(gateway, token, OtpFlowTest.code((byte[]) member[1], 1));
 
@@ -100,6 +107,7 @@ class TotpApiCheckTest {
     String complete = result.getString("token");
     assertThat(complete).isNotEqualTo(token);
     assertThat(checks(gateway, "warm")).isEqualTo(warmBefore + 1);
+    assertThat(Sql.value("select created_at from http_session where id_hash = ?", idHash(complete))).isEqualTo(signedInAt);
     // The new id reaches the portal; the old one is gone.
     WebClientSession portal = gateway.client();
     portal.setCookie("sekisho.sid", complete);

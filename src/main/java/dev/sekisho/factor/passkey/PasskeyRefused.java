@@ -7,7 +7,9 @@ package dev.sekisho.factor.passkey;
 public final class PasskeyRefused extends RuntimeException {
   /** Why, as a stable code: also the JSON error code and the audit outcome. */
   public enum Reason {
-    DUPLICATE, NOT_YOURS, TOO_MANY, CHALLENGE, ORIGIN, NOT_RECOGNISED, COUNTER, INVALID, LAST_METHOD, NOT_FOUND
+    DUPLICATE, NOT_YOURS, TOO_MANY, CHALLENGE, ORIGIN, NOT_RECOGNISED, COUNTER, INVALID, LAST_METHOD, NOT_FOUND,
+    /** A first set-up after the set-up deadline passed (the session was opened before it). */
+    SETUP_EXPIRED
   }
 
   private final Reason reason;

@@ -456,7 +456,7 @@ public final class PasskeyRoutes {
     if (cause instanceof PasskeyRefused refused) {
       int status = switch (refused.reason()) {
         case DUPLICATE, TOO_MANY, LAST_METHOD -> 409;
-        case NOT_YOURS -> 403;
+        case NOT_YOURS, SETUP_EXPIRED -> 403;
         default -> 400;
       };
       jsonError(ctx, status, "passkey.errors." + refused.code());

@@ -2,6 +2,7 @@ package dev.sekisho.factor.passkey;
 
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
+import dev.sekisho.factor.SetupDeadline;
 import dev.sekisho.journey.Journey;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -114,7 +115,10 @@ public final class PasskeyStore {
       if (member == null || !member.getString("login_id").equals(key.loginId())) {
         return Future.failedFuture(new PasskeyRefused(PasskeyRefused.Reason.NOT_YOURS, "credential for another member"));
       }
-      return conn.preparedQuery("select count(*) from passkey where member_id = $1").execute(Tuple.of(key.memberId()))
+      return SetupDeadline.check(conn, key.memberId())
+          .recover(late -> Future.failedFuture(late instanceof SetupDeadline.Passed
+              ? new PasskeyRefused(PasskeyRefused.Reason.SETUP_EXPIRED, "set-up deadline passed") : late))
+          .compose(v -> conn.preparedQuery("select count(*) from passkey where member_id = $1").execute(Tuple.of(key.memberId())))
           .compose(count -> {
             if (count.iterator().next().getLong(0) >= maxPerMember) {
               return Future.failedFuture(new PasskeyRefused(PasskeyRefused.Reason.TOO_MANY, "limit reached"));

@@ -1,0 +1,122 @@
+package dev.sekisho.onboarding;
+
+import dev.sekisho.testing.JourneyFinisher;
+import dev.sekisho.testing.Sql;
+import dev.sekisho.testing.TestGateway;
+import dev.sekisho.testing.WebClientSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A password set by the insurer is changed at the next login, whatever the member's state (issue
+ * 12, item 2): a member past onboarding signs in with it and the second factor, and is sent to the
+ * password change (J1.8's policy, must differ) instead of the portal, through the proxy and
+ * forward-auth alike. The insurer's chosen passwords pass the members' policy.
+ */
+class SetPasswordChangeTest {
+  static TestGateway gateway;
+  static JourneyFinisher finisher;
+  static final String SET_BY_INSURER = "Kx9mvR2pqLwz";
+
+  @BeforeAll
+  static void start() {
+    gateway = TestGateway.start();
+    finisher = new JourneyFinisher();
+  }
+
+  @AfterAll
+  static void stop() {
+    finisher.close();
+    gateway.close();
+  }
+
+  @Test
+  void aPasswordTheInsurerSetIsChangedBeforeThePortal() {
+    String id = gateway.admin().newMember("reset");
+    Sql.memberSetUp(id, "totp");
+    assertThat(gateway.admin().call("POST", "/members/" + id + "/password",
+        "{\"password\":\"" + SET_BY_INSURER + "\"}", "application/json").statusCode()).isEqualTo(200);
+
+    WebClientSession browser = gateway.client();
+    assertThat(browser.login(id, SET_BY_INSURER).headers().firstValue("Location")).contains("/sekisho/verify");
+    assertThat(browser.get(finisher.finishUrl("totp")).statusCode()).isEqualTo(303);
+
+    HttpResponse<String> portal = browser.get("/demo/headers");
+    assertThat(portal.statusCode()).as("portal before the change").isEqualTo(303);
+    assertThat(portal.headers().firstValue("Location")).contains("/sekisho/password/change");
+    assertThat(browser.get("/sekisho/auth/verify").statusCode()).as("forward-auth before the change").isEqualTo(401);
+
+    HttpResponse<String> page = browser.get("/sekisho/password/change");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("健康保険組合がパスワードを設定しました").contains("action=\"/sekisho/password/change\"");
+    HttpResponse<String> same = browser.post("/sekisho/password/change",
+        Map.of("password", SET_BY_INSURER, "password_confirm", SET_BY_INSURER));
+    assertThat(same.statusCode()).isEqualTo(400);
+    assertThat(same.body()).contains("健康保険組合が設定したパスワード");
+    assertThat(browser.post("/sekisho/password/change", Map.of("password", "password", "password_confirm", "password"))
+        .statusCode()).isEqualTo(400);
+    assertThat(Sql.count("select count(*) from member where login_id = ? and password_must_change", id)).isEqualTo(1);
+
+    HttpResponse<String> changed = browser.post("/sekisho/password/change",
+        Map.of("password", "Tq7wLm3zRv8n", "password_confirm", "Tq7wLm3zRv8n"));
+    assertThat(changed.statusCode()).isEqualTo(303);
+    assertThat(changed.headers().firstValue("Location")).contains("/");
+    assertThat(Sql.count("select count(*) from member where login_id = ? and not password_must_change", id)).isEqualTo(1);
+    assertThat(browser.get("/demo/headers").statusCode()).as("portal after the change").isEqualTo(200);
+    assertThat(browser.login(id, "Tq7wLm3zRv8n").statusCode()).isEqualTo(303);
+  }
+
+  @Test
+  void theApiLoginSaysSoAndItsCompleteSessionDoesNotReachThePortal() {
+    String id = gateway.admin().newMember("api");
+    Sql.memberSetUp(id, "totp");
+    assertThat(gateway.admin().call("POST", "/members/" + id + "/password",
+        "{\"password\":\"" + SET_BY_INSURER + "\"}", "application/json").statusCode()).isEqualTo(200);
+    HttpResponse<String> login = gateway.client().postRaw("/sekisho/api/login",
+        new io.vertx.core.json.JsonObject().put("userId", id).put("password", SET_BY_INSURER).encode(), "application/json");
+    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+    io.vertx.core.json.JsonObject answer = new io.vertx.core.json.JsonObject(login.body());
+    assertThat(answer.getBoolean("passwordMustChange")).isTrue();
+    WebClientSession api = gateway.client();
+    api.setCookie("sekisho.sid", answer.getString("token"));
+    HttpResponse<String> finished = api.get(finisher.finishUrl("totp"));
+    assertThat(finished.statusCode()).isEqualTo(303);
+    String complete = finished.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("sekisho.sid="))
+        .map(c -> c.substring("sekisho.sid=".length(), c.indexOf(';'))).findFirst().orElseThrow();
+    WebClientSession completed = gateway.client();
+    completed.setCookie("sekisho.sid", complete);
+    HttpResponse<String> portal = completed.get("/demo/headers");
+    assertThat(portal.statusCode()).isEqualTo(303);
+    assertThat(portal.headers().firstValue("Location")).contains("/sekisho/password/change");
+  }
+
+  @Test
+  void aResetToTheIssuedRuleIsChangedToo() {
+    String id = gateway.admin().newMember("rule");
+    Sql.memberSetUp(id, "totp");
+    Sql.update("update member set password_must_change = false where login_id = ?", id);
+    assertThat(gateway.admin().call("POST", "/members/" + id + "/password", "{}", "application/json").statusCode())
+        .isEqualTo(200);
+    WebClientSession browser = gateway.client();
+    assertThat(browser.login(id, dev.sekisho.testing.AdminClient.RULE_PASSWORD).statusCode()).isEqualTo(303);
+    assertThat(browser.get(finisher.finishUrl("totp")).statusCode()).isEqualTo(303);
+    assertThat(browser.get("/demo/headers").headers().firstValue("Location")).contains("/sekisho/password/change");
+  }
+
+  @Test
+  void theInsurerCannotSetAPasswordTheMembersPolicyRefuses() {
+    String id = gateway.admin().newMember("weak");
+    for (String weak : new String[] {"password", "12345619800401x", id + "Abc123"}) {
+      HttpResponse<String> refused = gateway.admin().call("POST", "/members/" + id + "/password",
+          "{\"password\":\"" + weak + "\"}", "application/json");
+      assertThat(refused.statusCode()).as(weak).isEqualTo(400);
+      assertThat(refused.body()).contains("weak_password");
+    }
+  }
+}
