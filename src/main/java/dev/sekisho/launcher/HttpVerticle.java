@@ -203,7 +203,8 @@ public final class HttpVerticle extends VerticleBase {
     // A passkey as first method ends like an OTP set-up: with the member's recovery codes.
     new PasskeyRoutes(passkeys, members, clientAddress, pages, otpRoutes::finishSetUp).mount(router);
     new OtpApiRoutes(otp, logins, members, clientAddress, sessions, audit, fastCheck).mount(router);
-    if (infra.mailCatcher() != null) {
+    // Every caught mail, to anyone: only ever on loopback (Main refuses the rest before this).
+    if (infra.mailCatcher() != null && DevelopmentParts.isLoopback(settings.web().host())) {
       new DevMailboxRoutes(infra.mailCatcher(), pages).mount(router);
     }
     new AccountRoutes(members, auditQuery, pages).mount(router);
