@@ -69,9 +69,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private final String password;
   private final String database;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final OwnerLock owner;
 
   private EmbeddedPostgres(Path installDir, Path dataDir, Path logFile, ServerAccount account, int port,
-                           String password, String database) {
+                           String password, String database, OwnerLock owner) {
+    this.owner = owner;
     this.installDir = installDir;
     this.dataDir = dataDir;
     this.logFile = logFile;
@@ -86,7 +88,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
    * pick a free one). Creates database {@code database} if missing. Returns once it accepts connections.
    *
    * <p>One server per data directory: a server still running on it (left by a process that died without
-   * {@link #close()}) is stopped first.
+   * {@link #close()}) is stopped first; one whose owner still runs is left alone and this start fails
+   * with {@link OwnerLock.DatabaseInUse}.
    */
   public static EmbeddedPostgres start(Path dataDir, int port, String database) throws IOException {
     requireValid(dataDir, port, database);
@@ -97,6 +100,18 @@ public final class EmbeddedPostgres implements AutoCloseable {
     ServerAccount account = ServerAccount.detect();
 
     Files.createDirectories(data.getParent());
+    // Before anything touches the data directory: a live owner's server must never be stopped.
+    OwnerLock owner = OwnerLock.acquire(data);
+    try {
+      return startOwned(data, port, database, passwordFile, logFile, installDir, account, owner);
+    } catch (IOException | RuntimeException e) {
+      owner.close();
+      throw e;
+    }
+  }
+
+  private static EmbeddedPostgres startOwned(Path data, int port, String database, Path passwordFile, Path logFile,
+                                             Path installDir, ServerAccount account, OwnerLock owner) throws IOException {
     prepareDataDir(data, account);
     String password = passwordFor(data, passwordFile, account);
     prepareLogFile(logFile, account);
@@ -109,7 +124,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     EmbeddedPostgres server = new EmbeddedPostgres(
-        installDir, data, logFile, account, port == 0 ? freePort() : port, password, database);
+        installDir, data, logFile, account, port == 0 ? freePort() : port, password, database, owner);
     server.stopLeftoverServer();
     server.startServer();
     try {
@@ -160,7 +175,20 @@ public final class EmbeddedPostgres implements AutoCloseable {
       }
     } catch (IOException e) {
       LOG.warn("Stopping the embedded PostgreSQL in {} failed", dataDir, e);
+    } finally {
+      owner.close();
     }
+  }
+
+  /** Lets go of the data directory without stopping the server, as a process that dies does (for tests). */
+  void abandon() {
+    closed.set(true);
+    owner.close();
+  }
+
+  /** Present while the server runs: pg_ctl stop (by anyone) removes it. */
+  public Path pidFile() {
+    return dataDir.resolve("postmaster.pid");
   }
 
   /** For log lines: never the password. */

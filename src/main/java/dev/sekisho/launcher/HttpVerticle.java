@@ -150,7 +150,7 @@ public final class HttpVerticle extends VerticleBase {
         metrics == null ? path -> { } : metrics::otpCheckPath);
     router.post(OtpApiRoutes.VERIFY).handler(forms).handler(OtpApiRoutes.bearer(settings.session().cookieName()))
         .handler(fastCheck);
-    new OpsRoutes(pool, settings.db().timeoutMs()).mount(router);
+    new OpsRoutes(pool, settings.db().timeoutMs(), infra.embeddedPidFile()).mount(router);
     if (metrics != null) {
       metrics.mount(router, registry);
     }

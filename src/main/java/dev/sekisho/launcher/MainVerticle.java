@@ -140,7 +140,8 @@ public final class MainVerticle extends VerticleBase {
       // verticle's context and closes after the HTTP verticles have drained their requests.
       PasswordHasher hasher = new PasswordHasher(vertx, settings.password());
       return new Infrastructure(settings, done(database), hasher, done(templates), done(i18n), adminToken,
-          done(mailTemplates), mailCatcher, done(texts), box, settings.gateway().effectiveUpstreams(demoPort), OtpCaches.create());
+          done(mailTemplates), mailCatcher, done(texts), box, settings.gateway().effectiveUpstreams(demoPort), OtpCaches.create(),
+          embedded == null ? null : embedded.pidFile());
     } finally {
       parallel.shutdownNow();
     }
