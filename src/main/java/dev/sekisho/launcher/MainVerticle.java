@@ -2,6 +2,7 @@ package dev.sekisho.launcher;
 
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.db.DatabaseTarget;
+import dev.sekisho.db.DatabaseWait;
 import dev.sekisho.db.EmbeddedPostgres;
 import dev.sekisho.db.Migrations;
 import dev.sekisho.db.Pools;
@@ -155,6 +156,7 @@ public final class MainVerticle extends VerticleBase {
       database = DatabaseTarget.of(embedded);
     } else {
       database = DatabaseTarget.of(settings.db());
+      DatabaseWait.untilReachable(database, java.time.Duration.ofSeconds(settings.db().startupWaitSeconds()));
     }
     int applied = Migrations.apply(database);
     LOG.info("database {} ready ({} migrations applied)", database, applied);
