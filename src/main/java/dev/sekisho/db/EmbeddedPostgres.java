@@ -99,13 +99,28 @@ public final class EmbeddedPostgres implements AutoCloseable {
     Path installDir = PostgresBinaries.install();
     ServerAccount account = ServerAccount.detect();
 
-    Files.createDirectories(data.getParent());
-    // Before anything touches the data directory: a live owner's server must never be stopped.
-    OwnerLock owner = OwnerLock.acquire(data);
+    Path lockFile = data.resolveSibling(data.getFileName() + ".lock");
+    DataDirectory paths = new DataDirectory(data, List.of(passwordFile, logFile, lockFile));
+    OwnerLock owner;
+    try {
+      Files.createDirectories(data.getParent());
+      // Before anything touches the data directory: a live owner's server must never be stopped.
+      owner = OwnerLock.acquire(data);
+    } catch (IOException e) {
+      if (!(e instanceof OwnerLock.DatabaseInUse)) {
+        paths.removeCreated();
+      }
+      throw DataDirectory.unusable(data, e);
+    }
     try {
       return startOwned(data, port, database, passwordFile, logFile, installDir, account, owner);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       owner.close();
+      paths.removeCreated();
+      throw DataDirectory.unusable(data, e);
+    } catch (RuntimeException e) {
+      owner.close();
+      paths.removeCreated();
       throw e;
     }
   }

@@ -115,7 +115,14 @@ public final class HttpVerticle extends VerticleBase {
     }
     server = vertx.createHttpServer(options);
     // The HTTP codec's own refusals (bad request line, oversized headers) get a clear message too.
-    return server.requestHandler(router).invalidRequestHandler(new InvalidRequests()).listen();
+    return server.requestHandler(router).invalidRequestHandler(new InvalidRequests()).listen()
+        .recover(err -> Future.failedFuture(listenFailure(settings, err)));
+  }
+
+  /** One line naming the address, the port and their keys ("Address already in use" alone named nothing). */
+  private static Exception listenFailure(Settings settings, Throwable err) {
+    return new dev.sekisho.config.ConfigException("Cannot listen on " + settings.web().host() + ":" + settings.web().port()
+        + " (http.host SEKISHO_HTTP_HOST, http.port SEKISHO_HTTP_PORT): " + err.getMessage());
   }
 
   private Router router(Settings settings) {
