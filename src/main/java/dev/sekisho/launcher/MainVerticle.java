@@ -86,13 +86,13 @@ public final class MainVerticle extends VerticleBase {
           return ensureDemoMember();
         })
         // The verticles do not depend on one another: deployed side by side.
-        .compose(demoCreated -> Future.all(
+        .compose(demo -> Future.all(
                 vertx.deployVerticle(() -> new HttpVerticle(infra), new DeploymentOptions().setInstances(settings.web().instances())),
                 vertx.deployVerticle(new SessionSweeper(infra.database())),
                 vertx.deployVerticle(new ConfirmationSignals(infra.database())),
                 vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort())),
                 deployOutboxGauge())
-            .onSuccess(all -> banner(demoCreated)))
+            .onSuccess(all -> banner(demo)))
         // Vert.x does not call stop() after a failed start: stop the database we may have
         // started before reporting the failure.
         .recover(err -> stop().transform(stopped -> Future.failedFuture(err)));
@@ -181,28 +181,34 @@ public final class MainVerticle extends VerticleBase {
     return box;
   }
 
-  private Future<Boolean> ensureDemoMember() {
+  private Future<DemoMember.Status> ensureDemoMember() {
     Pool pool = Pools.create(vertx, infra.database(), 1);
     MemberRepository members = new MemberRepository(pool);
-    MemberImporter importer = new MemberImporter(vertx, members, infra.hasher(),
-        new IssuedPasswordRule(settings.password().issuedRule()));
-    return DemoMember.ensure(settings.demo(), members, importer).eventually(pool::close);
+    IssuedPasswordRule rule = new IssuedPasswordRule(settings.password().issuedRule());
+    MemberImporter importer = new MemberImporter(vertx, members, infra.hasher(), rule);
+    return DemoMember.ensure(settings.demo(), members, importer, infra.hasher(), rule).eventually(pool::close);
   }
 
-  private void banner(boolean demoCreated) {
+  private void banner(DemoMember.Status demo) {
     long ms = (System.nanoTime() - startedAt) / 1_000_000;
-    String origin = (settings.web().tls() ? "https://" : "http://") + settings.web().host() + ":" + settings.web().port();
+    // Links use the public origin: the one passkeys and mail links work on (webauthn.rpId), not http.host.
+    String origin = settings.web().publicOrigin();
+    String listening = (settings.web().tls() ? "https://" : "http://") + settings.web().host() + ":" + settings.web().port();
     StringBuilder text = new StringBuilder()
-        .append("\n  Sekisho is ready on ").append(origin).append(" (started in ").append(ms).append(" ms)\n")
+        .append("\n  Sekisho is ready on ").append(origin).append(" (listening on ").append(listening)
+        .append(", ").append(settings.mode().production() ? "production" : "development run")
+        .append(", started in ").append(ms).append(" ms)\n")
         .append("  Member login:  ").append(origin).append("/sekisho/login\n");
     for (var upstream : infra.upstreams()) {
       text.append("  Portal:        ").append(upstream.prefix()).append(" -> ").append(upstream.url())
           .append(demoUpstream != null && settings.gateway().upstreams().isEmpty() ? " (demo upstream)" : "").append('\n');
     }
-    if (settings.demo().enabled()) {
+    if (demo.issuedPasswordWorks()) {
       text.append("  Demo member:   user ID '").append(settings.demo().userId()).append("', password '")
           .append(settings.demo().issuedPassword(new IssuedPasswordRule(settings.password().issuedRule())))
-          .append("' (symbol+number+birthdate").append(demoCreated ? ", created now" : "").append(")\n");
+          .append("' (symbol+number+birthdate").append(demo.created() ? ", created now" : "").append(")\n");
+    } else if (settings.demo().enabled()) {
+      text.append("  Demo member:   user ID '").append(settings.demo().userId()).append("' (its own password now)\n");
     }
     if (infra.mailCatcher() != null) {
       text.append("  Dev mailbox:   ").append(origin).append("/sekisho/dev/mailbox")
