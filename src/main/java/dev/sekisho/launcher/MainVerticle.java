@@ -79,6 +79,13 @@ public final class MainVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // Main checks this before Vert.x starts; here too, so that no way of deploying the gateway
+    // serves the dev mailbox or the demo parts off loopback, or production with them.
+    try {
+      DevelopmentParts.check(settings);
+    } catch (dev.sekisho.config.ConfigException e) {
+      return Future.failedFuture(e);
+    }
     return startDemoUpstream()
         .compose(demoPort -> vertx.executeBlocking(() -> prepare(demoPort)))
         .compose(ready -> {
