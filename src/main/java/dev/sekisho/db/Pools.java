@@ -38,7 +38,8 @@ public final class Pools {
             // burst of load (thousands of requests in flight) queues instead of failing.
             .setMaxWaitQueueSize(Math.max(4096, maxSize * 512)))
         .with(new NetClientOptions().setConnectTimeout(timeoutMs).setMetricsName(name))
-        .connectingTo(target.connectOptions())
+        // Also the SQL meters' namespace: under one empty namespace each pool after the first clashed.
+        .connectingTo(target.connectOptions().setMetricsName(name))
         .using(vertx)
         .build();
   }

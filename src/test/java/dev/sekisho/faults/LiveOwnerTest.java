@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The import command beside a running gateway on the same embedded database: it refuses and the
  * gateway keeps serving; and a gateway whose embedded database is stopped under it says so on /health.
+ * On the way, the development run's start-up log is checked as an operator reads it.
  */
 class LiveOwnerTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -32,6 +33,10 @@ class LiveOwnerTest {
     Path csv = dir.resolve("members.csv");
     Files.writeString(csv, "user_id,symbol,number,birthdate,name,email\nm1,12,3456,1980-04-01,関所 一郎,m1@example.jp\n");
     try (GatewayProcess gateway = GatewayProcess.start(data, Map.of())) {
+      // The development run's start-up, as an operator sees it: the banner names the public origin and
+      // the mode, and no meter is registered twice (a duplicate-gauge warning came at every start).
+      assertThat(gateway.log()).contains("Sekisho is ready on http://localhost:8080 (listening on http://127.0.0.1:"
+          + gateway.port + ", development run").doesNotContain("already registered");
       // Failed before: the import stopped the gateway's server "from an earlier run", and the gateway answered 503.
       ProcessBuilder importer = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-cp", System.getProperty("java.class.path"), "dev.sekisho.launcher.Main", "import-members", csv.toString()))
