@@ -68,6 +68,8 @@ public final class MainVerticle extends VerticleBase {
   private MailCatcher mailCatcher;
   private Infrastructure infra;
   private DemoUpstream demoUpstream;
+  /** Deployment ids of the verticles started so far, undeployed again when start-up fails. */
+  private final List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public MainVerticle(Settings settings) {
     this.settings = settings;
@@ -92,24 +94,34 @@ public final class MainVerticle extends VerticleBase {
           infra = ready;
           return ensureDemoMember();
         })
-        // The verticles do not depend on one another: deployed side by side.
-        .compose(demo -> Future.all(
-                vertx.deployVerticle(() -> new HttpVerticle(infra), new DeploymentOptions().setInstances(settings.web().instances())),
-                vertx.deployVerticle(new SessionSweeper(infra.database())),
-                vertx.deployVerticle(new ConfirmationSignals(infra.database())),
-                vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort())),
+        // The verticles do not depend on one another: deployed side by side, each awaited (join),
+        // so that after a failure the ones that started can be undeployed before the database stops.
+        .compose(demo -> Future.join(
+                track(vertx.deployVerticle(() -> new HttpVerticle(infra), new DeploymentOptions().setInstances(settings.web().instances()))),
+                track(vertx.deployVerticle(new SessionSweeper(infra.database()))),
+                track(vertx.deployVerticle(new ConfirmationSignals(infra.database()))),
+                track(vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort()))),
                 deployOutboxGauge())
             .onSuccess(all -> banner(demo)))
-        // Vert.x does not call stop() after a failed start: stop the database we may have
-        // started before reporting the failure.
-        .recover(err -> stop().transform(stopped -> Future.failedFuture(err)));
+        // Vert.x does not call stop() after a failed start: undeploy what started (its database
+        // connections would otherwise be cut by the database's stop, with a stray error line), then
+        // stop the database we may have started, before reporting the failure.
+        .recover(err -> undeployStarted().transform(undeployed -> stop()).transform(stopped -> Future.failedFuture(err)));
+  }
+
+  private Future<String> track(Future<String> deployment) {
+    return deployment.onSuccess(started::add);
+  }
+
+  private Future<?> undeployStarted() {
+    return Future.join(started.stream().map(id -> vertx.undeploy(id)).toList());
   }
 
   /** The outbox depth gauge, when metrics are on and this Vert.x has a registry. */
   private Future<?> deployOutboxGauge() {
     var registry = settings.metrics().enabled() ? Metrics.registry(vertx) : null;
     return registry == null ? Future.succeededFuture()
-        : vertx.deployVerticle(new OutboxDepthGauge(infra.database(), registry, settings.metrics().refresh()));
+        : track(vertx.deployVerticle(new OutboxDepthGauge(infra.database(), registry, settings.metrics().refresh())));
   }
 
   /** The stand-in for the legacy portal, when enabled: its port, or null. */
