@@ -2,22 +2,33 @@
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
-RUN mvn -B -q dependency:go-offline
+# The dependency cache: a layer that changes only with pom.xml. dependency:go-offline alone misses
+# what plugins resolve only when they run (Maven's plexus-utils for Surefire among them), so the
+# whole build runs once here on the bare pom; the real build below is then offline (-o).
+RUN mvn -B -q dependency:go-offline && mvn -B -q package -DskipTests && rm -rf target
 COPY src src
 COPY conf conf
 COPY webroot webroot
-RUN mvn -B -q package -DskipTests
+# Only this image's architecture's PostgreSQL binaries go into the jar (amd64 or arm64).
+ARG TARGETARCH=amd64
+RUN mvn -B -o -q package -DskipTests -P postgres-${TARGETARCH}-only
 
-# Run stage: a JRE, the jar and its defaults, as an unprivileged user. In a container the
-# database is external: set SEKISHO_DB_URL (postgresql://user:password@host:5432/sekisho).
+# Run stage: a JRE, the jar and its defaults, as an unprivileged user, in production mode ("start"):
+# it refuses to start until the keys below README's "Production" lists are set, e.g.
+# SEKISHO_DB_URL, SEKISHO_MAIL_HOST, SEKISHO_SECRETS_KEYS, SEKISHO_ADMIN_TOKEN, SEKISHO_HTTP_PUBLIC_ORIGIN.
 FROM eclipse-temurin:17-jre
 RUN useradd --system --uid 10001 --home-dir /app sekisho
 WORKDIR /app
 COPY --from=build /src/target/sekisho.jar /app/sekisho.jar
 COPY conf /app/conf
 COPY webroot /app/webroot
+# What is right in every container: listen on all interfaces, no demo parts, mail through a relay,
+# Secure cookies (TLS ends at the proxy in front).
 ENV SEKISHO_HTTP_HOST=0.0.0.0 \
-    SEKISHO_DEMO_MEMBER=false
+    SEKISHO_HTTP_SECURE_COOKIES=true \
+    SEKISHO_MAIL_MODE=relay \
+    SEKISHO_DEMO_MEMBER=false \
+    SEKISHO_GATEWAY_DEMO_UPSTREAM_ENABLED=false
 USER sekisho
 EXPOSE 8080
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/sekisho.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-jar", "/app/sekisho.jar", "start"]

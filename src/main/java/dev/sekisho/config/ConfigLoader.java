@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads conf/config.json (every key has its default there) and lays environment variables over it.
+ * Starts from the built-in defaults (the jar's conf/config.json, where every key has its default),
+ * lays the operator's file over them (only the keys it lists; an unknown key is refused with the
+ * nearest known one suggested), then environment variables.
  *
  * <p>We do this ourselves instead of with vertx-config because its default store order lets the file
  * beat the environment, and because we want to derive each variable's name and type from the key it
@@ -34,7 +36,11 @@ public final class ConfigLoader {
    * @param overrides dotted keys to values, applied after the environment (used by tests and the CLI)
    */
   public static JsonObject load(Map<String, String> env, Map<String, String> overrides) {
-    JsonObject config = readFile(env.get(FILE_VARIABLE));
+    JsonObject config = builtInDefaults();
+    ConfigFile file = operatorFile(env.get(FILE_VARIABLE));
+    if (file != null) {
+      mergeFile(config, file.json(), "", file.name());
+    }
     Map<String, String> keysByVariable = new TreeMap<>();
     for (String key : leafKeys(config)) {
       keysByVariable.put(variableName(key), key);
@@ -46,13 +52,14 @@ public final class ConfigLoader {
       }
       String key = keysByVariable.get(name);
       if (key == null) {
-        throw new ConfigException("Unknown configuration variable " + name + ": no key " + name.substring(PREFIX.length()).toLowerCase() + " in conf/config.json");
+        throw new ConfigException("Unknown configuration variable " + name + ": it sets no configuration key"
+            + KeySuggestion.hint(name, keysByVariable.keySet()));
       }
       set(config, key, e.getValue(), name);
     }
     overrides.forEach((key, value) -> {
       if (!leafKeys(config).contains(key)) {
-        throw new ConfigException("Unknown configuration key " + key);
+        throw new ConfigException("Unknown configuration key " + key + KeySuggestion.hint(key, leafKeys(config)));
       }
       set(config, key, value, key);
     });
@@ -136,28 +143,86 @@ public final class ConfigLoader {
     return raw;
   }
 
-  private static JsonObject readFile(String explicitPath) {
-    try {
-      if (explicitPath != null && !explicitPath.isBlank()) {
-        Path path = Path.of(explicitPath);
-        if (!Files.isRegularFile(path)) {
-          throw new ConfigException(FILE_VARIABLE + " names " + path.toAbsolutePath() + ", which is not a readable file");
-        }
-        return decode(Files.readString(path, StandardCharsets.UTF_8), path.toString());
-      }
-      Path local = Path.of("conf", "config.json");
-      if (Files.isRegularFile(local)) {
-        return decode(Files.readString(local, StandardCharsets.UTF_8), local.toString());
-      }
-      try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream("conf/config.json")) {
-        if (in == null) {
-          throw new ConfigException("No conf/config.json in the working directory nor in the jar");
-        }
-        return decode(new String(in.readAllBytes(), StandardCharsets.UTF_8), "conf/config.json (built in)");
-      }
-    } catch (IOException e) {
-      throw new ConfigException("Cannot read the configuration file: " + e.getMessage());
+  /** The operator's file as read, and the name its errors give it. */
+  private record ConfigFile(JsonObject json, String name) {}
+
+  /** The built-in default of one dotted key, as text (null when the key has none). */
+  public static String builtInDefault(String dottedKey) {
+    JsonObject node = builtInDefaults();
+    String[] parts = dottedKey.split("\\.");
+    for (int i = 0; i < parts.length - 1 && node != null; i++) {
+      node = node.getJsonObject(parts[i]);
     }
+    Object value = node == null ? null : node.getValue(parts[parts.length - 1]);
+    return value == null ? null : String.valueOf(value);
+  }
+
+  /** Every key with its default: the conf/config.json built into the jar. */
+  static JsonObject builtInDefaults() {
+    try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream("conf/config.json")) {
+      if (in == null) {
+        throw new ConfigException("The jar holds no conf/config.json (the built-in defaults): rebuild it with mvn package");
+      }
+      return decode(new String(in.readAllBytes(), StandardCharsets.UTF_8), "conf/config.json (built in)");
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read the built-in defaults: " + e.getMessage());
+    }
+  }
+
+  /** The file named by SEKISHO_CONFIG, else ./conf/config.json if there is one, else none. */
+  private static ConfigFile operatorFile(String explicitPath) {
+    Path path;
+    if (explicitPath != null && !explicitPath.isBlank()) {
+      path = Path.of(explicitPath);
+      if (!Files.isRegularFile(path)) {
+        throw new ConfigException(FILE_VARIABLE + " names " + path.toAbsolutePath() + ", which is not a readable file");
+      }
+    } else {
+      path = Path.of("conf", "config.json");
+      if (!Files.isRegularFile(path)) {
+        return null;
+      }
+    }
+    String name = path.toAbsolutePath().normalize().toString();
+    try {
+      return new ConfigFile(decode(Files.readString(path, StandardCharsets.UTF_8), name), name);
+    } catch (IOException e) {
+      throw new ConfigException("Cannot read the configuration file " + name + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Lays the file's values over the defaults. A key the defaults lack is a typo (it would otherwise
+   * be ignored in silence), and a section given as a value (or a value as a section) is a mistake.
+   */
+  private static void mergeFile(JsonObject defaults, JsonObject file, String prefix, String fileName) {
+    for (String field : file.fieldNames()) {
+      String key = prefix + field;
+      Object value = file.getValue(field);
+      if (!defaults.containsKey(field)) {
+        throw new ConfigException(fileName + ": unknown configuration key " + key
+            + KeySuggestion.hint(key, leafKeysAndSections(defaults, prefix)));
+      }
+      Object current = defaults.getValue(field);
+      if (current instanceof JsonObject section) {
+        if (!(value instanceof JsonObject nested)) {
+          throw new ConfigException(fileName + ": " + key + " is a section and must be an object, got '" + value + "'");
+        }
+        mergeFile(section, nested, key + ".", fileName);
+      } else if (value instanceof JsonObject) {
+        throw new ConfigException(fileName + ": " + key + " is a value, not a section");
+      } else {
+        defaults.put(field, value);
+      }
+    }
+  }
+
+  /** The dotted keys under one section, for suggestions. */
+  private static List<String> leafKeysAndSections(JsonObject section, String prefix) {
+    List<String> keys = new ArrayList<>();
+    collect(section, prefix, keys);
+    section.fieldNames().forEach(field -> keys.add(prefix + field));
+    return keys;
   }
 
   private static JsonObject decode(String text, String name) {

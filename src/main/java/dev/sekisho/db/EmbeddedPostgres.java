@@ -69,9 +69,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private final String password;
   private final String database;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final OwnerLock owner;
 
   private EmbeddedPostgres(Path installDir, Path dataDir, Path logFile, ServerAccount account, int port,
-                           String password, String database) {
+                           String password, String database, OwnerLock owner) {
+    this.owner = owner;
     this.installDir = installDir;
     this.dataDir = dataDir;
     this.logFile = logFile;
@@ -86,7 +88,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
    * pick a free one). Creates database {@code database} if missing. Returns once it accepts connections.
    *
    * <p>One server per data directory: a server still running on it (left by a process that died without
-   * {@link #close()}) is stopped first.
+   * {@link #close()}) is stopped first; one whose owner still runs is left alone and this start fails
+   * with {@link OwnerLock.DatabaseInUse}.
    */
   public static EmbeddedPostgres start(Path dataDir, int port, String database) throws IOException {
     requireValid(dataDir, port, database);
@@ -96,7 +99,34 @@ public final class EmbeddedPostgres implements AutoCloseable {
     Path installDir = PostgresBinaries.install();
     ServerAccount account = ServerAccount.detect();
 
-    Files.createDirectories(data.getParent());
+    Path lockFile = data.resolveSibling(data.getFileName() + ".lock");
+    DataDirectory paths = new DataDirectory(data, List.of(passwordFile, logFile, lockFile));
+    OwnerLock owner;
+    try {
+      Files.createDirectories(data.getParent());
+      // Before anything touches the data directory: a live owner's server must never be stopped.
+      owner = OwnerLock.acquire(data);
+    } catch (IOException e) {
+      if (!(e instanceof OwnerLock.DatabaseInUse)) {
+        paths.removeCreated();
+      }
+      throw DataDirectory.unusable(data, e);
+    }
+    try {
+      return startOwned(data, port, database, passwordFile, logFile, installDir, account, owner);
+    } catch (IOException e) {
+      owner.close();
+      paths.removeCreated();
+      throw DataDirectory.unusable(data, e);
+    } catch (RuntimeException e) {
+      owner.close();
+      paths.removeCreated();
+      throw e;
+    }
+  }
+
+  private static EmbeddedPostgres startOwned(Path data, int port, String database, Path passwordFile, Path logFile,
+                                             Path installDir, ServerAccount account, OwnerLock owner) throws IOException {
     prepareDataDir(data, account);
     String password = passwordFor(data, passwordFile, account);
     prepareLogFile(logFile, account);
@@ -109,7 +139,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     EmbeddedPostgres server = new EmbeddedPostgres(
-        installDir, data, logFile, account, port == 0 ? freePort() : port, password, database);
+        installDir, data, logFile, account, port == 0 ? freePort() : port, password, database, owner);
     server.stopLeftoverServer();
     server.startServer();
     try {
@@ -160,7 +190,20 @@ public final class EmbeddedPostgres implements AutoCloseable {
       }
     } catch (IOException e) {
       LOG.warn("Stopping the embedded PostgreSQL in {} failed", dataDir, e);
+    } finally {
+      owner.close();
     }
+  }
+
+  /** Lets go of the data directory without stopping the server, as a process that dies does (for tests). */
+  void abandon() {
+    closed.set(true);
+    owner.close();
+  }
+
+  /** Present while the server runs: pg_ctl stop (by anyone) removes it. */
+  public Path pidFile() {
+    return dataDir.resolve("postmaster.pid");
   }
 
   /** For log lines: never the password. */

@@ -5,6 +5,7 @@ import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.MemberImporter;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.member.MemberRow;
+import dev.sekisho.member.PasswordHasher;
 import io.vertx.core.Future;
 
 import java.time.LocalDate;
@@ -27,18 +28,24 @@ final class DemoMember {
     }
   }
 
-  /** @return true when the member was created now */
-  static Future<Boolean> ensure(Settings demo, MemberRepository members, MemberImporter importer) {
+  /** What the banner may say: whether the member was created now, and whether its issued password still logs in. */
+  record Status(boolean created, boolean issuedPasswordWorks) {
+    static final Status OFF = new Status(false, false);
+  }
+
+  static Future<Status> ensure(Settings demo, MemberRepository members, MemberImporter importer, PasswordHasher hasher,
+                               IssuedPasswordRule rule) {
     if (!demo.enabled()) {
-      return Future.succeededFuture(false);
+      return Future.succeededFuture(Status.OFF);
     }
     return members.findByLoginId(demo.userId()).compose(existing -> {
       if (existing != null) {
-        return Future.succeededFuture(false);
+        // After the first login the member sets its own password: the banner must not show a stale one.
+        return hasher.verify(demo.issuedPassword(rule), existing.passwordHash()).map(works -> new Status(false, works));
       }
       MemberRow row = new MemberRow(0, demo.userId(), demo.symbol(), demo.number(), demo.birthdate(), demo.name(),
           demo.email(), null);
-      return importer.load(List.of(row)).map(report -> true);
+      return importer.load(List.of(row)).map(report -> new Status(true, true));
     });
   }
 }

@@ -117,7 +117,14 @@ public final class HttpVerticle extends VerticleBase {
     }
     server = vertx.createHttpServer(options);
     // The HTTP codec's own refusals (bad request line, oversized headers) get a clear message too.
-    return server.requestHandler(router).invalidRequestHandler(new InvalidRequests()).listen();
+    return server.requestHandler(router).invalidRequestHandler(new InvalidRequests()).listen()
+        .recover(err -> Future.failedFuture(listenFailure(settings, err)));
+  }
+
+  /** One line naming the address, the port and their keys ("Address already in use" alone named nothing). */
+  private static Exception listenFailure(Settings settings, Throwable err) {
+    return new dev.sekisho.config.ConfigException("Cannot listen on " + settings.web().host() + ":" + settings.web().port()
+        + " (http.host SEKISHO_HTTP_HOST, http.port SEKISHO_HTTP_PORT): " + err.getMessage());
   }
 
   private Router router(Settings settings) {
@@ -153,7 +160,7 @@ public final class HttpVerticle extends VerticleBase {
         metrics == null ? path -> { } : metrics::otpCheckPath);
     router.post(OtpApiRoutes.VERIFY).handler(forms).handler(OtpApiRoutes.bearer(settings.session().cookieName()))
         .handler(fastCheck);
-    new OpsRoutes(pool, settings.db().timeoutMs()).mount(router);
+    new OpsRoutes(pool, settings.db().timeoutMs(), infra.embeddedPidFile()).mount(router);
     if (metrics != null) {
       metrics.mount(router, registry);
     }
@@ -209,7 +216,8 @@ public final class HttpVerticle extends VerticleBase {
     // A passkey as first method ends like an OTP set-up: with the member's recovery codes.
     new PasskeyRoutes(passkeys, members, clientAddress, pages, otpRoutes::finishSetUp).mount(router);
     new OtpApiRoutes(otp, logins, members, clientAddress, sessions, audit, fastCheck).mount(router);
-    if (infra.mailCatcher() != null) {
+    // Every caught mail, to anyone: only ever on loopback (Main refuses the rest before this).
+    if (infra.mailCatcher() != null && DevelopmentParts.isLoopback(settings.web().host())) {
       new DevMailboxRoutes(infra.mailCatcher(), pages).mount(router);
     }
     new AccountRoutes(members, auditQuery, pages).mount(router);

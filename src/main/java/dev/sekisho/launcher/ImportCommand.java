@@ -1,6 +1,7 @@
 package dev.sekisho.launcher;
 
 import dev.sekisho.db.DatabaseTarget;
+import dev.sekisho.db.DatabaseWait;
 import dev.sekisho.db.EmbeddedPostgres;
 import dev.sekisho.db.Migrations;
 import dev.sekisho.db.Pools;
@@ -58,6 +59,7 @@ final class ImportCommand {
         target = DatabaseTarget.of(embedded);
       } else {
         target = DatabaseTarget.of(settings.db());
+        DatabaseWait.untilReachable(target, java.time.Duration.ofSeconds(settings.db().startupWaitSeconds()));
       }
       Migrations.apply(target);
       Pool pool = Pools.create(vertx, target, 2);

@@ -11,17 +11,19 @@ import dev.sekisho.onboarding.OnboardingTexts;
 import dev.sekisho.web.I18n;
 import dev.sekisho.web.Templates;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
  * What the main verticle prepares once, off the event loop, and hands to every HTTP verticle:
  * all of it immutable or thread-safe. mailCatcher is the in-process SMTP server, null unless
- * mail.mode is embedded; tests read caught mails through it.
+ * mail.mode is embedded; tests read caught mails through it. embeddedPidFile is the embedded
+ * server's postmaster.pid (null with an external database): /health watches it.
  */
 public record Infrastructure(Settings settings, DatabaseTarget database, PasswordHasher hasher, Templates templates,
                              I18n i18n, String adminToken, MailTemplates mailTemplates, MailCatcher mailCatcher,
                              OnboardingTexts onboardingTexts, SecretBox secrets,
-                             List<Upstream> upstreams, OtpCaches otpCaches) {
+                             List<Upstream> upstreams, OtpCaches otpCaches, Path embeddedPidFile) {
 
   /** The in-process SMTP server's port (mail.mode embedded), else the relay's. */
   public int smtpPort() {

@@ -3,6 +3,7 @@ package dev.sekisho.launcher;
 import dev.sekisho.config.ConfigException;
 import dev.sekisho.config.ConfigLoader;
 import dev.sekisho.config.ConfigReader;
+import dev.sekisho.config.RunMode;
 import dev.sekisho.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The jar's entry point. With no arguments (or "run") it runs the gateway; "import-members FILE"
+ * The jar's entry point. With no arguments (or "run") it is the development run; "start" runs it in
+ * production (see {@link RunMode}); "import-members FILE"
  * loads the insurer's member file; "help" lists the commands.
  */
 public final class Main {
@@ -31,7 +33,8 @@ public final class Main {
     String command = args.length == 0 ? "run" : args[0];
     try {
       switch (command) {
-        case "run" -> run();
+        case "run" -> run(RunMode.DEVELOPMENT);
+        case "start" -> run(RunMode.PRODUCTION);
         case "import-members" -> System.exit(ImportCommand.run(args));
         case "bench" -> System.exit(dev.sekisho.bench.BenchCommand.run(args, System.out));
         case "demo-upstream" -> DemoUpstreamCommand.run();
@@ -47,7 +50,10 @@ public final class Main {
   private static void usage(int status) {
     System.out.print("""
         Usage: java -jar sekisho.jar [command]
-          run                      run the gateway (the default)
+          run                      the development run (the default): embedded database, mail catcher
+                                   and dev mailbox, demo portal and member, on loopback
+          start                    production: refuses to start while any development part is on,
+                                   naming each key to set (see README, Production)
           import-members FILE.csv  load members from a UTF-8 CSV file (columns: user_id, symbol,
                                    number, birthdate, name, email, optional password)
           demo-upstream            the demo portal alone, on loopback at gateway.demoUpstream.port
@@ -64,9 +70,10 @@ public final class Main {
     return ConfigLoader.load(System.getenv(), Map.of());
   }
 
-  private static void run() {
+  private static void run(RunMode mode) {
     JsonObject config = config();
-    Settings settings = Settings.from(config);
+    Settings settings = Settings.from(config, mode);
+    DevelopmentParts.check(settings);
     applyLogLevel(new ConfigReader(config));
     Logger log = LoggerFactory.getLogger(Main.class);
     Vertx vertx = Metrics.vertx(settings.metrics());

@@ -2,6 +2,7 @@ package dev.sekisho.launcher;
 
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.db.DatabaseTarget;
+import dev.sekisho.db.DatabaseWait;
 import dev.sekisho.db.EmbeddedPostgres;
 import dev.sekisho.db.Migrations;
 import dev.sekisho.db.Pools;
@@ -67,6 +68,8 @@ public final class MainVerticle extends VerticleBase {
   private MailCatcher mailCatcher;
   private Infrastructure infra;
   private DemoUpstream demoUpstream;
+  /** Deployment ids of the verticles started so far, undeployed again when start-up fails. */
+  private final List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public MainVerticle(Settings settings) {
     this.settings = settings;
@@ -78,30 +81,47 @@ public final class MainVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // Main checks this before Vert.x starts; here too, so that no way of deploying the gateway
+    // serves the dev mailbox or the demo parts off loopback, or production with them.
+    try {
+      DevelopmentParts.check(settings);
+    } catch (dev.sekisho.config.ConfigException e) {
+      return Future.failedFuture(e);
+    }
     return startDemoUpstream()
         .compose(demoPort -> vertx.executeBlocking(() -> prepare(demoPort)))
         .compose(ready -> {
           infra = ready;
           return ensureDemoMember();
         })
-        // The verticles do not depend on one another: deployed side by side.
-        .compose(demoCreated -> Future.all(
-                vertx.deployVerticle(() -> new HttpVerticle(infra), new DeploymentOptions().setInstances(settings.web().instances())),
-                vertx.deployVerticle(new SessionSweeper(infra.database())),
-                vertx.deployVerticle(new ConfirmationSignals(infra.database())),
-                vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort(), infra.secrets())),
+        // The verticles do not depend on one another: deployed side by side, each awaited (join),
+        // so that after a failure the ones that started can be undeployed before the database stops.
+        .compose(demo -> Future.join(
+                track(vertx.deployVerticle(() -> new HttpVerticle(infra), new DeploymentOptions().setInstances(settings.web().instances()))),
+                track(vertx.deployVerticle(new SessionSweeper(infra.database()))),
+                track(vertx.deployVerticle(new ConfirmationSignals(infra.database()))),
+                track(vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort(), infra.secrets()))),
                 deployOutboxGauge())
-            .onSuccess(all -> banner(demoCreated)))
-        // Vert.x does not call stop() after a failed start: stop the database we may have
-        // started before reporting the failure.
-        .recover(err -> stop().transform(stopped -> Future.failedFuture(err)));
+            .onSuccess(all -> banner(demo)))
+        // Vert.x does not call stop() after a failed start: undeploy what started (its database
+        // connections would otherwise be cut by the database's stop, with a stray error line), then
+        // stop the database we may have started, before reporting the failure.
+        .recover(err -> undeployStarted().transform(undeployed -> stop()).transform(stopped -> Future.failedFuture(err)));
+  }
+
+  private Future<String> track(Future<String> deployment) {
+    return deployment.onSuccess(started::add);
+  }
+
+  private Future<?> undeployStarted() {
+    return Future.join(started.stream().map(id -> vertx.undeploy(id)).toList());
   }
 
   /** The outbox depth gauge, when metrics are on and this Vert.x has a registry. */
   private Future<?> deployOutboxGauge() {
     var registry = settings.metrics().enabled() ? Metrics.registry(vertx) : null;
     return registry == null ? Future.succeededFuture()
-        : vertx.deployVerticle(new OutboxDepthGauge(infra.database(), registry, settings.metrics().refresh()));
+        : track(vertx.deployVerticle(new OutboxDepthGauge(infra.database(), registry, settings.metrics().refresh())));
   }
 
   /** The stand-in for the legacy portal, when enabled: its port, or null. */
@@ -140,7 +160,8 @@ public final class MainVerticle extends VerticleBase {
       // verticle's context and closes after the HTTP verticles have drained their requests.
       PasswordHasher hasher = new PasswordHasher(vertx, settings.password());
       return new Infrastructure(settings, done(database), hasher, done(templates), done(i18n), adminToken,
-          done(mailTemplates), mailCatcher, done(texts), box, settings.gateway().effectiveUpstreams(demoPort), OtpCaches.create());
+          done(mailTemplates), mailCatcher, done(texts), box, settings.gateway().effectiveUpstreams(demoPort), OtpCaches.create(),
+          embedded == null ? null : embedded.pidFile());
     } finally {
       parallel.shutdownNow();
     }
@@ -154,6 +175,7 @@ public final class MainVerticle extends VerticleBase {
       database = DatabaseTarget.of(embedded);
     } else {
       database = DatabaseTarget.of(settings.db());
+      DatabaseWait.untilReachable(database, java.time.Duration.ofSeconds(settings.db().startupWaitSeconds()));
     }
     int applied = Migrations.apply(database);
     LOG.info("database {} ready ({} migrations applied)", database, applied);
@@ -186,8 +208,9 @@ public final class MainVerticle extends VerticleBase {
     return "";
   }
 
+  /** The development run (not `start`) with nothing real behind it: the only place a token is generated. */
   private boolean developmentRun() {
-    return settings.db().embedded() && settings.mail().embedded();
+    return !settings.mode().production() && settings.db().embedded() && settings.mail().embedded();
   }
 
   private SecretBox secretBox() {
@@ -199,28 +222,34 @@ public final class MainVerticle extends VerticleBase {
     return box;
   }
 
-  private Future<Boolean> ensureDemoMember() {
+  private Future<DemoMember.Status> ensureDemoMember() {
     Pool pool = Pools.create(vertx, infra.database(), 1);
     MemberRepository members = new MemberRepository(pool);
-    MemberImporter importer = new MemberImporter(vertx, members, infra.hasher(),
-        new IssuedPasswordRule(settings.password().issuedRule()));
-    return DemoMember.ensure(settings.demo(), members, importer).eventually(pool::close);
+    IssuedPasswordRule rule = new IssuedPasswordRule(settings.password().issuedRule());
+    MemberImporter importer = new MemberImporter(vertx, members, infra.hasher(), rule);
+    return DemoMember.ensure(settings.demo(), members, importer, infra.hasher(), rule).eventually(pool::close);
   }
 
-  private void banner(boolean demoCreated) {
+  private void banner(DemoMember.Status demo) {
     long ms = (System.nanoTime() - startedAt) / 1_000_000;
-    String origin = (settings.web().tls() ? "https://" : "http://") + settings.web().host() + ":" + settings.web().port();
+    // Links use the public origin: the one passkeys and mail links work on (webauthn.rpId), not http.host.
+    String origin = settings.web().publicOrigin();
+    String listening = (settings.web().tls() ? "https://" : "http://") + settings.web().host() + ":" + settings.web().port();
     StringBuilder text = new StringBuilder()
-        .append("\n  Sekisho is ready on ").append(origin).append(" (started in ").append(ms).append(" ms)\n")
+        .append("\n  Sekisho is ready on ").append(origin).append(" (listening on ").append(listening)
+        .append(", ").append(settings.mode().production() ? "production" : "development run")
+        .append(", started in ").append(ms).append(" ms)\n")
         .append("  Member login:  ").append(origin).append("/sekisho/login\n");
     for (var upstream : infra.upstreams()) {
       text.append("  Portal:        ").append(upstream.prefix()).append(" -> ").append(upstream.url())
           .append(demoUpstream != null && settings.gateway().upstreams().isEmpty() ? " (demo upstream)" : "").append('\n');
     }
-    if (settings.demo().enabled()) {
+    if (demo.issuedPasswordWorks()) {
       text.append("  Demo member:   user ID '").append(settings.demo().userId()).append("', password '")
           .append(settings.demo().issuedPassword(new IssuedPasswordRule(settings.password().issuedRule())))
-          .append("' (symbol+number+birthdate").append(demoCreated ? ", created now" : "").append(")\n");
+          .append("' (symbol+number+birthdate").append(demo.created() ? ", created now" : "").append(")\n");
+    } else if (settings.demo().enabled()) {
+      text.append("  Demo member:   user ID '").append(settings.demo().userId()).append("' (its own password now)\n");
     }
     if (infra.mailCatcher() != null) {
       text.append("  Dev mailbox:   ").append(origin).append("/sekisho/dev/mailbox")

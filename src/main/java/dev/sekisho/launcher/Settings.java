@@ -1,6 +1,7 @@
 package dev.sekisho.launcher;
 
 import dev.sekisho.config.ConfigReader;
+import dev.sekisho.config.RunMode;
 import dev.sekisho.crypto.SecretSettings;
 import dev.sekisho.otp.OtpSettings;
 import dev.sekisho.db.DatabaseSettings;
@@ -22,22 +23,33 @@ import io.vertx.core.json.JsonObject;
 public record Settings(JsonObject json, WebSettings web, DatabaseSettings db, PasswordSettings password,
                        LoginSettings login, SessionSettings session, String adminToken, DemoMember.Settings demo,
                        MailSettings mail, OnboardingSettings onboarding, PasskeySettings passkey,
-                       SecretSettings secrets, OtpSettings otp, GatewaySettings gateway, MetricsSettings metrics) {
+                       SecretSettings secrets, OtpSettings otp, GatewaySettings gateway, MetricsSettings metrics,
+                       RunMode mode, boolean embeddedDbInProduction) {
 
+  /** The settings of a development run (tests and tools that start a gateway in-process). */
   public static Settings from(JsonObject json) {
+    return from(json, RunMode.DEVELOPMENT);
+  }
+
+  public static Settings from(JsonObject json, RunMode mode) {
     ConfigReader config = new ConfigReader(json);
     WebSettings web = WebSettings.from(config);
     return new Settings(json, web, DatabaseSettings.from(config), PasswordSettings.from(config),
         LoginSettings.from(config), SessionSettings.from(config), adminToken(config), DemoMember.Settings.from(config),
         MailSettings.from(config), OnboardingSettings.from(config), PasskeySettings.from(config, web.publicOrigin()),
-        SecretSettings.from(config, SessionSettings.from(config).secureCookies()), OtpSettings.from(config), GatewaySettings.from(config),
-        MetricsSettings.from(config));
+        secrets(config, mode), OtpSettings.from(config), GatewaySettings.from(config),
+        MetricsSettings.from(config), mode, config.bool("db.embedded.allowInProduction"));
+  }
+
+  /** Production lists a missing key among all its refusals at once (DevelopmentParts) rather than stopping here. */
+  private static SecretSettings secrets(ConfigReader config, RunMode mode) {
+    return SecretSettings.from(config, !mode.production() && SessionSettings.from(config).secureCookies());
   }
 
   private static String adminToken(ConfigReader config) {
     String token = config.string("admin.token");
     if (!token.isEmpty() && token.length() < 24) {
-      throw config.error("admin.token", "must be at least 24 characters (or empty to generate one per run)", "<hidden>");
+      throw config.error("admin.token", "must be at least 24 characters (or empty: the admin API is then off, except in the development run, which generates one)", "<hidden>");
     }
     return token;
   }

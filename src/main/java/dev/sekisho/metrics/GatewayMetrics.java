@@ -1,5 +1,6 @@
 package dev.sekisho.metrics;
 
+import dev.sekisho.web.AddressMatcher;
 import dev.sekisho.audit.AuditEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -38,7 +38,15 @@ public final class Metrics {
         // The only HTTP client is the one to the portal: its requests are the proxied requests the
         // server side already counts and times per route. Counting them twice cost each proxied
         // request a second set of meter look-ups (seen in the bench's profile).
-        .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT);
+        .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
+        // TCP client meters carry no tag telling the clients apart (each database pool, the mail
+        // client, the LISTEN connection): every client after the first failed to register, with a
+        // warning at each start, and the one kept counted a single client. The per-pool meters
+        // (vertx_pool_*, named by db/Pools) say what they meant to.
+        .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+        // The same for the event bus: without an address tag (which would also count reply
+        // addresses, unbounded) its gauges clashed as soon as a second address was used.
+        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
     return Vertx.builder().with(new VertxOptions().setMetricsOptions(options))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
   }

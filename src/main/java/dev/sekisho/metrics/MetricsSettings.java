@@ -1,6 +1,7 @@
 package dev.sekisho.metrics;
 
 import dev.sekisho.config.ConfigReader;
+import dev.sekisho.web.AddressMatcher;
 
 import java.time.Duration;
 import java.util.List;
@@ -9,12 +10,7 @@ import java.util.List;
 public record MetricsSettings(boolean enabled, List<String> allowFrom, Duration refresh) {
 
   public static MetricsSettings from(ConfigReader config) {
-    List<String> allowFrom = config.strings("metrics.allowFrom");
-    for (String entry : allowFrom) {
-      if (!AddressMatcher.valid(entry)) {
-        throw config.error("metrics.allowFrom", "must list IP addresses or CIDR ranges", entry);
-      }
-    }
+    List<String> allowFrom = AddressMatcher.fromConfig(config, "metrics.allowFrom");
     return new MetricsSettings(config.bool("metrics.enabled"), allowFrom,
         Duration.ofSeconds(config.integer("metrics.refreshSeconds", 1, 3600)));
   }

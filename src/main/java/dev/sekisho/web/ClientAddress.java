@@ -4,35 +4,35 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * The client's address for limits and the audit log. X-Forwarded-For is believed only when the
  * connection comes from a configured trusted proxy; otherwise anyone could pick their own address
- * and escape the per-address limits.
+ * and escape the per-address limits. Proxies are matched by {@link AddressMatcher}, so an entry may
+ * be an address or a CIDR range, IPv4 or IPv6 (a Kubernetes ingress comes from a pod range).
  */
 public final class ClientAddress {
-  private final Set<String> trustedProxies;
+  private final AddressMatcher trustedProxies;
 
   public ClientAddress(List<String> trustedProxies) {
-    this.trustedProxies = Set.copyOf(trustedProxies);
+    this.trustedProxies = new AddressMatcher(trustedProxies);
   }
 
   public String of(RoutingContext ctx) {
     SocketAddress remote = ctx.request().remoteAddress();
-    String peer = remote == null ? "unknown" : remote.hostAddress();
-    if (!trustedProxies.contains(peer)) {
-      return peer;
-    }
-    String forwarded = ctx.request().getHeader("X-Forwarded-For");
-    if (forwarded == null || forwarded.isBlank()) {
+    return of(remote == null ? "unknown" : remote.hostAddress(), ctx.request().getHeader("X-Forwarded-For"));
+  }
+
+  /** The client for a connection from {@code peer} carrying {@code forwardedFor} (may be null). */
+  public String of(String peer, String forwardedFor) {
+    if (!trustedProxies.matches(peer) || forwardedFor == null || forwardedFor.isBlank()) {
       return peer;
     }
     // Walk from the nearest hop outwards, skipping our own proxies: the first other address is the client.
-    String[] hops = forwarded.split(",");
+    String[] hops = forwardedFor.split(",");
     for (int i = hops.length - 1; i >= 0; i--) {
       String hop = hops[i].trim();
-      if (!hop.isEmpty() && !trustedProxies.contains(hop)) {
+      if (!hop.isEmpty() && !trustedProxies.matches(hop)) {
         return hop.length() > 64 ? hop.substring(0, 64) : hop;
       }
     }
@@ -41,6 +41,6 @@ public final class ClientAddress {
 
   public boolean isTrustedProxy(RoutingContext ctx) {
     SocketAddress remote = ctx.request().remoteAddress();
-    return remote != null && trustedProxies.contains(remote.hostAddress());
+    return remote != null && trustedProxies.matches(remote.hostAddress());
   }
 }

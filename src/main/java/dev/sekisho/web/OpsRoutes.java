@@ -4,24 +4,43 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Liveness (/health: the process answers, whatever the database does, so an orchestrator does not
  * restart a gateway that only waits for PostgreSQL) and readiness (/ready: the database answers too).
+ * One exception to liveness: the embedded database this gateway started is gone for good once its
+ * postmaster.pid is (stopped by someone else); no wait brings it back, so /health says DOWN and the
+ * orchestrator restarts the gateway, which starts it again.
  */
 public final class OpsRoutes {
   private final Pool pool;
   private final long timeoutMs;
+  private final String embeddedPidFile;
 
-  /** @param timeoutMs db.timeoutMs: /ready answers DOWN rather than hang on a stuck database */
-  public OpsRoutes(Pool pool, long timeoutMs) {
+  /**
+   * @param timeoutMs db.timeoutMs: /ready answers DOWN rather than hang on a stuck database
+   * @param embeddedPidFile the embedded server's postmaster.pid, or null with an external database
+   */
+  public OpsRoutes(Pool pool, long timeoutMs, Path embeddedPidFile) {
     this.pool = pool;
     this.timeoutMs = timeoutMs;
+    this.embeddedPidFile = embeddedPidFile == null ? null : embeddedPidFile.toString();
   }
 
   public void mount(Router router) {
-    router.get(Paths.HEALTH).handler(ctx -> Pages.json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get(Paths.HEALTH).handler(ctx -> {
+      if (embeddedPidFile == null) {
+        Pages.json(ctx, 200, new JsonObject().put("status", "UP"));
+        return;
+      }
+      ctx.vertx().fileSystem().exists(embeddedPidFile).onComplete(exists -> {
+        boolean up = exists.succeeded() && exists.result();
+        Pages.json(ctx, up ? 200 : 503, up ? new JsonObject().put("status", "UP")
+            : new JsonObject().put("status", "DOWN").put("database", "the embedded PostgreSQL this gateway started has stopped"));
+      });
+    });
     router.get(Paths.READY).handler(ctx -> pool.query("select 1").execute()
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .onComplete(result -> {

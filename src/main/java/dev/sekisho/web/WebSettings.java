@@ -36,7 +36,7 @@ public record WebSettings(String host, int port, int instances, String publicOri
         config.origin("http.publicOrigin"),
         config.bool("http.secureCookies") || !cert.isEmpty(),
         config.integer("http.maxBodyBytes", 1024, 64 * 1024 * 1024),
-        config.strings("http.trustedProxies"),
+        AddressMatcher.fromConfig(config, "http.trustedProxies"),
         cert, key,
         // How long SIGTERM waits for in-flight requests before closing their connections.
         config.integer("http.shutdownGraceSeconds", 0, 3600));

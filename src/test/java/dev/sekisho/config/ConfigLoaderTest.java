@@ -3,7 +3,10 @@ package dev.sekisho.config;
 import dev.sekisho.launcher.Settings;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,5 +63,47 @@ class ConfigLoaderTest {
   void aMissingConfigFileIsNamed() {
     assertThatThrownBy(() -> ConfigLoader.load(Map.of("SEKISHO_CONFIG", "/nonexistent/config.json"), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("/nonexistent/config.json");
+  }
+
+  @Test
+  void aFileListsOnlyWhatChangesAndTheRestKeepsItsDefault(@TempDir Path dir) throws Exception {
+    // Failed before: a file without every key was refused ("http.instances ... is missing").
+    Path file = dir.resolve("sekisho.json");
+    Files.writeString(file, "{\"http\": {\"port\": 9443}, \"login\": {\"maxFailures\": 7}}");
+    Settings settings = Settings.from(ConfigLoader.load(Map.of("SEKISHO_CONFIG", file.toString()), Map.of()));
+    assertThat(settings.web().port()).isEqualTo(9443);
+    assertThat(settings.web().host()).isEqualTo("127.0.0.1");
+    assertThat(settings.login().maxFailures()).isEqualTo(7);
+    assertThat(settings.db().embedded()).isTrue();
+    // The environment still wins over the file.
+    assertThat(Settings.from(ConfigLoader.load(Map.of("SEKISHO_CONFIG", file.toString(), "SEKISHO_HTTP_PORT", "9000"), Map.of()))
+        .web().port()).isEqualTo(9000);
+  }
+
+  @Test
+  void aMisspeltKeyInTheFileIsRefusedWithTheNearestKeyAndTheFileNamed(@TempDir Path dir) throws Exception {
+    // Failed before: login.maxFailure was ignored in silence.
+    Path file = dir.resolve("sekisho.json");
+    Files.writeString(file, "{\"login\": {\"maxFailure\": 3}}");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("SEKISHO_CONFIG", file.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(file.toAbsolutePath().toString())
+        .hasMessageContaining("unknown configuration key login.maxFailure")
+        .hasMessageContaining("did you mean login.maxFailures?");
+    Files.writeString(file, "{\"htp\": {\"port\": 1}}");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("SEKISHO_CONFIG", file.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("htp").hasMessageContaining("did you mean http?");
+    Files.writeString(file, "{\"http\": 8080}");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("SEKISHO_CONFIG", file.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("http is a section");
+    Files.writeString(file, "{\"http\": ");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("SEKISHO_CONFIG", file.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining(file.toAbsolutePath().toString()).hasMessageContaining("not valid JSON");
+  }
+
+  @Test
+  void aMisspeltVariableSuggestsTheNearestOne() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("SEKISHO_LOGIN_MAX_FAILURE", "3"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("did you mean SEKISHO_LOGIN_MAX_FAILURES?");
   }
 }

@@ -108,11 +108,25 @@ class EmbeddedPostgresTest {
     Path data = base.resolve("leftover");
     // Never closed, as if its JVM had died: its server keeps running and holds the data directory.
     EmbeddedPostgres abandoned = EmbeddedPostgres.start(data, 0, DATABASE);
+    abandoned.abandon();
     try (EmbeddedPostgres again = EmbeddedPostgres.start(data, 0, DATABASE);
          Connection connection = connect(again);
          Statement sql = connection.createStatement()) {
       assertEquals(DATABASE, queryString(sql, "select current_database()"));
       assertThrows(SQLException.class, () -> connect(abandoned).close());
+    }
+  }
+
+  @Test
+  void neverStopsAServerWhoseOwnerStillRuns() throws Exception {
+    // Failed before: a second start took the live owner's server for a leftover and stopped it.
+    Path data = base.resolve("owned");
+    try (EmbeddedPostgres owner = EmbeddedPostgres.start(data, 0, DATABASE)) {
+      OwnerLock.DatabaseInUse refused = assertThrows(OwnerLock.DatabaseInUse.class, () -> EmbeddedPostgres.start(data, 0, DATABASE));
+      assertTrue(refused.getMessage().contains("in use by a running Sekisho process"), refused.getMessage());
+      try (Connection connection = connect(owner); Statement sql = connection.createStatement()) {
+        assertEquals(DATABASE, queryString(sql, "select current_database()"));
+      }
     }
   }
 

@@ -84,9 +84,14 @@ class DeployFilesTest {
     // Only nginx's fixed address is a trusted proxy.
     Map<String, Object> nginxNet = (Map<String, Object>) ((Map<String, Object>) services.get("nginx").get("networks")).get("sekisho");
     assertThat(env.get("SEKISHO_HTTP_TRUSTED_PROXIES")).isEqualTo(nginxNet.get("ipv4_address"));
-    assertThat(services.get("nginx").get("ports").toString()).contains("8080:80");
-    assertThat(env.get("SEKISHO_HTTP_PUBLIC_ORIGIN")).isEqualTo("http://localhost:8080");
+    assertThat(services.get("nginx").get("ports").toString()).contains("8000:80");
+    assertThat(env.get("SEKISHO_HTTP_PUBLIC_ORIGIN")).isEqualTo("http://localhost:8000");
     assertThat(sekisho.get("healthcheck").toString()).contains("/ready");
+    // The gateway's own production check passes on exactly this environment: `start` would come up.
+    java.util.Map<String, String> vars = new java.util.HashMap<>();
+    env.forEach((k, v) -> vars.put(k, v.toString()));
+    assertThat(dev.sekisho.launcher.DevelopmentParts.productionRefusals(dev.sekisho.launcher.Settings.from(
+        dev.sekisho.config.ConfigLoader.load(vars, Map.of()), dev.sekisho.config.RunMode.PRODUCTION))).isEmpty();
 
     for (Map<String, Object> service : services.values()) {
       for (Object volume : (List<Object>) service.getOrDefault("volumes", List.of())) {

@@ -1,21 +1,36 @@
-package dev.sekisho.metrics;
+package dev.sekisho.web;
+
+import dev.sekisho.config.ConfigReader;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 
 /**
- * IP addresses and CIDR ranges given as text ("127.0.0.1", "::1", "10.0.0.0/8"); only literal
- * addresses are accepted, so matching never resolves a name.
+ * IP addresses and CIDR ranges given as text ("127.0.0.1", "::1", "10.0.0.0/8", "fd00::/8"); only
+ * literal addresses are accepted, so matching never resolves a name. The one rule for every address
+ * setting ({@code http.trustedProxies}, {@code metrics.allowFrom}): two rules once disagreed, and a
+ * CIDR range of trusted proxies silently never matched.
  */
-final class AddressMatcher {
+public final class AddressMatcher {
   private final List<byte[][]> ranges;
 
-  AddressMatcher(List<String> entries) {
+  public AddressMatcher(List<String> entries) {
     ranges = entries.stream().map(AddressMatcher::parse).toList();
   }
 
-  static boolean valid(String entry) {
+  /** The list at {@code key}, each entry checked: one that does not parse stops start-up naming it. */
+  public static List<String> fromConfig(ConfigReader config, String key) {
+    List<String> entries = config.strings(key);
+    for (String entry : entries) {
+      if (!valid(entry)) {
+        throw config.error(key, "must list IP addresses or CIDR ranges (like 10.0.0.0/8 or fd00::/8)", entry);
+      }
+    }
+    return entries;
+  }
+
+  public static boolean valid(String entry) {
     try {
       parse(entry);
       return true;
@@ -24,8 +39,9 @@ final class AddressMatcher {
     }
   }
 
-  boolean matches(String address) {
-    byte[] candidate = literal(address);
+  /** Whether a literal address (IPv4, IPv6, IPv4-mapped IPv6) lies in one of the ranges; anything else never matches. */
+  public boolean matches(String address) {
+    byte[] candidate = literal(address == null ? null : address.trim());
     if (candidate == null) {
       return false;
     }
