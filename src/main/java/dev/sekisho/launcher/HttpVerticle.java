@@ -43,6 +43,7 @@ import dev.sekisho.session.PgSessionStore;
 import dev.sekisho.session.SessionSettings;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Csrf;
+import dev.sekisho.web.FormBodies;
 import dev.sekisho.web.I18n;
 import dev.sekisho.web.InvalidRequests;
 import dev.sekisho.web.MalformedPaths;
@@ -64,7 +65,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
@@ -137,7 +137,7 @@ public final class HttpVerticle extends VerticleBase {
     Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox,
         Clock.systemUTC(), infra.otpCaches());
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
-    BodyHandler forms = BodyHandler.create(false).setBodyLimit(settings.web().maxBodyBytes());
+    FormBodies forms = FormBodies.limitedTo(settings.web().maxBodyBytes());
 
     Router router = Router.router(vertx);
     router.route().handler(new RequestLog(clientAddress));
