@@ -57,7 +57,9 @@ public final class MemberCsv {
     List<MemberRow> rows = new ArrayList<>();
     CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
         .setIgnoreEmptyLines(true).setTrim(true).get();
-    try (CSVParser parser = CSVParser.parse(withoutByteOrderMark(text), format)) {
+    try (BoundedRecords bounded = new BoundedRecords(withoutByteOrderMark(text));
+         CSVParser parser = CSVParser.parse(bounded, format)) {
+      bounded.recordDone();
       Map<String, Integer> header = parser.getHeaderMap();
       List<String> missing = REQUIRED.stream().filter(c -> !header.containsKey(c)).toList();
       List<String> unknown = header.keySet().stream()
@@ -70,6 +72,7 @@ public final class MemberCsv {
       }
       Map<String, Integer> firstLineOfId = new HashMap<>();
       for (CSVRecord record : parser) {
+        bounded.recordDone();
         int line = (int) record.getRecordNumber() + 1;
         if (rows.size() + problems.count() >= MAX_ROWS) {
           problems.add(new ImportProblem(line, "a file may hold at most " + MAX_ROWS + " members"));

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 12 item 5: a member file of 60 MiB (under the 64 MiB limit) ran a gateway with a 512 MB
  * heap out of memory: the body was held as a buffer, its bytes and its text at once. The import
  * now streams to a temporary file and is parsed as it is read; this gateway runs in its own JVM
- * with -Xmx512m and must answer the file with its verdict (422: every line has a bad birthdate)
- * and stay healthy.
+ * with -Xmx512m and must answer the file with its verdict (422: a line longer than any member
+ * line) and stay healthy.
  */
 class LargeImportTest {
   @Test
@@ -45,14 +45,21 @@ class LargeImportTest {
     }
   }
 
-  /** About size bytes of member lines, each with a long Japanese name and an impossible birthdate. */
+  /**
+   * About size bytes: a valid line, then a line whose name field runs to the end of the file (a
+   * spreadsheet export gone wrong). It starts with a kanji, so every copy of the text the old
+   * import made was UTF-16: two bytes a character.
+   */
   private static byte[] memberFile(int size) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(size + 1024);
-    out.writeBytes("user_id,symbol,number,birthdate,name,email\n".getBytes(StandardCharsets.UTF_8));
-    String name = "関所太郎".repeat(24);
-    for (int i = 0; out.size() < size; i++) {
-      out.writeBytes(("big" + i + ",12,3456,1980-13-01," + name + ",m" + i + "@example.jp\n").getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(("user_id,symbol,number,birthdate,name,email\nbig1,12,3456,1980-04-01,関所 太郎,m1@example.jp\n"
+        + "big2,12,3456,1980-04-01,関").getBytes(StandardCharsets.UTF_8));
+    byte[] filler = new byte[1024 * 1024];
+    java.util.Arrays.fill(filler, (byte) 'a');
+    while (out.size() < size) {
+      out.writeBytes(filler);
     }
+    out.writeBytes(",m2@example.jp\n".getBytes(StandardCharsets.UTF_8));
     return out.toByteArray();
   }
 }
