@@ -52,6 +52,7 @@ import dev.sekisho.web.Pages;
 import dev.sekisho.web.Paths;
 import dev.sekisho.web.RequestLog;
 import dev.sekisho.web.SecurityHeaders;
+import dev.sekisho.web.SlowClients;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.CookieSameSite;
@@ -102,7 +103,9 @@ public final class HttpVerticle extends VerticleBase {
             .setConnectTimeout((int) settings.gateway().connectTimeout().toMillis())
             .setKeepAlive(true).setDecompressionSupported(false),
         new PoolOptions().setHttp1MaxSize(64));
-    Router router = router(settings);
+    // Slow and malformed clients are timed and capped per address before any route sees them.
+    SlowClients slowClients = new SlowClients(vertx, settings.web().limits(), Set.copyOf(settings.web().trustedProxies()));
+    Router router = router(settings, slowClients);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.web().host()).setPort(settings.web().port())
         // No cleartext HTTP/2 upgrade: nothing needs it, and an oversized header then hung its
@@ -115,10 +118,11 @@ public final class HttpVerticle extends VerticleBase {
     }
     server = vertx.createHttpServer(options);
     // The HTTP codec's own refusals (bad request line, oversized headers) get a clear message too.
-    return server.requestHandler(router).invalidRequestHandler(new InvalidRequests()).listen();
+    return server.connectionHandler(slowClients.connections())
+        .requestHandler(router).invalidRequestHandler(new InvalidRequests()).listen();
   }
 
-  private Router router(Settings settings) {
+  private Router router(Settings settings, SlowClients slowClients) {
     PgSessionStore sessionStore = new PgSessionStore(vertx, pool, settings.session().absolute());
     SessionHandler sessions = sessionHandler(sessionStore, settings.session());
     // Requests bound for the portal read the session and its member in one statement.
@@ -140,6 +144,7 @@ public final class HttpVerticle extends VerticleBase {
     FormBodies forms = FormBodies.limitedTo(settings.web().maxBodyBytes());
 
     Router router = Router.router(vertx);
+    router.route().handler(slowClients.requests());
     router.route().handler(new RequestLog(clientAddress));
     router.route().handler(new MalformedPaths());
     router.route().handler(new SecurityHeaders(settings.session().secureCookies(), clientAddress));
