@@ -82,7 +82,11 @@ class ParsingFuzzTest {
       assertThat(rows).isNotEmpty().hasSizeLessThanOrEqualTo(MemberCsv.MAX_ROWS);
     } catch (ImportRejected rejected) {
       assertThat(rejected.problems()).isNotEmpty();
-      assertThat(rejected.problems()).allSatisfy(p -> assertThat(p.reason()).doesNotContain("Exception"));
+      // No exception class name in a reason, unless the file itself holds the word (a reason may
+      // quote an unknown column name back to the admin).
+      if (!text.contains("Exception")) {
+        assertThat(rejected.problems()).allSatisfy(p -> assertThat(p.reason()).doesNotContain("Exception"));
+      }
     }
   }
 }
