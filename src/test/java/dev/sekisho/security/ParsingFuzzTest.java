@@ -9,6 +9,7 @@ import dev.sekisho.web.AcceptLanguage;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.http.impl.HttpUtils;
 import io.vertx.core.internal.net.RFC3986;
+import org.junit.jupiter.api.Tag;
 
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code src/test/resources/dev/sekisho/security/ParsingFuzzTestInputs/<method>/}, as regression
  * tests; with {@code JAZZER_FUZZ=1} Jazzer mutates inputs guided by coverage and writes any crashing
  * input there (commit it: it then runs on every build). The invariant in each: the parser either
- * answers, or fails the one way the gateway turns into a 4xx.
+ * answers, or fails the one way the gateway turns into a 4xx. Tagged "fuzz": the pom runs it in a
+ * JVM of its own (Jazzer's agent hooks the classes it instruments).
  */
+@Tag("fuzz")
 class ParsingFuzzTest {
 
   /** Accept-Language: never throws; every tag read is a well-formed language range. */
