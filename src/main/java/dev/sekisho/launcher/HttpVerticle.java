@@ -35,6 +35,7 @@ import dev.sekisho.mail.MailOutbox;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.onboarding.OnboardingAdmin;
 import dev.sekisho.onboarding.OnboardingAdminRoutes;
+import dev.sekisho.onboarding.ConfirmationRoutes;
 import dev.sekisho.onboarding.OnboardingRoutes;
 import dev.sekisho.onboarding.OnboardingService;
 import dev.sekisho.onboarding.PasswordPolicy;
@@ -215,6 +216,7 @@ public final class HttpVerticle extends VerticleBase {
     new LoginRoutes(logins, members, clientAddress, pages, settings.passkey().passkeyFirst()).mount(router);
 
     new OnboardingRoutes(onboarding, infra.onboardingTexts(), clientAddress, pages).mount(router);
+    new ConfirmationRoutes(onboarding, pages).mount(router);
     new PasswordChangeRoutes(onboarding, members, clientAddress, pages).mount(router);
     OtpRoutes otpRoutes = new OtpRoutes(otp, members, audit, clientAddress, pages);
     otpRoutes.mount(router);

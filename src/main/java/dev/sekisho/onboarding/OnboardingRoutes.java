@@ -60,7 +60,6 @@ public final class OnboardingRoutes {
     router.post(Page.WAIT.path() + "/resend").handler(ctx -> on(ctx, Page.WAIT, this::resend));
     router.get(Page.WAIT.path() + "/status").handler(this::waitStatus);
     router.get(Page.WAIT.path() + "/events").handler(this::waitEvents);
-    router.get(base + "/confirm").handler(this::confirm);
     router.get(Page.METHOD.path()).handler(ctx -> on(ctx, Page.METHOD, (c, p) -> showMethod(c, p, 200, null)));
     router.post(Page.METHOD.path()).handler(ctx -> on(ctx, Page.METHOD, this::submitMethod));
     router.get(Page.PASSWORD.path()).handler(ctx -> on(ctx, Page.PASSWORD, (c, p) -> showPassword(c, 200, null)));
@@ -219,32 +218,6 @@ public final class OnboardingRoutes {
       } else {
         current(ctx);
       }
-    });
-  }
-
-  // J1.5 (the link, any browser, no session needed)
-  private void confirm(RoutingContext ctx) {
-    String token = ctx.request().getParam("token");
-    service.confirm(token).onComplete(result -> {
-      if (result.failed()) {
-        ctx.fail(result.cause());
-        return;
-      }
-      OnboardingService.Confirmation outcome = result.result();
-      int status = switch (outcome) {
-        case CONFIRMED -> 200;
-        case USED, EXPIRED -> 410;
-        case UNKNOWN -> 404;
-      };
-      String key = switch (outcome) {
-        case CONFIRMED -> "onboarding.confirm.done";
-        case USED -> "onboarding.confirm.used";
-        case EXPIRED -> "onboarding.confirm.expired";
-        case UNKNOWN -> "onboarding.confirm.unknown";
-      };
-      pages.render(ctx, status, "onboarding-confirm", new JsonObject()
-          .put(outcome == OnboardingService.Confirmation.CONFIRMED ? "notice" : "error", key)
-          .put("confirmed", outcome == OnboardingService.Confirmation.CONFIRMED));
     });
   }
 

@@ -221,7 +221,30 @@ public final class OnboardingService {
   }
 
   /**
-   * J1.5, the link opened (any browser, no session needed): the address becomes the member's and
+   * What opening this link would do, changing nothing: the page behind the mailed link asks for a
+   * button press first, so a mail scanner that fetches links confirms nothing.
+   */
+  public Future<Confirmation> peekConfirmation(String token) {
+    if (token == null || token.length() < 20 || token.length() > 100) {
+      return Future.succeededFuture(Confirmation.UNKNOWN);
+    }
+    return pool.preparedQuery("select expires_at > now(), used_at is not null, revoked_at is not null "
+            + "from email_confirmation where token_hash = $1")
+        .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(sha256(token))))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Confirmation.UNKNOWN;
+          }
+          Row row = rows.iterator().next();
+          if (row.getBoolean(1)) {
+            return Confirmation.USED;
+          }
+          return !row.getBoolean(0) || row.getBoolean(2) ? Confirmation.EXPIRED : Confirmation.CONFIRMED;
+        });
+  }
+
+  /**
+   * J1.5, the button behind the link pressed (any browser, no session needed): the address becomes the member's and
    * the state moves on; waiting pages in every gateway process hear of it through NOTIFY.
    */
   public Future<Confirmation> confirm(String token) {

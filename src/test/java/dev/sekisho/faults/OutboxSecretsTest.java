@@ -63,7 +63,9 @@ class OutboxSecretsTest {
 
         // Delivered intact: the link confirms the address, the code completes the sign-in.
         Object waiting = Sql.value("select onboarding_state from member where login_id = ?", onboarding);
-        assertThat(new WebClientSession(gateway.baseUrl()).get(link).statusCode()).isEqualTo(200);
+        WebClientSession phone = new WebClientSession(gateway.baseUrl());
+        assertThat(phone.get(link).statusCode()).isEqualTo(200);
+        assertThat(phone.post("/sekisho/onboarding/confirm", Map.of("token", token)).statusCode()).isEqualTo(200);
         assertThat(Sql.value("select onboarding_state from member where login_id = ?", onboarding))
             .as("the link confirmed the address").isNotEqualTo(waiting);
         HttpResponse<String> signedIn = codeBrowser.post("/sekisho/verify/email", Map.of("code", code));

@@ -131,9 +131,15 @@ class ProcessRaceTest {
       assertThat(browser.post("/sekisho/onboarding/email", Map.of("email", "")).statusCode()).isEqualTo(303);
       URI link = URI.create(Mailboxes.link(Mailboxes.await(id + "@example.jp", 1, relay)));
       String path = link.getRawPath() + "?" + link.getRawQuery();
+      // Each opens the link (a page with a button), then both press it at the same moment.
+      WebClientSession here = inJvm.client();
+      WebClientSession there = new WebClientSession(child.baseUrl());
+      here.get(path);
+      there.get(path);
+      Map<String, String> token = Map.of("token", link.getRawQuery().substring("token=".length()));
       List<HttpResponse<String>> opened = together(
-          () -> inJvm.client().get(path),
-          () -> new WebClientSession(child.baseUrl()).get(path));
+          () -> here.post("/sekisho/onboarding/confirm", token),
+          () -> there.post("/sekisho/onboarding/confirm", token));
       assertThat(opened.stream().map(HttpResponse::statusCode).sorted().toList()).as(bodies(opened)).containsExactly(200, 410);
       assertThat(Sql.count("select count(*) from member where login_id = ? and email_confirmed_at is not null", id)).isEqualTo(1);
     }

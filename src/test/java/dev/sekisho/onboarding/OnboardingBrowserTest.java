@@ -79,6 +79,10 @@ class OnboardingBrowserTest {
     assertThat(mail.findElement(By.className("mail-subject")).getText()).contains("メールアドレスの確認");
     mail.findElement(By.className("mail-link")).click();
     browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/confirm"));
+    // Opening the link confirms nothing (mail scanners open links too): the member presses the button.
+    assertThat(browser.find("#confirm-button").getText()).isEqualTo("メールアドレスを確認する");
+    browser.find("#confirm-button").click();
+    browser.await(ExpectedConditions.presenceOfElementLocated(By.id("confirm-result")));
     assertThat(browser.find("#confirm-result").getText()).contains("メールアドレスの確認が完了しました");
 
     // J1.6: back on the first tab, the waiting page has moved on by itself.

@@ -236,6 +236,32 @@ class OnboardingTest {
     assertThat(admin.member(id).getString("onboardingState")).isEqualTo("email_confirmed");
   }
 
+  /** Issue 17 item 6: a mail scanner fetching the link (GET, even twice) confirms nothing. */
+  @Test
+  void openingTheLinkConfirmsNothingUntilTheButtonIsPressed() {
+    Waiting waiting = waitingForConfirmation("scan");
+    HttpResponse<String> scanned = new WebClientSession(gateway.baseUrl()).get(waiting.link());
+    new WebClientSession(gateway.baseUrl()).get(waiting.link());
+    assertThat(scanned.statusCode()).isEqualTo(200);
+    assertThat(scanned.body()).contains("id=\"confirm-button\"").doesNotContain("メールアドレスの確認が完了しました");
+    assertThat(admin.member(waiting.id()).getString("onboardingState")).isEqualTo("terms_accepted");
+    assertThat(status(waiting.browser()).getBoolean("confirmed")).isFalse();
+    assertThat(Sql.count("select count(*) from email_confirmation c join member m on m.id = c.member_id "
+        + "where m.login_id = ? and c.used_at is not null", waiting.id())).isZero();
+
+    // A forged POST (no CSRF token of the button page) confirms nothing either.
+    WebClientSession forger = new WebClientSession(gateway.baseUrl());
+    String token = waiting.link().substring(waiting.link().indexOf("token=") + 6);
+    assertThat(forger.post("/sekisho/onboarding/confirm", Map.of("token", token)).statusCode()).isEqualTo(403);
+    assertThat(admin.member(waiting.id()).getString("onboardingState")).isEqualTo("terms_accepted");
+
+    // The member presses the button: confirmed once.
+    HttpResponse<String> pressed = openLink(gateway.baseUrl(), waiting.link());
+    assertThat(pressed.statusCode()).isEqualTo(200);
+    assertThat(pressed.body()).contains("メールアドレスの確認が完了しました");
+    assertThat(status(waiting.browser()).getBoolean("confirmed")).isTrue();
+  }
+
   @Test
   void expiredAndUnknownLinksGiveAClearPage() {
     Waiting waiting = waitingForConfirmation("exp");
