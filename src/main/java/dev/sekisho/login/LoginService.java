@@ -23,10 +23,12 @@ public final class LoginService {
   private final AuditLog audit;
   private final LoginSettings settings;
   private final AfterPassword afterPassword;
+  private final PasswordFloor passwordFloor;
 
   public LoginService(PasswordHasher hasher, LoginThrottle throttle, AuditLog audit, LoginSettings settings,
-                      AfterPassword afterPassword) {
+                      AfterPassword afterPassword, PasswordFloor passwordFloor) {
     this.afterPassword = afterPassword;
+    this.passwordFloor = passwordFloor;
     this.hasher = hasher;
     this.throttle = throttle;
     this.audit = audit;
@@ -54,12 +56,14 @@ public final class LoginService {
                 if (next == null) {
                   return finish(member, loginId, LoginResult.Outcome.SETUP_EXPIRED, client);
                 }
-                // Independent writes: the throttle clear with the login time (one statement) and the
-                // audit event go out together.
-                Future<Void> cleared = throttle.clearAfterLogin(idSubject, member.id());
-                Future<LoginResult> audited = finish(member, loginId, LoginResult.Outcome.SUCCESS, client);
-                return Future.all(cleared, audited)
-                    .map(all -> new LoginResult(LoginResult.Outcome.SUCCESS, member, next));
+                return passwordFloor.check(member, candidate.length()).compose(current -> {
+                  // Independent writes: the throttle clear with the login time (one statement) and the
+                  // audit event go out together.
+                  Future<Void> cleared = throttle.clearAfterLogin(idSubject, member.id());
+                  Future<LoginResult> audited = finish(current, loginId, LoginResult.Outcome.SUCCESS, client);
+                  return Future.all(cleared, audited)
+                      .map(all -> new LoginResult(LoginResult.Outcome.SUCCESS, current, next));
+                });
               });
             }
             return countFailure(idSubject, client.ip())

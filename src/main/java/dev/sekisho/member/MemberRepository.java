@@ -96,4 +96,10 @@ public final class MemberRepository {
     return pool.preparedQuery("update member set last_login_at = now() where id = $1")
         .execute(Tuple.of(memberId)).mapEmpty();
   }
+
+  /** The member must replace the password before the portal (the gate of GatewayAccess). */
+  public Future<Void> requirePasswordChange(long memberId) {
+    return pool.preparedQuery("update member set password_must_change = true, updated_at = now() where id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(memberId)).mapEmpty();
+  }
 }

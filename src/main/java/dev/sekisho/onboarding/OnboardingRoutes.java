@@ -345,12 +345,15 @@ public final class OnboardingRoutes {
       showPassword(ctx, 400, "onboarding.password.mismatch");
       return;
     }
-    String problem = service.passwordProblem(p, password);
-    if (problem != null) {
-      showPassword(ctx, 400, problem);
-      return;
-    }
-    onward(ctx, service.setPassword(p, password, client(ctx)), outcome -> showPassword(ctx, 400, "onboarding.password.same"));
+    service.passwordProblem(p, password).onComplete(checked -> {
+      if (checked.failed()) {
+        ctx.fail(checked.cause());
+      } else if (checked.result() != null) {
+        showPassword(ctx, 400, checked.result());
+      } else {
+        onward(ctx, service.setPassword(p, password, client(ctx)), outcome -> showPassword(ctx, 400, "onboarding.password.same"));
+      }
+    });
   }
 
   // J1.9 → J1.10

@@ -123,6 +123,21 @@ public final class OnboardingService {
   }
 
   /**
+   * A member's own password (set at J1.8 or since) shorter than today's minimum: asked to change it
+   * before the portal, through the insurer-set password's gate, instead of being locked out. An
+   * issued password still in use is replaced at J1.8 anyway.
+   */
+  public Future<Member> flagShortPassword(Member member, int passwordLength) {
+    boolean ownPassword = State.of(member.onboardingState()).ordinal() >= State.PASSWORD_SET.ordinal();
+    if (!ownPassword || member.passwordMustChange() || passwordLength >= settings.passwordMinLength()) {
+      return Future.succeededFuture(member);
+    }
+    return members.requirePasswordChange(member.id()).map(v -> new Member(member.id(), member.loginId(),
+        member.cardSymbol(), member.cardNumber(), member.birthdate(), member.name(), member.email(),
+        member.passwordHash(), true, member.onboardingState(), member.chosenMethod(), member.lastLoginAt()));
+  }
+
+  /**
    * J1.2. A wrong birthdate counts toward the same per-ID lockout (with its back-off) as a wrong
    * password, and toward the client address's limit.
    */
@@ -291,8 +306,8 @@ public final class OnboardingService {
   }
 
   /** The policy problem of a new password (message key), or null. */
-  public String passwordProblem(Progress p, String password) {
-    return policy.problem(password, p.member());
+  public Future<String> passwordProblem(Progress p, String password) {
+    return passwordProblem(p.member(), password);
   }
 
   /** J1.8: must differ from the current (issued) password; hashed on the hashing pool. */
@@ -308,9 +323,16 @@ public final class OnboardingService {
     });
   }
 
-  /** The J1.8 policy problem (message key) of a new password for a member, or null; also for passwords the insurer sets. */
-  public String passwordProblem(Member member, String password) {
-    return policy.problem(password, member);
+  /**
+   * The J1.8 policy problem (message key) of a password the member chose, or null: the cheap rules,
+   * then the strength estimate on a worker (it burns CPU).
+   */
+  public Future<String> passwordProblem(Member member, String password) {
+    String problem = policy.problem(password, member);
+    if (problem != null) {
+      return Future.succeededFuture(problem);
+    }
+    return vertx.executeBlocking(() -> policy.isGuessable(password) ? "onboarding.password.guessable" : null, false);
   }
 
   /**

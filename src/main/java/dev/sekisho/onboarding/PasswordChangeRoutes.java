@@ -80,11 +80,18 @@ public final class PasswordChangeRoutes {
       show(ctx, 400, "onboarding.password.mismatch");
       return;
     }
-    String problem = service.passwordProblem(member, password);
-    if (problem != null) {
-      show(ctx, 400, problem);
-      return;
-    }
+    service.passwordProblem(member, password).onComplete(checked -> {
+      if (checked.failed()) {
+        ctx.fail(checked.cause());
+      } else if (checked.result() != null) {
+        show(ctx, 400, checked.result());
+      } else {
+        change(ctx, member, password);
+      }
+    });
+  }
+
+  private void change(RoutingContext ctx, Member member, String password) {
     AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
     Future<OnboardingService.Outcome> changed = service.changeSetPassword(member, password, client);
     changed.onComplete(done -> {

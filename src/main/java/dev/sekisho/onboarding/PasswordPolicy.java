@@ -11,7 +11,8 @@ import java.util.Locale;
  * The new-password rules of J1.8, from the configuration: length, not a known-weak password, and
  * nothing derived from what the insurer knows about the member (user ID, birthdate, card symbol
  * and number, the issued password). Cheap checks only; "differs from the current password" needs
- * a hash verification and is done by the service on the hashing pool.
+ * a hash verification and is done by the service on the hashing pool, and the strength estimate
+ * ({@link #isGuessable}) burns CPU, so the service runs it on a worker.
  */
 public final class PasswordPolicy {
   private final OnboardingSettings settings;
@@ -32,14 +33,18 @@ public final class PasswordPolicy {
     if (password.length() > settings.passwordMaxLength()) {
       return "onboarding.password.tooLong";
     }
+    String lower = password.toLowerCase(Locale.ROOT);
+    String issued = issuedRule.passwordFor(member.cardSymbol(), member.cardNumber(), member.birthdate());
+    if (lower.equals(issued.toLowerCase(Locale.ROOT))) {
+      // The password of the insurer's notice typed again: say so, not the general "guessable".
+      return "onboarding.password.same";
+    }
     if (password.chars().distinct().count() < 4 || texts.isKnownWeak(password)) {
       return "onboarding.password.weak";
     }
-    String lower = password.toLowerCase(Locale.ROOT);
     if (member.loginId().length() >= 3 && lower.contains(member.loginId().toLowerCase(Locale.ROOT))) {
       return "onboarding.password.personal";
     }
-    String issued = issuedRule.passwordFor(member.cardSymbol(), member.cardNumber(), member.birthdate());
     List<String> personal = List.of(
         member.birthdate().format(DateTimeFormatter.BASIC_ISO_DATE),
         member.birthdate().toString(),
@@ -54,5 +59,10 @@ public final class PasswordPolicy {
       }
     }
     return null;
+  }
+
+  /** Too easy to guess by the strength estimate (CPU-bound: call on a worker). */
+  public boolean isGuessable(String password) {
+    return texts.strength().isGuessable(password);
   }
 }

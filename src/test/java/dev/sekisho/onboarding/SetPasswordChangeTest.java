@@ -54,7 +54,7 @@ class SetPasswordChangeTest {
 
     HttpResponse<String> page = browser.get("/sekisho/password/change");
     assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.body()).contains("健康保険組合がパスワードを設定しました").contains("action=\"/sekisho/password/change\"");
+    assertThat(page.body()).contains("健康保険組合がパスワードを設定したか").contains("action=\"/sekisho/password/change\"");
     HttpResponse<String> same = browser.post("/sekisho/password/change",
         Map.of("password", SET_BY_INSURER, "password_confirm", SET_BY_INSURER));
     assertThat(same.statusCode()).isEqualTo(400);
@@ -94,6 +94,37 @@ class SetPasswordChangeTest {
     HttpResponse<String> portal = completed.get("/demo/headers");
     assertThat(portal.statusCode()).isEqualTo(303);
     assertThat(portal.headers().firstValue("Location")).contains("/sekisho/password/change");
+  }
+
+  /**
+   * Issue 17 item 1: the minimum went from 10 to 12 (ASVS 2.1.1). A member whose own password has
+   * 10 characters still signs in, and changes it before the portal.
+   */
+  @Test
+  void aPasswordShorterThanTheNewMinimumIsChangedAtTheNextLogin() {
+    String id = "short-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    assertThat(gateway.admin().importCsv("user_id,symbol,number,birthdate,name,email\n"
+        + id + ",1,2,1980-04-01,テスト 花子," + id + "@example.jp\n").statusCode()).isEqualTo(200);
+    Sql.memberSetUp(id, "totp");
+    String tenCharacters = "1219800401";
+
+    WebClientSession browser = gateway.client();
+    assertThat(browser.login(id, tenCharacters).statusCode()).isEqualTo(303);
+    assertThat(browser.get(finisher.finishUrl("totp")).statusCode()).isEqualTo(303);
+    assertThat(Sql.count("select count(*) from member where login_id = ? and password_must_change", id)).isEqualTo(1);
+    HttpResponse<String> portal = browser.get("/demo/headers");
+    assertThat(portal.statusCode()).isEqualTo(303);
+    assertThat(portal.headers().firstValue("Location")).contains("/sekisho/password/change");
+    assertThat(browser.get("/sekisho/password/change").body()).contains("最新の基準");
+
+    HttpResponse<String> changed = browser.post("/sekisho/password/change",
+        Map.of("password", "Tq7wLm3zRv8n", "password_confirm", "Tq7wLm3zRv8n"));
+    assertThat(changed.statusCode()).isEqualTo(303);
+    assertThat(browser.get("/demo/headers").statusCode()).isEqualTo(200);
+    // Signing in with the new 12-character password asks for nothing more.
+    WebClientSession next = gateway.client();
+    assertThat(next.login(id, "Tq7wLm3zRv8n").statusCode()).isEqualTo(303);
+    assertThat(Sql.count("select count(*) from member where login_id = ? and password_must_change", id)).isZero();
   }
 
   @Test
