@@ -14,23 +14,26 @@ import java.util.Set;
 
 /**
  * Files the onboarding pages need, read once at start-up: the terms of use of the configured
- * version (webroot/terms/terms-VERSION.LANG.md) and the list of known-weak passwords
- * (webroot/security/weak-passwords.txt). ./webroot wins over the jar's copy.
+ * version (webroot/terms/terms-VERSION.LANG.md, Markdown rendered to HTML) and the list of known-weak passwords
+ * (webroot/security/weak-passwords.txt, the project's own additions to the breached-password list
+ * of {@link PasswordStrength}). ./webroot wins over the jar's copy.
  */
 public final class OnboardingTexts {
   private final Map<String, String> terms;
   private final Set<String> weakPasswords;
+  private final PasswordStrength strength;
 
-  private OnboardingTexts(Map<String, String> terms, Set<String> weakPasswords) {
+  private OnboardingTexts(Map<String, String> terms, Set<String> weakPasswords, PasswordStrength strength) {
     this.terms = Map.copyOf(terms);
     this.weakPasswords = Set.copyOf(weakPasswords);
+    this.strength = strength;
   }
 
   /** Blocking. A missing terms file for the configured version stops start-up. */
   public static OnboardingTexts load(String termsVersion, List<String> languages) throws IOException {
     Map<String, String> terms = new HashMap<>();
     for (String lang : languages) {
-      terms.put(lang, read("webroot/terms/terms-" + termsVersion + "." + lang + ".md"));
+      terms.put(lang, TermsMarkdown.toHtml(read("webroot/terms/terms-" + termsVersion + "." + lang + ".md")));
     }
     Set<String> weak = new HashSet<>();
     for (String line : read("webroot/security/weak-passwords.txt").split("\n")) {
@@ -39,15 +42,21 @@ public final class OnboardingTexts {
         weak.add(word.toLowerCase(Locale.ROOT));
       }
     }
-    return new OnboardingTexts(terms, weak);
+    return new OnboardingTexts(terms, weak, PasswordStrength.load());
   }
 
+  /** The terms as safe HTML (see {@link TermsMarkdown}). */
   public String terms(String lang) {
     return terms.getOrDefault(lang, terms.get("ja"));
   }
 
+  /** On the project's list or among the most common breached passwords. */
   public boolean isKnownWeak(String password) {
-    return weakPasswords.contains(password.toLowerCase(Locale.ROOT));
+    return weakPasswords.contains(password.toLowerCase(Locale.ROOT)) || strength.isCommon(password);
+  }
+
+  public PasswordStrength strength() {
+    return strength;
   }
 
   private static String read(String path) throws IOException {

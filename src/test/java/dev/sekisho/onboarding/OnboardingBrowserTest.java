@@ -57,6 +57,9 @@ class OnboardingBrowserTest {
     // J1.3
     browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/terms"));
     assertThat(browser.find("#terms-text").getText()).contains("利用規約");
+    // Issue 17 item 7: the manual's step number, and the terms rendered from Markdown.
+    assertThat(browser.find("#step").getText()).isEqualTo("初回ログイン · 手順 4 / 11");
+    assertThat(browser.find("#terms-text h1").getText()).isEqualTo("会員ポータル 利用規約（第1版）");
     assertThat(browser.find("#agree").getText()).isEqualTo("同意する");
     browser.find("#agree").click();
 
