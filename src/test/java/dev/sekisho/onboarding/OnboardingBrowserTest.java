@@ -1,5 +1,6 @@
 package dev.sekisho.onboarding;
 
+import dev.sekisho.testing.Accessibility;
 import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.Browser;
 import dev.sekisho.testing.TestGateway;
@@ -51,11 +52,13 @@ class OnboardingBrowserTest {
 
     // J1.2, submitted with the keyboard.
     browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/birthdate"));
+    Accessibility.assertNoSeriousViolations(driver);
     assertThat(browser.find("h1").getText()).isEqualTo("生年月日の確認");
     browser.find("#birthdate").sendKeys("1980-04-01", Keys.ENTER);
 
     // J1.3
     browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/terms"));
+    Accessibility.assertNoSeriousViolations(driver);
     assertThat(browser.find("#terms-text").getText()).contains("利用規約");
     // Issue 17 item 7: the manual's step number, and the terms rendered from Markdown.
     assertThat(browser.find("#step").getText()).isEqualTo("初回ログイン · 手順 4 / 11");
@@ -65,9 +68,11 @@ class OnboardingBrowserTest {
 
     // J1.4 → J1.5
     browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/email"));
+    Accessibility.assertNoSeriousViolations(driver);
     assertThat(browser.find("#current-email").getText()).isEqualTo(id + "@example.jp");
     browser.find("#send").click();
     browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/wait"));
+    Accessibility.assertNoSeriousViolations(driver);
     String waitingTab = driver.getWindowHandle();
     assertThat(browser.find("#refresh").getText()).isEqualTo("画面を更新");
 
@@ -86,11 +91,13 @@ class OnboardingBrowserTest {
     assertThat(browser.find("#confirm-button").getText()).isEqualTo("メールアドレスを確認する");
     browser.find("#confirm-button").click();
     browser.await(ExpectedConditions.presenceOfElementLocated(By.id("confirm-result")));
+    Accessibility.assertNoSeriousViolations(driver);
     assertThat(browser.find("#confirm-result").getText()).contains("メールアドレスの確認が完了しました");
 
     // J1.6: back on the first tab, the waiting page has moved on by itself.
     driver.switchTo().window(waitingTab);
     browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/method"));
+    Accessibility.assertNoSeriousViolations(driver);
 
     // J1.7, chosen with the keyboard.
     assertThat(browser.find("h1").getText()).isEqualTo("認証方法を選択");
@@ -100,6 +107,7 @@ class OnboardingBrowserTest {
 
     // J1.8
     browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/password"));
+    Accessibility.assertNoSeriousViolations(driver);
     assertThat(browser.find("h1").getText()).isEqualTo("新たなパスワードを設定");
     browser.find("#password").sendKeys(OnboardingSteps.NEW_PASSWORD);
     browser.find("#password_confirm").sendKeys(OnboardingSteps.NEW_PASSWORD);
@@ -107,11 +115,13 @@ class OnboardingBrowserTest {
 
     // J1.9 → J1.10
     browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/complete"));
+    Accessibility.assertNoSeriousViolations(driver);
     assertThat(browser.find("h1").getText()).isEqualTo("初回ログインが完了しました");
     assertThat(browser.find("#warning").getText()).contains("引続き認証方法の設定をしない場合ログインできなくなる場合がございます");
     assertThat(browser.find("#logout").getText()).isEqualTo("ログアウト");
     browser.find("#logout").click();
     browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/bye"));
+    Accessibility.assertNoSeriousViolations(driver);
     assertThat(browser.find("#warning").getText()).contains("ログインできなくなる場合がございます");
 
     // Next login: straight to the set-up of the chosen method.
@@ -120,6 +130,7 @@ class OnboardingBrowserTest {
     browser.find("#user_id").sendKeys(id);
     browser.find("#password").sendKeys(OnboardingSteps.NEW_PASSWORD, Keys.ENTER);
     browser.await(ExpectedConditions.urlContains("/sekisho/setup/totp"));
+    Accessibility.assertNoSeriousViolations(driver);
     // The OTP branch provides the TOTP set-up page (J2.4).
     assertThat(browser.find("#cant-scan summary").getText()).isEqualTo("スキャンできませんか？");
   }
