@@ -109,7 +109,13 @@ class OnboardingBrowserTest {
     browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/password"));
     Accessibility.assertNoSeriousViolations(driver);
     assertThat(browser.find("h1").getText()).isEqualTo("新たなパスワードを設定");
+    browser.find("#password").sendKeys("abc");
+    // The strength meter (ASVS 2.1.8) moves while typing: weak for a short one, strong for the real one.
+    assertThat(browser.find("#password-meter").getDomProperty("value")).isEqualTo("0");
+    assertThat(browser.find("#password-meter-text").getText()).isEqualTo("とても弱い");
+    browser.find("#password").clear();
     browser.find("#password").sendKeys(OnboardingSteps.NEW_PASSWORD);
+    assertThat(Integer.parseInt(browser.find("#password-meter").getDomProperty("value"))).isGreaterThanOrEqualTo(3);
     browser.find("#password_confirm").sendKeys(OnboardingSteps.NEW_PASSWORD);
     browser.find("#next").click();
 
