@@ -62,6 +62,9 @@ public final class ProxyRoutes {
    * Mount right after the session handler: it takes every path outside /sekisho (but the health
    * checks) and passes the gateway's own paths on to the routes after it.
    */
+  /** The route label of portal requests the gateway answers itself (sent to the journey, refused). */
+  public static final String PORTAL_ROUTE = "portal";
+
   public void mount(Router router) {
     router.route().handler(this::handle);
   }
@@ -73,6 +76,8 @@ public final class ProxyRoutes {
       return;
     }
     HttpServerRequest request = ctx.request();
+    // The metrics' route label: "portal" until an upstream is chosen (a visitor sent to the journey).
+    request.routed(PORTAL_ROUTE);
     if (request.canUpgradeToWebSocket() && !settings.allowsWebSocketFrom(request.getHeader(HttpHeaders.ORIGIN))) {
       Pages.json(ctx, 403, "origin_refused", "WebSocket connections are accepted only from the portal's own pages.");
       return;
@@ -111,6 +116,8 @@ public final class ProxyRoutes {
     // client (and its connection pool) is the verticle's.
     Upstream upstream = target.upstream();
     SocketAddress server = target.server();
+    // Latency per upstream: the route label names the upstream (bounded: one per configured upstream).
+    ctx.request().routed(upstream.routeLabel());
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
         .origin(proxyContext -> proxyContext.client().request(new RequestOptions()
                 .setServer(server)

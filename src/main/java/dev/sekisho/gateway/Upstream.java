@@ -32,6 +32,11 @@ public record Upstream(String prefix, String url, String host, int port, boolean
     return new Upstream(normalizedPrefix, uri.getScheme() + "://" + uri.getHost() + ":" + port, uri.getHost(), port, https);
   }
 
+  /** The metrics' route label of requests proxied here. */
+  public String routeLabel() {
+    return "upstream:" + prefix;
+  }
+
   /** Whether this upstream serves the path: the prefix itself, or below it. */
   public boolean serves(String path) {
     return prefix.equals("/") || path.equals(prefix) || path.startsWith(prefix + "/");
