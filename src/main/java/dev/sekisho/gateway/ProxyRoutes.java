@@ -38,9 +38,13 @@ public final class ProxyRoutes {
   private final Pages pages;
   private final Templates templates;
   private final I18n i18n;
+  /** Whether /health and /ready are answered on this listener (management.public); else they are the portal's. */
+  private final boolean opsOnPublic;
 
   public ProxyRoutes(HttpClient client, List<Upstream> upstreams, GatewaySettings settings, GatewayAccess access,
-                     ClientAddress clientAddress, Set<String> gatewayCookies, Pages pages, Templates templates) {
+                     ClientAddress clientAddress, Set<String> gatewayCookies, Pages pages, Templates templates,
+                     boolean opsOnPublic) {
+    this.opsOnPublic = opsOnPublic;
     this.client = client;
     this.upstreams = upstreams.stream()
         .map(u -> new Target(u, SocketAddress.inetSocketAddress(u.port(), u.host()))).toList();
@@ -71,7 +75,7 @@ public final class ProxyRoutes {
 
   private void handle(RoutingContext ctx) {
     String path = ctx.normalizedPath();
-    if (Paths.isGatewayPath(path) || path.equals(Paths.HEALTH) || path.equals(Paths.READY)) {
+    if (Paths.isGatewayPath(path) || (opsOnPublic && (path.equals(Paths.HEALTH) || path.equals(Paths.READY)))) {
       ctx.next();
       return;
     }
