@@ -2,6 +2,8 @@ package dev.sekisho.gateway;
 
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.journey.Journey;
+import dev.sekisho.rules.AccessRule;
+import dev.sekisho.rules.AccessRules;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.I18n;
 import dev.sekisho.web.Pages;
@@ -86,6 +88,21 @@ public final class ProxyRoutes {
       Pages.json(ctx, 403, "origin_refused", "WebSocket connections are accepted only from the portal's own pages.");
       return;
     }
+    // The per-path rules, read against the path normalised once (gateway.rules; PathNormalizer).
+    AccessRules.Decision rule = settings.rules().decide(requestHost(request), request.path());
+    if (rule.malformed()) {
+      pages.error(ctx, 400, "errors.badRequest");
+      return;
+    }
+    if (rule.action() == AccessRule.Action.DENY) {
+      pages.error(ctx, 403, "gateway.denied");
+      return;
+    }
+    if (rule.action() == AccessRule.Action.PUBLIC) {
+      // Anyone: proxied without an identity (a client's own identity headers are stripped all the same).
+      proxy(ctx, null);
+      return;
+    }
     // Hold the body while we look the member up; the proxy resumes it as it streams it on.
     request.pause();
     AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), request.getHeader(HttpHeaders.USER_AGENT));
@@ -105,8 +122,9 @@ public final class ProxyRoutes {
   private void proxy(RoutingContext ctx, Identity identity) {
     Target target = null;
     String path = ctx.normalizedPath();
+    String host = requestHost(ctx.request());
     for (Target t : upstreams) {
-      if (t.upstream().serves(path)) {
+      if (t.upstream().serves(host, path)) {
         target = t;
         break;
       }
@@ -163,6 +181,11 @@ public final class ProxyRoutes {
       Journey.rememberReturnTo(ctx.session(), request.uri());
     }
     pages.redirect(ctx, target);
+  }
+
+  /** The request's host name, lower case, without port. */
+  static String requestHost(HttpServerRequest request) {
+    return request.authority() == null ? "" : AccessRules.host(request.authority().host());
   }
 
   private String errorPage(RoutingContext ctx, int status) {
