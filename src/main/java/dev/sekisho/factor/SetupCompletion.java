@@ -1,5 +1,7 @@
 package dev.sekisho.factor;
 
+import dev.sekisho.journey.Method;
+
 import io.vertx.ext.web.RoutingContext;
 
 /**

@@ -1,8 +1,6 @@
 package dev.sekisho.journey;
 
-import dev.sekisho.factor.Method;
 import dev.sekisho.member.Member;
-import dev.sekisho.onboarding.OnboardingFlow;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.web.Csrf;
 import dev.sekisho.web.Pages;

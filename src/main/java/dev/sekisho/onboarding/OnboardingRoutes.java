@@ -1,7 +1,9 @@
 package dev.sekisho.onboarding;
 
+import dev.sekisho.member.EmailAddresses;
+import dev.sekisho.journey.OnboardingFlow;
 import dev.sekisho.audit.AuditEvent;
-import dev.sekisho.onboarding.OnboardingFlow.Page;
+import dev.sekisho.journey.OnboardingFlow.Page;
 import dev.sekisho.onboarding.OnboardingService.Outcome;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.web.ClientAddress;

@@ -1,5 +1,6 @@
 package dev.sekisho.onboarding;
 
+import dev.sekisho.journey.OnboardingFlow;
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.journey.Journey;
@@ -11,7 +12,7 @@ import dev.sekisho.mail.OutgoingMail;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.member.PasswordHasher;
-import dev.sekisho.onboarding.OnboardingFlow.State;
+import dev.sekisho.journey.OnboardingFlow.State;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.auth.prng.VertxContextPRNG;

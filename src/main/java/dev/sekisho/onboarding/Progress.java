@@ -1,5 +1,6 @@
 package dev.sekisho.onboarding;
 
+import dev.sekisho.journey.OnboardingFlow;
 import dev.sekisho.member.Member;
 
 import java.time.OffsetDateTime;

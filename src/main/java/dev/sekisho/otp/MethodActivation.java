@@ -1,6 +1,6 @@
 package dev.sekisho.otp;
 
-import dev.sekisho.factor.Method;
+import dev.sekisho.journey.Method;
 import dev.sekisho.factor.SetupDeadline;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;

@@ -1,7 +1,7 @@
 package dev.sekisho.factor.passkey;
 
 import dev.sekisho.audit.AuditEvent;
-import dev.sekisho.factor.Method;
+import dev.sekisho.journey.Method;
 import dev.sekisho.factor.SetupCompletion;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.member.Member;

@@ -1,8 +1,7 @@
-package dev.sekisho.onboarding;
+package dev.sekisho.journey;
 
-import dev.sekisho.journey.Journey;
-import dev.sekisho.onboarding.OnboardingFlow.Page;
-import dev.sekisho.onboarding.OnboardingFlow.State;
+import dev.sekisho.journey.OnboardingFlow.Page;
+import dev.sekisho.journey.OnboardingFlow.State;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

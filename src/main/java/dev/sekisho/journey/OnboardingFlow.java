@@ -1,6 +1,5 @@
-package dev.sekisho.onboarding;
+package dev.sekisho.journey;
 
-import dev.sekisho.journey.Journey;
 
 import java.util.Arrays;
 import java.util.EnumMap;
