@@ -6,8 +6,8 @@ import dev.sekisho.factor.FactorReset;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.Member;
+import dev.sekisho.member.NewPasswordRule;
 import dev.sekisho.member.PasswordHasher;
-import dev.sekisho.onboarding.PasswordPolicy;
 import dev.sekisho.session.MemberSessions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -25,9 +25,9 @@ public final class MemberAdmin {
   private final Pool pool;
   private final PasswordHasher hasher;
   private final IssuedPasswordRule rule;
-  private final PasswordPolicy policy;
+  private final NewPasswordRule policy;
 
-  public MemberAdmin(Pool pool, PasswordHasher hasher, IssuedPasswordRule rule, PasswordPolicy policy) {
+  public MemberAdmin(Pool pool, PasswordHasher hasher, IssuedPasswordRule rule, NewPasswordRule policy) {
     this.pool = pool;
     this.hasher = hasher;
     this.rule = rule;
