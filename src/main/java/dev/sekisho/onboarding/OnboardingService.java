@@ -1,6 +1,5 @@
 package dev.sekisho.onboarding;
 
-import dev.sekisho.journey.OnboardingFlow;
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.journey.Actor;
@@ -9,6 +8,7 @@ import dev.sekisho.journey.Journey;
 import dev.sekisho.journey.JourneyEngine;
 import dev.sekisho.journey.MemberState;
 import dev.sekisho.journey.Method;
+import dev.sekisho.journey.OnboardingFlow;
 import dev.sekisho.login.LoginSettings;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.mail.MailOutbox;
@@ -38,9 +38,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The onboarding steps J1.2–J1.10. Every step is one transaction: the conditional move of
- * {@link #move} (only from the state the page belongs to) together with what the step records,
- * its audit event and, where it sends mail, the outbox row.
+ * The onboarding steps J1.2–J1.10. Every step is one transaction: the member's move through
+ * {@link JourneyEngine#move} (only from the state the page belongs to) together with what the step
+ * records, its audit event and, where it sends mail, the outbox row.
  */
 public final class OnboardingService {
   /** PostgreSQL NOTIFY channel; the payload is the member id whose email was just confirmed. */
@@ -62,12 +62,15 @@ public final class OnboardingService {
   private final PasswordPolicy policy;
   private final MailTemplates mailTemplates;
   private final MailOutbox outbox;
+  /** The gateway's audit log, with its metrics observer (events outside a step's transaction). */
+  private final AuditLog audit;
   private final String publicOrigin;
   private final String fromName;
 
   public OnboardingService(Vertx vertx, Pool pool, MemberRepository members, PasswordHasher hasher, LoginThrottle throttle,
                            LoginSettings loginSettings, OnboardingSettings settings, PasswordPolicy policy,
-                           MailTemplates mailTemplates, MailOutbox outbox, String publicOrigin, String fromName) {
+                           MailTemplates mailTemplates, MailOutbox outbox, AuditLog audit, String publicOrigin,
+                           String fromName) {
     this.vertx = vertx;
     this.pool = pool;
     this.members = members;
@@ -79,6 +82,7 @@ public final class OnboardingService {
     this.policy = policy;
     this.mailTemplates = mailTemplates;
     this.outbox = outbox;
+    this.audit = audit;
     this.publicOrigin = publicOrigin;
     this.fromName = fromName;
   }
@@ -146,7 +150,8 @@ public final class OnboardingService {
               return audit(p, "onboarding.birthdate", outcome.name().toLowerCase(), client).map(outcome);
             });
       }
-      return pool.withTransaction(tx -> JourneyEngine.move(tx, p.memberId(), MemberState.ISSUED, MemberState.BIRTHDATE_VERIFIED, Actor.MEMBER,
+      return pool.withTransaction(tx -> JourneyEngine.move(tx, p.memberId(),
+              MemberState.ISSUED, MemberState.BIRTHDATE_VERIFIED, Actor.MEMBER,
             ColumnUpdates.set("birthdate_verified_at = now()"))
           .compose(moved -> moved ? recordIn(tx, p, "onboarding.birthdate", "ok", client).map(Outcome.OK)
               : Future.succeededFuture(Outcome.STALE)));
@@ -159,7 +164,8 @@ public final class OnboardingService {
     return pool.withTransaction(tx -> {
       Future<Boolean> change;
       if (p.state() == MemberState.BIRTHDATE_VERIFIED) {
-        change = JourneyEngine.move(tx, p.memberId(), MemberState.BIRTHDATE_VERIFIED, MemberState.TERMS_ACCEPTED, Actor.MEMBER,
+        change = JourneyEngine.move(tx, p.memberId(),
+                MemberState.BIRTHDATE_VERIFIED, MemberState.TERMS_ACCEPTED, Actor.MEMBER,
             ColumnUpdates.set("terms_version = $4, terms_accepted_at = now()", version));
       } else if (p.termsOutdated()) {
         change = tx.preparedQuery("update member set terms_version = $2, terms_accepted_at = now(), updated_at = now() "
@@ -266,7 +272,8 @@ public final class OnboardingService {
 
   /** J1.7. */
   public Future<Outcome> chooseMethod(Progress p, Method method, AuditEvent.Client client) {
-    return pool.withTransaction(tx -> JourneyEngine.move(tx, p.memberId(), MemberState.EMAIL_CONFIRMED, MemberState.METHOD_CHOSEN, Actor.MEMBER,
+    return pool.withTransaction(tx -> JourneyEngine.move(tx, p.memberId(),
+            MemberState.EMAIL_CONFIRMED, MemberState.METHOD_CHOSEN, Actor.MEMBER,
             ColumnUpdates.set("chosen_method = $4", method.code()))
         .compose(moved -> moved ? recordIn(tx, p, "onboarding.method", "ok", client,
             new io.vertx.core.json.JsonObject().put("method", method.code())).map(Outcome.OK) : Future.succeededFuture(Outcome.STALE)));
@@ -283,7 +290,8 @@ public final class OnboardingService {
       if (same) {
         return Future.succeededFuture(Outcome.SAME_PASSWORD);
       }
-      return hasher.hash(password).compose(hash -> pool.withTransaction(tx -> JourneyEngine.move(tx, p.memberId(), MemberState.METHOD_CHOSEN, MemberState.PASSWORD_SET, Actor.MEMBER,
+      return hasher.hash(password).compose(hash -> pool.withTransaction(tx -> JourneyEngine.move(tx, p.memberId(),
+              MemberState.METHOD_CHOSEN, MemberState.PASSWORD_SET, Actor.MEMBER,
             ColumnUpdates.set("password_hash = $4, password_must_change = false, password_changed_at = now()", hash))
           .compose(moved -> moved ? recordIn(tx, p, "onboarding.password", "ok", client).map(Outcome.OK)
               : Future.succeededFuture(Outcome.STALE))));
@@ -313,14 +321,15 @@ public final class OnboardingService {
 
   /** J1.9 → J1.10: onboarding is complete; the set-up deadline of the chosen method starts now. */
   public Future<Outcome> finish(Progress p, AuditEvent.Client client) {
-    return pool.withTransaction(tx -> JourneyEngine.move(tx, p.memberId(), MemberState.PASSWORD_SET, MemberState.ONBOARDED, Actor.MEMBER,
+    return pool.withTransaction(tx -> JourneyEngine.move(tx, p.memberId(),
+            MemberState.PASSWORD_SET, MemberState.ONBOARDED, Actor.MEMBER,
             ColumnUpdates.set("onboarded_at = now(), setup_deadline = now() + make_interval(days => $4)", settings.setupDays()))
         .compose(moved -> moved ? recordIn(tx, p, "onboarding.complete", "ok", client).map(Outcome.OK)
             : Future.succeededFuture(Outcome.STALE)));
   }
 
   private Future<Void> audit(Progress p, String kind, String outcome, AuditEvent.Client client) {
-    return new AuditLog(pool).record(AuditEvent.of(p.memberId(), p.member().loginId(), kind, outcome, client));
+    return audit.record(AuditEvent.of(p.memberId(), p.member().loginId(), kind, outcome, client));
   }
 
   private static Future<Void> recordIn(SqlClient tx, Progress p, String kind, String outcome, AuditEvent.Client client) {
