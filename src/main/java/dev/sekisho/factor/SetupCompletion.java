@@ -1,6 +1,6 @@
 package dev.sekisho.factor;
 
-import dev.sekisho.journey.Method;
+import dev.sekisho.member.Method;
 
 import io.vertx.ext.web.RoutingContext;
 

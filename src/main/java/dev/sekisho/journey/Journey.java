@@ -1,6 +1,8 @@
 package dev.sekisho.journey;
 
 import dev.sekisho.member.Member;
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.Method;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.web.Csrf;
 import dev.sekisho.web.Pages;

@@ -1,5 +1,6 @@
 package dev.sekisho.journey;
 
+import dev.sekisho.member.MemberState;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;

@@ -1,5 +1,8 @@
 package dev.sekisho.journey;
 
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.Method;
+
 /**
  * The pages of the first-login journey (J1) and where a member in each state belongs. Each page
  * belongs to exactly one {@link MemberState}: a request for any other page is sent to the page of

@@ -1,19 +1,20 @@
 package dev.sekisho.journey;
 
+import dev.sekisho.member.MemberState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import static dev.sekisho.journey.Actor.INSURER;
 import static dev.sekisho.journey.Actor.MEMBER;
-import static dev.sekisho.journey.MemberState.BIRTHDATE_VERIFIED;
-import static dev.sekisho.journey.MemberState.EMAIL_CONFIRMED;
-import static dev.sekisho.journey.MemberState.ISSUED;
-import static dev.sekisho.journey.MemberState.METHOD_CHOSEN;
-import static dev.sekisho.journey.MemberState.METHOD_SET_UP;
-import static dev.sekisho.journey.MemberState.ONBOARDED;
-import static dev.sekisho.journey.MemberState.PASSWORD_SET;
-import static dev.sekisho.journey.MemberState.TERMS_ACCEPTED;
+import static dev.sekisho.member.MemberState.BIRTHDATE_VERIFIED;
+import static dev.sekisho.member.MemberState.EMAIL_CONFIRMED;
+import static dev.sekisho.member.MemberState.ISSUED;
+import static dev.sekisho.member.MemberState.METHOD_CHOSEN;
+import static dev.sekisho.member.MemberState.METHOD_SET_UP;
+import static dev.sekisho.member.MemberState.ONBOARDED;
+import static dev.sekisho.member.MemberState.PASSWORD_SET;
+import static dev.sekisho.member.MemberState.TERMS_ACCEPTED;
 
 /**
  * Every move of member.onboarding_state that exists, and who may make it: the one table the

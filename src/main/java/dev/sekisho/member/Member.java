@@ -1,7 +1,5 @@
 package dev.sekisho.member;
 
-import dev.sekisho.journey.MemberState;
-import dev.sekisho.journey.Method;
 import io.vertx.sqlclient.Row;
 
 import java.time.LocalDate;

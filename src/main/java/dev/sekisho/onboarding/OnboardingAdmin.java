@@ -3,7 +3,7 @@ package dev.sekisho.onboarding;
 import dev.sekisho.journey.Actor;
 import dev.sekisho.journey.ColumnUpdates;
 import dev.sekisho.journey.JourneyEngine;
-import dev.sekisho.journey.MemberState;
+import dev.sekisho.member.MemberState;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

@@ -1,11 +1,11 @@
 package dev.sekisho.onboarding;
 
 import dev.sekisho.audit.AuditEvent;
-import dev.sekisho.journey.MemberState;
-import dev.sekisho.journey.Method;
 import dev.sekisho.journey.OnboardingFlow;
 import dev.sekisho.journey.OnboardingFlow.Page;
 import dev.sekisho.member.EmailAddresses;
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.Method;
 import dev.sekisho.onboarding.OnboardingService.Outcome;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.web.ClientAddress;

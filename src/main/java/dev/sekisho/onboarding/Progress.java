@@ -1,8 +1,8 @@
 package dev.sekisho.onboarding;
 
-import dev.sekisho.journey.MemberState;
 import dev.sekisho.journey.OnboardingFlow;
 import dev.sekisho.member.Member;
+import dev.sekisho.member.MemberState;
 
 import java.time.OffsetDateTime;
 

@@ -2,8 +2,8 @@ package dev.sekisho.otp;
 
 import dev.sekisho.journey.Actor;
 import dev.sekisho.journey.JourneyEngine;
-import dev.sekisho.journey.MemberState;
-import dev.sekisho.journey.Method;
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.Method;
 import dev.sekisho.factor.SetupDeadline;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;

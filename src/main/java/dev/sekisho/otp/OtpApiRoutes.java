@@ -2,8 +2,8 @@ package dev.sekisho.otp;
 
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
-import dev.sekisho.journey.MemberState;
-import dev.sekisho.journey.Method;
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.Method;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.login.LoginResult;
 import dev.sekisho.login.LoginService;

@@ -2,6 +2,7 @@ package dev.sekisho.journey;
 
 
 import dev.sekisho.db.Pools;
+import dev.sekisho.member.MemberState;
 import dev.sekisho.onboarding.OnboardingAdmin;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestDatabase;

@@ -1,6 +1,8 @@
 package dev.sekisho.journey;
 
 import dev.sekisho.journey.OnboardingFlow.Page;
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.Method;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.sekisho.factor.passkey;
 
 import dev.sekisho.audit.AuditEvent;
-import dev.sekisho.journey.MemberState;
-import dev.sekisho.journey.Method;
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.Method;
 import dev.sekisho.factor.SetupCompletion;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.member.Member;

@@ -3,7 +3,7 @@ package dev.sekisho.factor.passkey;
 import com.webauthn4j.verifier.exception.MaliciousCounterValueException;
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
-import dev.sekisho.journey.MemberState;
+import dev.sekisho.member.MemberState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

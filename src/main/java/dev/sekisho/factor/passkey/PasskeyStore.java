@@ -6,7 +6,7 @@ import dev.sekisho.factor.SetupDeadline;
 import dev.sekisho.journey.Actor;
 import dev.sekisho.journey.ColumnUpdates;
 import dev.sekisho.journey.JourneyEngine;
-import dev.sekisho.journey.MemberState;
+import dev.sekisho.member.MemberState;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.webauthn4j.Authenticator;

@@ -1,4 +1,4 @@
-package dev.sekisho.journey;
+package dev.sekisho.member;
 
 import java.util.Arrays;
 import java.util.Optional;
