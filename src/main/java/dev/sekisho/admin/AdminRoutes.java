@@ -195,7 +195,7 @@ public final class AdminRoutes {
    * ({@code password.issuedRule}), so by default the number shows only its last two characters and
    * the birthdate only its year; {@code revealCard} (audited) gives them in clear.
    */
-  static JsonObject describe(Member member, boolean revealCard) {
+  public static JsonObject describe(Member member, boolean revealCard) {
     return new JsonObject()
         .put("id", member.id())
         .put("userId", member.loginId())
