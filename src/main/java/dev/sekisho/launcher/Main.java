@@ -36,7 +36,7 @@ public final class Main {
         case "run" -> run(RunMode.DEVELOPMENT);
         case "start" -> run(RunMode.PRODUCTION);
         case "import-members" -> System.exit(ImportCommand.run(args));
-        case "staff" -> System.exit(StaffCommand.run(args, System.out, System.err));
+        case "staff" -> System.exit(StaffCommand.run(args, config(), System.out, System.err));
         case "bench" -> System.exit(dev.sekisho.bench.BenchCommand.run(args, System.out));
         case "demo-upstream" -> DemoUpstreamCommand.run();
         case "help", "--help", "-h" -> usage(0);

@@ -19,18 +19,18 @@ import java.util.concurrent.TimeUnit;
  * typically) and prints its one-time set-up link. It runs in its own short-lived process, so
  * waiting for the database is fine here.
  */
-final class StaffCommand {
+public final class StaffCommand {
   static final String USAGE = "Usage: java -jar sekisho.jar staff add ID --role admin|operator|helpdesk|auditor [--name NAME]";
 
   private StaffCommand() {}
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  public static int run(String[] args, io.vertx.core.json.JsonObject config, PrintStream out, PrintStream err) {
     Request request = Request.parse(args);
     if (request == null) {
       err.println(USAGE);
       return 2;
     }
-    Settings settings = Settings.from(Main.config());
+    Settings settings = Settings.from(config);
     EmbeddedPostgres embedded = null;
     Vertx vertx = Vertx.vertx();
     try {
