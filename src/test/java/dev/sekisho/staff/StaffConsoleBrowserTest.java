@@ -66,7 +66,6 @@ class StaffConsoleBrowserTest {
     browser.driver().findElement(By.id("password")).sendKeys(PASSWORD);
     browser.driver().findElement(By.id("password_again")).sendKeys(PASSWORD);
     browser.driver().findElement(By.id("code")).sendKeys(code(key, 0));
-    browser.capture("console-setup");
     browser.driver().findElement(By.id("setup-submit")).click();
     browser.waitForPath(StaffPaths.LOGIN);
     assertThat(browser.visible("notice").getText()).isEqualTo("設定が完了しました。ログインしてください。");
@@ -109,10 +108,8 @@ class StaffConsoleBrowserTest {
       browser.driver().findElement(By.id("q")).sendKeys(member);
       browser.driver().findElement(By.id("search-submit")).click();
       assertThat(browser.visible("results").getText()).contains(member).contains("ロック中").contains("issued");
-      browser.capture("console-search");
       browser.find("a.member-link").click();
       assertThat(browser.visible("member-locks").getText()).contains("ロック中").contains("パスワード・生年月日の失敗");
-      browser.capture("console-member");
 
       browser.visible("action-unlock").click();
       assertThat(browser.visible("notice").getText()).isEqualTo("ロックを解除しました。");
@@ -136,15 +133,36 @@ class StaffConsoleBrowserTest {
       browser.driver().findElement(By.id("add-staff")).click();
       assertThat(browser.visible("setup-link").getText()).startsWith(gateway.baseUrl() + StaffPaths.SETUP + "?token=");
       assertThat(browser.visible("staff-list").getText()).contains(helper).contains("helpdesk");
-      browser.capture("console-staff");
       assertThat(Sql.count("select count(*) from audit_event where kind = 'staff.add' and detail->>'staff' = ? "
           + "and detail->>'account' = ?", admin, helper)).isOne();
+
+      screenshots(browser, member, browser.visible("setup-link").getText());
 
       browser.visible("staff-logout").click();
       browser.waitForPath(StaffPaths.LOGIN);
       browser.open(gateway.baseUrl() + StaffPaths.MEMBERS);
       browser.waitForPath(StaffPaths.LOGIN);
     }
+  }
+
+  /**
+   * The README's pictures (target/browser/console-*.png, copied to docs/console): in English, as
+   * the test machines have no Japanese fonts.
+   */
+  static void screenshots(Browser browser, String member, String helperLink) {
+    lockId(member);
+    browser.open(gateway.baseUrl() + StaffPaths.STAFF + "?lang=en");
+    browser.capture("console-staff");
+    browser.open(gateway.baseUrl() + StaffPaths.MEMBERS + "?by=userId&q=" + member);
+    browser.visible("results");
+    browser.capture("console-search");
+    browser.open(gateway.baseUrl() + ConsoleMemberRoutes.memberPath(member));
+    browser.visible("member-locks");
+    browser.capture("console-member");
+    browser.open(helperLink);
+    browser.visible("totp-qr");
+    browser.capture("console-setup");
+    browser.open(gateway.baseUrl() + StaffPaths.MEMBERS + "?lang=ja");
   }
 
   /** Submits a forged form to a member action with the page's own CSRF token: only the role can refuse it. */
