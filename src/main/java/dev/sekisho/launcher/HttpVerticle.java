@@ -205,7 +205,7 @@ public final class HttpVerticle extends VerticleBase {
     // The staff console: its own session and CSRF, before the members' session handler below.
     new StaffConsole(new StaffConsole.Parts(pool, sessionStore, settings.session().secureCookies(), settings.web().maxBodyBytes(),
         settings.web().publicOrigin(), infra.templates(), infra.i18n(), infra.hasher(), infra.secrets(), throttle,
-        settings.login(), audit, clientAddress, members, memberAdmin, auditQuery)).mount(router);
+        settings.login(), audit, clientAddress, members, memberAdmin, auditQuery, outbox)).mount(router);
 
     // API calls may carry the session as a bearer token instead of the cookie.
     router.route(Paths.API + "/*").handler(OtpApiRoutes.bearer(settings.session().cookieName()));

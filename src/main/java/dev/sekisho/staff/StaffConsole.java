@@ -6,6 +6,7 @@ import dev.sekisho.audit.AuditQuery;
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.login.LoginSettings;
 import dev.sekisho.login.LoginThrottle;
+import dev.sekisho.mail.MailOutbox;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.member.PasswordHasher;
 import dev.sekisho.onboarding.OnboardingAdmin;
@@ -40,7 +41,7 @@ public final class StaffConsole {
   public record Parts(Pool pool, SessionStore sessionStore, boolean secureCookies, int maxBodyBytes, String publicOrigin,
                       Templates templates, I18n i18n, PasswordHasher hasher, SecretBox secrets, LoginThrottle throttle,
                       LoginSettings login, AuditLog audit, ClientAddress clientAddress, MemberRepository members,
-                      MemberAdmin memberAdmin, AuditQuery auditQuery) {}
+                      MemberAdmin memberAdmin, AuditQuery auditQuery, MailOutbox outbox) {}
 
   private final Parts parts;
 
@@ -73,6 +74,7 @@ public final class StaffConsole {
     MemberView view = new MemberView(parts.pool(), parts.throttle(), parts.memberAdmin(), parts.auditQuery());
     new ConsoleMemberRoutes(parts.members(), parts.memberAdmin(), new OnboardingAdmin(parts.pool()), parts.throttle(), view,
         guard, audit, pages).mount(router);
+    new ConsoleRecordsRoutes(parts.auditQuery(), parts.throttle(), parts.outbox(), guard, audit, pages).mount(router);
     new StaffAdminRoutes(store, guard, audit, pages, parts.publicOrigin()).mount(router);
     router.route(all).handler(ctx -> pages.error(ctx, 404, "errors.notFound"));
   }
