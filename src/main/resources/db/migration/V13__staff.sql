@@ -17,3 +17,19 @@ create table staff (
   created_at        timestamptz not null default now(),
   last_login_at     timestamptz
 );
+
+-- Per-staff API tokens for the JSON admin API: scoped to a role no wider than the owner's, shown
+-- once, stored as SHA-256 only, revocable, with an expiry. The configured admin.token stays as
+-- the bootstrap.
+create table staff_token (
+  id            bigint generated always as identity primary key,
+  staff_id      text not null references staff(id) on delete cascade,
+  label         text not null,
+  role          text not null check (role in ('admin', 'operator', 'helpdesk', 'auditor')),
+  token_hash    bytea not null unique,
+  created_at    timestamptz not null default now(),
+  expires_at    timestamptz not null,
+  revoked_at    timestamptz,
+  last_used_at  timestamptz
+);
+create index staff_token_owner on staff_token(staff_id);

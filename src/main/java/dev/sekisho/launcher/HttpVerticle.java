@@ -189,7 +189,8 @@ public final class HttpVerticle extends VerticleBase {
     new ForwardAuthRoutes(access, settings.gateway(), clientAddress, pages).mount(router);
     new ProxyRoutes(upstreamClient, infra.upstreams(), settings.gateway(), access, clientAddress,
         Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates()).mount(router);
-    AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress);
+    // The bootstrap token (admin.token) or a staff member's own API token, scoped to a role.
+    AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress, new dev.sekisho.staff.StaffTokens(pool));
     AuditQuery auditQuery = new AuditQuery(pool);
     IssuedPasswordRule issuedRule = new IssuedPasswordRule(settings.password().issuedRule());
     // One policy for every new password: the member's own (J1.8) and the one the insurer sets.

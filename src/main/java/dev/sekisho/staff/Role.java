@@ -28,6 +28,11 @@ public enum Role {
     return permissions.contains(permission);
   }
 
+  /** Whether this role may do everything the other may: a token's role must be covered by its owner's. */
+  public boolean covers(Role other) {
+    return permissions.containsAll(other.permissions);
+  }
+
   /** The name stored and typed: admin, operator, helpdesk, auditor. */
   public String key() {
     return name().toLowerCase(Locale.ROOT);

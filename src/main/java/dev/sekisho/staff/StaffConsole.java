@@ -75,6 +75,7 @@ public final class StaffConsole {
     new ConsoleMemberRoutes(parts.members(), parts.memberAdmin(), new OnboardingAdmin(parts.pool()), parts.throttle(), view,
         guard, audit, pages).mount(router);
     new ConsoleRecordsRoutes(parts.auditQuery(), parts.throttle(), parts.outbox(), guard, audit, pages).mount(router);
+    new ConsoleTokenRoutes(new StaffTokens(parts.pool()), guard, audit, pages).mount(router);
     new StaffAdminRoutes(store, guard, audit, pages, parts.publicOrigin()).mount(router);
     router.route(all).handler(ctx -> pages.error(ctx, 404, "errors.notFound"));
   }
