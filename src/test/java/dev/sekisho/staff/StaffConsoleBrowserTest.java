@@ -104,6 +104,10 @@ class StaffConsoleBrowserTest {
       assertThat(cookie.isHttpOnly()).isTrue();
       assertThat(cookie.getSameSite()).isEqualTo("Strict");
       assertThat(cookie.getPath()).isEqualTo(StaffPaths.CONSOLE);
+      // The console's idle limit (15 minutes), shorter than the members' (30 by default), on its own session row.
+      double idleLeft = ((Number) Sql.value("select extract(epoch from expires_at - now()) from http_session "
+          + "where id_hash = sha256(convert_to(?, 'UTF8'))", cookie.getValue())).doubleValue();
+      assertThat(idleLeft).isBetween(14 * 60.0, 15 * 60.0);
 
       browser.driver().findElement(By.id("q")).sendKeys(member);
       browser.driver().findElement(By.id("search-submit")).click();
@@ -159,6 +163,9 @@ class StaffConsoleBrowserTest {
     browser.open(gateway.baseUrl() + ConsoleMemberRoutes.memberPath(member));
     browser.visible("member-locks");
     browser.capture("console-member");
+    browser.open(gateway.baseUrl() + ConsoleRecordsRoutes.AUDIT + "?userId=" + member);
+    browser.visible("audit-events");
+    browser.capture("console-audit");
     browser.open(helperLink);
     browser.visible("totp-qr");
     browser.capture("console-setup");
@@ -174,6 +181,27 @@ class StaffConsoleBrowserTest {
         .append("';i.value='").append(value).append("';f.appendChild(i);"));
     script.append("document.body.appendChild(f);f.submit();");
     browser.driver().executeScript(script.toString(), action);
+  }
+
+  @Test
+  void theCommandLineRefusesATakenIdAndAMalformedCall() {
+    String id = "dup-" + UUID.randomUUID().toString().substring(0, 6);
+    addStaff(id, "auditor");
+    // Not set up yet: a second call issues a fresh link (a lost one), the old one stops working.
+    String again = addStaff(id, "auditor");
+    assertThat(again).startsWith(gateway.baseUrl() + StaffPaths.SETUP);
+    Sql.update("update staff set password_hash = 'x' where id = ?", id);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    var config = ConfigLoader.load(Map.of(), Map.of("db.url", TestDatabase.url()));
+    int taken = StaffCommand.run(new String[] {"staff", "add", id, "--role", "admin"}, config,
+        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(taken).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("already in use").contains("nothing was changed");
+    assertThat(Sql.value("select role from staff where id = ?", id)).isEqualTo("auditor");
+    int malformed = StaffCommand.run(new String[] {"staff", "add", id, "--role", "boss"}, config,
+        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(malformed).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Usage: java -jar sekisho.jar staff add");
   }
 
   @Test
