@@ -39,6 +39,7 @@ import dev.sekisho.onboarding.OnboardingRoutes;
 import dev.sekisho.onboarding.OnboardingService;
 import dev.sekisho.onboarding.PasswordPolicy;
 import dev.sekisho.session.GatewaySessionStore;
+import dev.sekisho.staff.StaffConsole;
 import dev.sekisho.session.PgSessionStore;
 import dev.sekisho.session.SessionSettings;
 import dev.sekisho.web.ClientAddress;
@@ -188,7 +189,8 @@ public final class HttpVerticle extends VerticleBase {
     new ForwardAuthRoutes(access, settings.gateway(), clientAddress, pages).mount(router);
     new ProxyRoutes(upstreamClient, infra.upstreams(), settings.gateway(), access, clientAddress,
         Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates()).mount(router);
-    AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress);
+    // The bootstrap token (admin.token) or a staff member's own API token, scoped to a role.
+    AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress, new dev.sekisho.staff.StaffTokens(pool));
     AuditQuery auditQuery = new AuditQuery(pool);
     IssuedPasswordRule issuedRule = new IssuedPasswordRule(settings.password().issuedRule());
     // One policy for every new password: the member's own (J1.8) and the one the insurer sets.
@@ -201,6 +203,10 @@ public final class HttpVerticle extends VerticleBase {
     new HotpAdminRoutes(otp.hotp(), members, audit, clientAddress, adminAuth).mount(router);
     new SecretAdminRoutes(otp.rotation(), infra.secrets().activeKeyId(), audit, clientAddress, adminAuth).mount(router);
     new AdminRoutes(importer, members, throttle, audit, clientAddress, adminAuth, memberAdmin, auditQuery).mount(router);
+    // The staff console: its own session and CSRF, before the members' session handler below.
+    new StaffConsole(new StaffConsole.Parts(pool, sessionStore, settings.session().secureCookies(), settings.web().maxBodyBytes(),
+        settings.web().publicOrigin(), infra.templates(), infra.i18n(), infra.hasher(), infra.secrets(), throttle,
+        settings.login(), audit, clientAddress, members, memberAdmin, auditQuery, outbox)).mount(router);
 
     // API calls may carry the session as a bearer token instead of the cookie.
     router.route(Paths.API + "/*").handler(OtpApiRoutes.bearer(settings.session().cookieName()));
