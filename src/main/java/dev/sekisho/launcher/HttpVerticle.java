@@ -39,6 +39,7 @@ import dev.sekisho.onboarding.OnboardingRoutes;
 import dev.sekisho.onboarding.OnboardingService;
 import dev.sekisho.onboarding.PasswordPolicy;
 import dev.sekisho.session.GatewaySessionStore;
+import dev.sekisho.staff.StaffConsole;
 import dev.sekisho.session.PgSessionStore;
 import dev.sekisho.session.SessionSettings;
 import dev.sekisho.web.ClientAddress;
@@ -193,7 +194,8 @@ public final class HttpVerticle extends VerticleBase {
     new ProxyRoutes(upstreamClient, infra.upstreams(), settings.gateway(), access, clientAddress,
         Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates(),
         settings.management().onPublicListener()).mount(router);
-    AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress);
+    // The bootstrap token (admin.token) or a staff member's own API token, scoped to a role.
+    AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress, new dev.sekisho.staff.StaffTokens(pool));
     AuditQuery auditQuery = new AuditQuery(pool);
     IssuedPasswordRule issuedRule = new IssuedPasswordRule(settings.password().issuedRule());
     // One policy for every new password: the member's own (J1.8) and the one the insurer sets.
@@ -206,6 +208,10 @@ public final class HttpVerticle extends VerticleBase {
     new HotpAdminRoutes(otp.hotp(), members, audit, clientAddress, adminAuth).mount(router);
     new SecretAdminRoutes(otp.rotation(), infra.secrets().activeKeyId(), audit, clientAddress, adminAuth).mount(router);
     new AdminRoutes(importer, members, throttle, audit, clientAddress, adminAuth, memberAdmin, auditQuery).mount(router);
+    // The staff console: its own session and CSRF, before the members' session handler below.
+    new StaffConsole(new StaffConsole.Parts(pool, sessionStore, settings.session().secureCookies(), settings.web().maxBodyBytes(),
+        settings.web().publicOrigin(), infra.templates(), infra.i18n(), infra.hasher(), infra.secrets(), throttle,
+        settings.login(), audit, clientAddress, members, memberAdmin, auditQuery, outbox)).mount(router);
 
     // API calls may carry the session as a bearer token instead of the cookie.
     router.route(Paths.API + "/*").handler(OtpApiRoutes.bearer(settings.session().cookieName()));
@@ -215,8 +221,8 @@ public final class HttpVerticle extends VerticleBase {
 
     OnboardingService onboarding = new OnboardingService(vertx, pool, members, infra.hasher(), throttle, settings.login(),
         settings.onboarding(), passwordPolicy,
-        infra.mailTemplates(), outbox, settings.web().publicOrigin(), settings.mail().fromName());
-    LoginService logins = new LoginService(infra.hasher(), throttle, audit, settings.login(), onboarding::afterPassword);
+        infra.mailTemplates(), outbox, audit, settings.web().publicOrigin(), settings.mail().fromName());
+    LoginService logins = new LoginService(infra.hasher(), throttle, members, audit, settings.login(), onboarding::afterPassword);
     new LoginRoutes(logins, members, clientAddress, pages, settings.passkey().passkeyFirst()).mount(router);
 
     new OnboardingRoutes(onboarding, infra.onboardingTexts(), clientAddress, pages).mount(router);

@@ -1,6 +1,6 @@
 package dev.sekisho.launcher;
 
-import dev.sekisho.ops.ServingListeners;
+import dev.sekisho.web.ServingListeners;
 
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.db.DatabaseTarget;

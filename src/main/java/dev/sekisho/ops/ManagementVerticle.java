@@ -7,6 +7,7 @@ import dev.sekisho.metrics.GatewayMetrics;
 import dev.sekisho.metrics.Metrics;
 import dev.sekisho.metrics.MetricsSettings;
 import dev.sekisho.web.OpsRoutes;
+import dev.sekisho.web.ServingListeners;
 import dev.sekisho.web.Pages;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;

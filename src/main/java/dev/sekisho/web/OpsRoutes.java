@@ -1,6 +1,5 @@
 package dev.sekisho.web;
 
-import dev.sekisho.ops.ServingListeners;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;

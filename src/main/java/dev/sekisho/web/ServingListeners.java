@@ -1,4 +1,4 @@
-package dev.sekisho.ops;
+package dev.sekisho.web;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
