@@ -4,6 +4,7 @@ import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.member.LoginIds;
 import dev.sekisho.member.Member;
+import dev.sekisho.member.MemberRepository;
 import dev.sekisho.member.PasswordHasher;
 import io.vertx.core.Future;
 
@@ -20,17 +21,19 @@ public final class LoginService {
 
   private final PasswordHasher hasher;
   private final LoginThrottle throttle;
+  private final MemberRepository members;
   private final AuditLog audit;
   private final LoginSettings settings;
   private final AfterPassword afterPassword;
   private final PasswordFloor passwordFloor;
 
-  public LoginService(PasswordHasher hasher, LoginThrottle throttle, AuditLog audit, LoginSettings settings,
-                      AfterPassword afterPassword, PasswordFloor passwordFloor) {
+  public LoginService(PasswordHasher hasher, LoginThrottle throttle, MemberRepository members, AuditLog audit,
+                      LoginSettings settings, AfterPassword afterPassword, PasswordFloor passwordFloor) {
     this.afterPassword = afterPassword;
     this.passwordFloor = passwordFloor;
     this.hasher = hasher;
     this.throttle = throttle;
+    this.members = members;
     this.audit = audit;
     this.settings = settings;
   }
@@ -57,11 +60,12 @@ public final class LoginService {
                   return finish(member, loginId, LoginResult.Outcome.SETUP_EXPIRED, client);
                 }
                 return passwordFloor.check(member, candidate.length()).compose(current -> {
-                  // Independent writes: the throttle clear with the login time (one statement) and the
-                  // audit event go out together.
-                  Future<Void> cleared = throttle.clearAfterLogin(idSubject, member.id());
+                  // Independent writes go out together: the throttle's clear, the login time (the
+                  // member table's owner writes it) and the audit event.
+                  Future<Void> cleared = throttle.clear(idSubject);
+                  Future<Void> recorded = members.recordLogin(member.id());
                   Future<LoginResult> audited = finish(current, loginId, LoginResult.Outcome.SUCCESS, client);
-                  return Future.all(cleared, audited)
+                  return Future.all(cleared, recorded, audited)
                       .map(all -> new LoginResult(LoginResult.Outcome.SUCCESS, current, next));
                 });
               });

@@ -1,5 +1,6 @@
 package dev.sekisho.onboarding;
 
+import dev.sekisho.journey.OnboardingFlow;
 import dev.sekisho.onboarding.OnboardingService.Confirmation;
 import dev.sekisho.web.FormInput;
 import dev.sekisho.web.Pages;

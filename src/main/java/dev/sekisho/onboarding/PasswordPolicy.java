@@ -2,6 +2,7 @@ package dev.sekisho.onboarding;
 
 import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.Member;
+import dev.sekisho.member.NewPasswordRule;
 
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Locale;
  * a hash verification and is done by the service on the hashing pool, and the strength estimate
  * ({@link #isGuessable}) burns CPU, so the service runs it on a worker.
  */
-public final class PasswordPolicy {
+public final class PasswordPolicy implements NewPasswordRule {
   private final OnboardingSettings settings;
   private final OnboardingTexts texts;
   private final IssuedPasswordRule issuedRule;
@@ -26,6 +27,7 @@ public final class PasswordPolicy {
   }
 
   /** Null when acceptable, else the message key saying why not. */
+  @Override
   public String problem(String password, Member member) {
     if (password.length() < settings.passwordMinLength()) {
       return "onboarding.password.tooShort";

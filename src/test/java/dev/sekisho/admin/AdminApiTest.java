@@ -97,12 +97,12 @@ class AdminApiTest {
     error(admin.call("POST", "/members/nobody-" + UUID.randomUUID() + "/password", "{}", "application/json"), 404, "no_member");
     assertThat(audit("userId=" + id + "&kind=admin.members.password_reset&outcome=bad_password")).hasSize(2);
 
-    JsonObject given = ok(admin.call("POST", "/members/" + id + "/password", "{\"password\":\"新しい合言葉-2026\"}", "application/json"));
+    JsonObject given = ok(admin.call("POST", "/members/" + id + "/password", "{\"password\":\"新しい合言葉-2026-冬\"}", "application/json"));
     assertThat(given.getString("to")).isEqualTo("given");
     assertThat(given.getInteger("sessionsEnded")).isEqualTo(1);
     assertThat(browser.get("/").statusCode()).isEqualTo(303);
     assertThat(ok(admin.call("GET", "/members/" + id, null, null)).getBoolean("passwordMustChange")).isTrue();
-    assertThat(gateway.client().login(id, "新しい合言葉-2026").statusCode()).isEqualTo(303);
+    assertThat(gateway.client().login(id, "新しい合言葉-2026-冬").statusCode()).isEqualTo(303);
     assertThat(gateway.client().login(id, AdminClient.RULE_PASSWORD).statusCode()).isEqualTo(401);
 
     JsonObject rule = ok(admin.call("POST", "/members/" + id + "/password", null, null));
