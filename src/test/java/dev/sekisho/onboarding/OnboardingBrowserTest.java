@@ -9,10 +9,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import java.util.Map;
@@ -139,5 +141,76 @@ class OnboardingBrowserTest {
     Accessibility.assertNoSeriousViolations(driver);
     // The OTP branch provides the TOTP set-up page (J2.4).
     assertThat(browser.find("#cant-scan summary").getText()).isEqualTo("スキャンできませんか？");
+  }
+  /**
+   * Issue 17 item 8: the whole first login with the keyboard alone (Tab to each control, type,
+   * Enter), each control showing a visible focus outline when reached. Only the mail's link is
+   * opened by address, as a mail program would.
+   */
+  @Test
+  void firstLoginWithTheKeyboardOnly() {
+    String id = gateway.admin().newMember("keyboard");
+    String base = gateway.baseUrl();
+    WebDriver driver = browser.driver();
+    browser.open(base + "/sekisho/login");
+    driver.manage().deleteAllCookies(); // the other test's sign-in shares this browser
+
+    browser.open(base + "/sekisho/login");
+    tabTo(driver, "user_id");
+    keys(driver, id);
+    tabTo(driver, "password");
+    keys(driver, AdminClient.RULE_PASSWORD, Keys.ENTER);
+    browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/birthdate"));
+    tabTo(driver, "birthdate");
+    keys(driver, "1980-04-01", Keys.ENTER);
+    browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/terms"));
+    tabTo(driver, "agree");
+    keys(driver, Keys.ENTER);
+    browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/email"));
+    tabTo(driver, "send");
+    keys(driver, Keys.ENTER);
+    browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/wait"));
+    String waitingTab = driver.getWindowHandle();
+
+    String link = OnboardingSteps.confirmLink(id + "@example.jp", 1, dev.sekisho.testing.Mailboxes.of(gateway));
+    driver.switchTo().newWindow(WindowType.TAB);
+    browser.open(link);
+    tabTo(driver, "confirm-button");
+    keys(driver, Keys.ENTER);
+    browser.await(ExpectedConditions.presenceOfElementLocated(By.id("confirm-result")));
+    driver.close();
+    driver.switchTo().window(waitingTab);
+
+    browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/method"));
+    tabTo(driver, "next");
+    keys(driver, Keys.ENTER);
+    browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/password"));
+    tabTo(driver, "password");
+    keys(driver, OnboardingSteps.NEW_PASSWORD);
+    tabTo(driver, "password_confirm");
+    keys(driver, OnboardingSteps.NEW_PASSWORD, Keys.ENTER);
+    browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/complete"));
+    tabTo(driver, "logout");
+    keys(driver, Keys.ENTER);
+    browser.await(ExpectedConditions.urlContains("/sekisho/onboarding/bye"));
+    assertThat(gateway.admin().member(id).getString("onboardingState")).isEqualTo("onboarded");
+  }
+
+  /** Presses Tab until the control with this id has the focus; it must show a focus outline. */
+  private static void tabTo(WebDriver driver, String id) {
+    for (int i = 0; i < 40; i++) {
+      new Actions(driver).sendKeys(Keys.TAB).perform();
+      if (id.equals(driver.switchTo().activeElement().getAttribute("id"))) {
+        Object outline = ((JavascriptExecutor) driver).executeScript(
+            "return getComputedStyle(document.activeElement).outlineStyle");
+        assertThat(outline).as("visible focus on #" + id).isNotEqualTo("none");
+        return;
+      }
+    }
+    throw new AssertionError("#" + id + " cannot be reached with Tab on " + driver.getCurrentUrl());
+  }
+
+  private static void keys(WebDriver driver, CharSequence... keys) {
+    new Actions(driver).sendKeys(keys).perform();
   }
 }
