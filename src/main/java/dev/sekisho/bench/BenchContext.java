@@ -1,8 +1,8 @@
 package dev.sekisho.bench;
 
+import dev.sekisho.factor.otpapi.OtpApiRoutes;
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.db.DatabaseTarget;
-import dev.sekisho.otp.OtpApiRoutes;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.session.PgSessionStore;
 import io.vertx.core.Context;

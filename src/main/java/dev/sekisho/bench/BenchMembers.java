@@ -1,7 +1,7 @@
 package dev.sekisho.bench;
 
-import dev.sekisho.otp.OtpAlgorithm;
 
+import dev.sekisho.factor.code.OtpAlgorithm;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;

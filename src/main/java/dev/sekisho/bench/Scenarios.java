@@ -1,7 +1,7 @@
 package dev.sekisho.bench;
 
+import dev.sekisho.factor.otpapi.OtpApiRoutes;
 import dev.sekisho.gateway.ForwardAuthRoutes;
-import dev.sekisho.otp.OtpApiRoutes;
 import dev.sekisho.session.MemberSession;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

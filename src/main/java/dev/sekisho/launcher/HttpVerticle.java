@@ -1,5 +1,11 @@
 package dev.sekisho.launcher;
 
+import dev.sekisho.factor.code.Otp;
+import dev.sekisho.factor.code.OtpRoutes;
+import dev.sekisho.factor.code.SecretAdminRoutes;
+import dev.sekisho.factor.hotp.HotpAdminRoutes;
+import dev.sekisho.factor.otpapi.OtpApiRoutes;
+import dev.sekisho.factor.totp.TotpApiCheck;
 import dev.sekisho.admin.AdminAuth;
 import dev.sekisho.admin.AdminRoutes;
 import dev.sekisho.admin.MemberAdmin;
@@ -20,12 +26,6 @@ import dev.sekisho.metrics.GatewayMetrics;
 import dev.sekisho.metrics.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.sekisho.mail.MailOutbox;
-import dev.sekisho.otp.HotpAdminRoutes;
-import dev.sekisho.otp.Otp;
-import dev.sekisho.otp.OtpApiRoutes;
-import dev.sekisho.otp.OtpRoutes;
-import dev.sekisho.otp.SecretAdminRoutes;
-import dev.sekisho.otp.TotpApiCheck;
 import dev.sekisho.login.LoginService;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.member.IssuedPasswordRule;

@@ -1,12 +1,12 @@
 package dev.sekisho.launcher;
 
+import dev.sekisho.factor.totp.OtpCaches;
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.mail.MailCatcher;
 import dev.sekisho.mail.MailTemplates;
 import dev.sekisho.gateway.Upstream;
 import dev.sekisho.member.PasswordHasher;
-import dev.sekisho.otp.OtpCaches;
 import dev.sekisho.onboarding.OnboardingTexts;
 import dev.sekisho.web.I18n;
 import dev.sekisho.web.Templates;

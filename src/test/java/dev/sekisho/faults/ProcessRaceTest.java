@@ -1,8 +1,8 @@
 package dev.sekisho.faults;
 
+import dev.sekisho.factor.code.OtpAlgorithm;
 import dev.sekisho.mail.CaughtMail;
 import dev.sekisho.mail.MailCatcher;
-import dev.sekisho.otp.OtpAlgorithm;
 import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.Mailboxes;
 import dev.sekisho.testing.Sql;

@@ -1,12 +1,12 @@
 package dev.sekisho.onboarding;
 
+import dev.sekisho.factor.code.Base32;
+import dev.sekisho.factor.code.OtpAlgorithm;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.sekisho.mail.CaughtMail;
-import dev.sekisho.otp.Base32;
-import dev.sekisho.otp.OtpAlgorithm;
 import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.Mailboxes;
 import dev.sekisho.testing.Sql;

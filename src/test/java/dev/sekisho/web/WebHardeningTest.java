@@ -1,8 +1,8 @@
 package dev.sekisho.web;
 
+import dev.sekisho.factor.code.Base32;
+import dev.sekisho.factor.code.OtpAlgorithm;
 import dev.sekisho.launcher.HttpVerticle;
-import dev.sekisho.otp.Base32;
-import dev.sekisho.otp.OtpAlgorithm;
 import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.JourneyFinisher;
 import dev.sekisho.testing.Sql;

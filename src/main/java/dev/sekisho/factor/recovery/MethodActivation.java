@@ -1,0 +1,57 @@
+package dev.sekisho.factor.recovery;
+
+import dev.sekisho.factor.Method;
+import dev.sekisho.factor.SetupDeadline;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.List;
+
+/**
+ * What every method activation does inside the transaction that activates the credential: the
+ * member_method row, onboarding 'onboarded' -> 'method_set_up', the first recovery codes, and, when
+ * the member switches methods, removal of the method replaced.
+ */
+public final class MethodActivation {
+  private final RecoveryCodes recovery;
+
+  public MethodActivation(RecoveryCodes recovery) {
+    this.recovery = recovery;
+  }
+
+  /**
+   * A set-up by the member: the same as {@link #activate}, refused (the transaction rolls back)
+   * when the set-up deadline has passed meanwhile.
+   */
+  public Future<List<String>> activateByMember(SqlClient tx, long memberId, Method method, Method replaced) {
+    return SetupDeadline.check(tx, memberId).compose(v -> activate(tx, memberId, method, replaced));
+  }
+
+  /** @return the recovery codes to show once, or an empty list when the member already had codes */
+  public Future<List<String>> activate(SqlClient tx, long memberId, Method method, Method replaced) {
+    Future<Void> removal = replaced == null || replaced == method ? Future.succeededFuture() : remove(tx, memberId, replaced);
+    return removal
+        .compose(v -> tx.preparedQuery("insert into member_method (member_id, method, last_used_at) values ($1, $2, now()) "
+            + "on conflict (member_id, method) do update set last_used_at = now()").execute(Tuple.of(memberId, method.code())))
+        .compose(v -> tx.preparedQuery("update member set last_method = $2, updated_at = now(), onboarding_state = "
+            + "case when onboarding_state = 'onboarded' then 'method_set_up' else onboarding_state end where id = $1")
+            .execute(Tuple.of(memberId, method.code())))
+        .compose(v -> recovery.issued(tx, memberId))
+        .compose(issued -> issued ? Future.succeededFuture(List.<String>of()) : recovery.replace(tx, memberId));
+  }
+
+  /** Removes a member's method and its credential (switching away from it). */
+  public static Future<Void> remove(SqlClient tx, long memberId, Method method) {
+    String table = switch (method) {
+      case TOTP -> "otp_totp";
+      case HOTP -> "otp_hotp";
+      case EMAIL -> "otp_email_code";
+      case PASSKEY -> "passkey";
+    };
+    Future<?> credential = table == null ? Future.succeededFuture()
+        : tx.preparedQuery("delete from " + table + " where member_id = $1").execute(Tuple.of(memberId));
+    return credential.compose(v -> tx.preparedQuery("delete from member_method where member_id = $1 and method = $2")
+        .execute(Tuple.of(memberId, method.code()))).mapEmpty();
+  }
+}
