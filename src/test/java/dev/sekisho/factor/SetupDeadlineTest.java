@@ -1,6 +1,6 @@
 package dev.sekisho.factor;
 
-import dev.sekisho.factor.code.Base32;
+import dev.sekisho.factor.code.Base32Text;
 import dev.sekisho.factor.code.OtpFlowTest;
 import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.TestGateway;
@@ -47,7 +47,7 @@ class SetupDeadlineTest {
     HttpResponse<String> page = browser.get("/sekisho/setup/totp");
     Matcher m = KEY.matcher(page.body());
     assertThat(m.find()).isTrue();
-    byte[] key = Base32.decode(m.group(1));
+    byte[] key = Base32Text.decode(m.group(1));
 
     OtpFixtures.sql("update member set setup_deadline = now() - interval '1 minute' where login_id = ?", id);
     HttpResponse<String> late = browser.post("/sekisho/setup/totp", Map.of("code", OtpFlowTest.code(key, 0)));

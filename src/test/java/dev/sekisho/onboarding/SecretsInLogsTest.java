@@ -1,6 +1,6 @@
 package dev.sekisho.onboarding;
 
-import dev.sekisho.factor.code.Base32;
+import dev.sekisho.factor.code.Base32Text;
 import dev.sekisho.factor.code.OtpAlgorithm;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -121,7 +121,7 @@ class SecretsInLogsTest {
     Matcher m = KEY.matcher(page.body());
     assertThat(m.find()).isTrue();
     String base32 = m.group(1);
-    byte[] key = Base32.decode(base32);
+    byte[] key = Base32Text.decode(base32);
     secret("totp secret base32", base32);
     secret("totp secret base32 lower", base32.toLowerCase());
     secret("totp secret hex", HexFormat.of().formatHex(key));

@@ -1,6 +1,6 @@
 package dev.sekisho.web;
 
-import dev.sekisho.factor.code.Base32;
+import dev.sekisho.factor.code.Base32Text;
 import dev.sekisho.factor.code.OtpAlgorithm;
 import dev.sekisho.launcher.HttpVerticle;
 import dev.sekisho.testing.AdminClient;
@@ -127,7 +127,7 @@ class WebHardeningTest {
       token[i] = (byte) (i * 7 + 3);
     }
     HttpResponse<String> assign = gateway.admin().call("PUT", "/members/" + id + "/hotp",
-        new JsonObject().put("serial", "SN-FIX-" + id).put("secretBase32", Base32.encode(token)).put("counter", 0).encode(),
+        new JsonObject().put("serial", "SN-FIX-" + id).put("secretBase32", Base32Text.encode(token)).put("counter", 0).encode(),
         "application/json");
     assertThat(assign.statusCode()).as(assign.body()).isEqualTo(200);
 

@@ -27,15 +27,4 @@ public final class CodeInput {
     }
     return out.length() == length ? out.toString() : null;
   }
-
-  /** Digits for a code whose length may be 6 to 8 (hardware tokens). */
-  public static String anyDigits(String typed) {
-    for (int n = 6; n <= 8; n++) {
-      String d = digits(typed, n);
-      if (d != null) {
-        return d;
-      }
-    }
-    return null;
-  }
 }

@@ -9,8 +9,8 @@ import dev.sekisho.journey.Journey;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.session.MemberSession;
+import dev.sekisho.session.SignIn;
 import dev.sekisho.web.ClientAddress;
-import dev.sekisho.web.Csrf;
 import dev.sekisho.web.FormInput;
 import dev.sekisho.web.Pages;
 import dev.sekisho.web.Paths;
@@ -166,7 +166,7 @@ public final class OtpRoutes {
   private void renderTotpSetup(RoutingContext ctx, int status, TotpService.Pending pending, byte[] png, String error) {
     JsonObject model = new JsonObject()
         .put("qr", "data:image/png;base64," + Base64.getEncoder().encodeToString(png))
-        .put("key", Base32.grouped(pending.base32()))
+        .put("key", Base32Text.grouped(pending.base32()))
         .put("keyPlain", pending.base32())
         .put("issuer", otp.settings().issuer())
         .put("userId", MemberSession.loginId(ctx.session()))
@@ -444,10 +444,7 @@ public final class OtpRoutes {
         if (result == CheckResult.OK) {
           // The session is complete; the member is asked to set a method up again (the account page).
           Session session = ctx.session();
-          session.regenerateId();
-          Csrf.carryOver(session);
-          MemberSession.raise(session, MemberSession.Level.COMPLETE);
-          MemberSession.setMethod(session, "recovery");
+          SignIn.upgrade(session, SignIn.RECOVERY);
           session.put(RECOVERED, true);
           pages.redirect(ctx, ACCOUNT + "?recovered=1");
         } else {

@@ -1,6 +1,6 @@
 package dev.sekisho.factor.hotp;
 
-import dev.sekisho.factor.code.Base32;
+import dev.sekisho.factor.code.Base32Text;
 import dev.sekisho.factor.code.OtpAlgorithm;
 import dev.sekisho.admin.AdminAuth;
 import dev.sekisho.audit.AuditEvent;
@@ -74,7 +74,7 @@ public final class HotpAdminRoutes {
     if (body.getValue("secretHex") instanceof String hex && hex.replaceAll("[\\s:-]", "").matches("(?i)([0-9a-f]{2})+")) {
       secret = HexFormat.of().parseHex(hex.replaceAll("[\\s:-]", "").toLowerCase());
     } else if (body.getValue("secretBase32") instanceof String b32) {
-      secret = Base32.decode(b32);
+      secret = Base32Text.decode(b32);
     } else {
       secret = secretText == null ? null : parseSecret(secretText);
     }
@@ -148,6 +148,6 @@ public final class HotpAdminRoutes {
     if (compact.matches("(?i)([0-9a-f]{2})+")) {
       return HexFormat.of().parseHex(compact.toLowerCase());
     }
-    return Base32.decode(compact);
+    return Base32Text.decode(compact);
   }
 }

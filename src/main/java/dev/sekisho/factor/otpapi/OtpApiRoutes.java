@@ -14,6 +14,7 @@ import dev.sekisho.login.LoginService;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.session.MemberSession;
+import dev.sekisho.session.SignIn;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Csrf;
 import dev.sekisho.web.Pages;
@@ -133,9 +134,7 @@ public final class OtpApiRoutes {
       }
       Member member = result.member();
       String next = result.next() != null ? result.next() : Journey.afterPassword(member);
-      ctx.session().regenerateId();
-      Csrf.carryOver(ctx.session());
-      MemberSession.signIn(ctx.session(), member.id(), member.loginId(), MemberSession.Level.PASSWORD);
+      SignIn.upgrade(ctx.session(), member.id(), member.loginId());
       if (Journey.METHOD_SET_UP.equals(member.onboardingState()) && Journey.VERIFY.equals(next)) {
         // Remembered so the hot check path needs no member lookup; the state never moves back.
         ctx.session().put(READY, true);

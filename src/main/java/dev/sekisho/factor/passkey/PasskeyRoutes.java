@@ -7,6 +7,7 @@ import dev.sekisho.journey.Journey;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.session.MemberSession;
+import dev.sekisho.session.SignIn;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Csrf;
 import dev.sekisho.web.FormInput;
@@ -309,10 +310,7 @@ public final class PasskeyRoutes {
         return;
       }
       // The same steps as a password login (new id, fresh CSRF token), then straight to complete.
-      ctx.session().regenerateId();
-      Csrf.carryOver(ctx.session());
-      MemberSession.signIn(ctx.session(), result.result().memberId(), result.result().loginId(),
-          MemberSession.Level.PASSWORD);
+      SignIn.upgrade(ctx.session(), result.result().memberId(), result.result().loginId());
       Journey.completeSignInJson(ctx, pages.sessions(), Method.PASSKEY).onComplete(location -> {
         if (location.failed()) {
           ctx.fail(location.cause());

@@ -1,7 +1,7 @@
 package dev.sekisho.factor.totp;
 
 import dev.sekisho.factor.CheckResult;
-import dev.sekisho.factor.code.Base32;
+import dev.sekisho.factor.code.Base32Text;
 import dev.sekisho.factor.code.CodeInput;
 import dev.sekisho.factor.code.OtpAlgorithm;
 import dev.sekisho.factor.code.OtpSettings;
@@ -109,7 +109,7 @@ public final class TotpService {
   }
 
   private Pending describe(byte[] secret, String loginId) {
-    String base32 = Base32.encode(secret);
+    String base32 = Base32Text.encode(secret);
     String uri = uris.generateUri(new OtpKey().setKey(base32).setAlgorithm("SHA1"), settings.issuer(), loginId)
         // The library form-encodes (space as '+'); otpauth labels want %20.
         .replace("+", "%20");

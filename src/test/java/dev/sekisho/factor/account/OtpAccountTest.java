@@ -1,7 +1,7 @@
 package dev.sekisho.factor.account;
 
 import dev.sekisho.factor.OtpFixtures;
-import dev.sekisho.factor.code.Base32;
+import dev.sekisho.factor.code.Base32Text;
 import dev.sekisho.factor.code.OtpFlowTest;
 import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.TestGateway;
@@ -63,7 +63,7 @@ class OtpAccountTest {
     HttpResponse<String> proved = c.post("/sekisho/account/otp/prove", Map.of("intent", "recreate-totp", "code", OtpFlowTest.code(oldKey, 1)));
     assertThat(proved.headers().firstValue("Location").orElse("")).contains("/sekisho/setup/totp");
     String page = c.get("/sekisho/setup/totp").body();
-    byte[] newKey = Base32.decode(keyOf(page));
+    byte[] newKey = Base32Text.decode(keyOf(page));
     assertThat(newKey).isNotEqualTo(oldKey);
     HttpResponse<String> done = c.post("/sekisho/setup/totp", Map.of("code", OtpFlowTest.code(newKey, 0)));
     assertThat(done.statusCode()).isEqualTo(303);
@@ -125,7 +125,7 @@ class OtpAccountTest {
     c.get("/sekisho/account/otp/prove?intent=recreate-totp");
     HttpResponse<String> go = c.post("/sekisho/account/otp/prove", Map.of("intent", "recreate-totp"));
     assertThat(go.headers().firstValue("Location").orElse("")).contains("/sekisho/setup/totp");
-    byte[] key = Base32.decode(keyOf(c.get("/sekisho/setup/totp").body()));
+    byte[] key = Base32Text.decode(keyOf(c.get("/sekisho/setup/totp").body()));
     assertThat(c.post("/sekisho/setup/totp", Map.of("code", OtpFlowTest.code(key, 0))).statusCode()).isEqualTo(303);
   }
 

@@ -65,7 +65,7 @@ public class OtpFlowTest {
     assertThat(page.body()).contains("スキャンできませんか？").contains("時間ベース").contains("data:image/png;base64,");
     Matcher m = KEY.matcher(page.body());
     assertThat(m.find()).isTrue();
-    byte[] key = Base32.decode(m.group(1));
+    byte[] key = Base32Text.decode(m.group(1));
     assertThat(key.length).isGreaterThanOrEqualTo(20);
     // The pending key is not a method yet.
     assertThat(OtpFixtures.queryString("select count(*) from member_method mm join member m on m.id = mm.member_id where m.login_id = ?", id))
@@ -165,7 +165,7 @@ public class OtpFlowTest {
     setUpTotp(gateway.client(), id);
     byte[] token = OtpFixtures.bytes(20, 40);
     HttpResponse<String> assign = admin.call("PUT", "/members/" + id + "/hotp",
-        new JsonObject().put("serial", "SN-" + id).put("secretBase32", Base32.encode(token)).put("counter", 0).encode(), "application/json");
+        new JsonObject().put("serial", "SN-" + id).put("secretBase32", Base32Text.encode(token)).put("counter", 0).encode(), "application/json");
     assertThat(assign.statusCode()).as(assign.body()).isEqualTo(200);
     WebClientSession c = gateway.client();
     c.login(id, AdminClient.RULE_PASSWORD);
@@ -233,7 +233,7 @@ public class OtpFlowTest {
     String id = admin.newMember("early");
     byte[] token = OtpFixtures.bytes(20, 44);
     assertThat(admin.call("PUT", "/members/" + id + "/hotp", new JsonObject().put("serial", "SN-E-" + id)
-        .put("secretBase32", Base32.encode(token)).encode(), "application/json").statusCode()).isEqualTo(200);
+        .put("secretBase32", Base32Text.encode(token)).encode(), "application/json").statusCode()).isEqualTo(200);
     WebClientSession api = gateway.client();
     String bearer = new JsonObject(api.postRaw("/sekisho/api/login",
         new JsonObject().put("userId", id).put("password", AdminClient.RULE_PASSWORD).encode(), "application/json").body()).getString("token");

@@ -1,7 +1,7 @@
 package dev.sekisho.factor.totp;
 
 import dev.sekisho.factor.OtpFixtures;
-import dev.sekisho.factor.code.Base32;
+import dev.sekisho.factor.code.Base32Text;
 import dev.sekisho.factor.code.OtpAlgorithm;
 import dev.sekisho.mail.CaughtMail;
 import dev.sekisho.mail.MailCatcher;
@@ -55,7 +55,7 @@ class OtpBrowserTest {
       String shown = browser.visible("totp-key").getText();
       assertThat(shown).contains(" ");
       assertThat(browser.visible("totp-type").getText()).isEqualTo("時間ベース");
-      byte[] key = Base32.decode(shown);
+      byte[] key = Base32Text.decode(shown);
       String setupCode = code(key, 0);
       browser.driver().findElement(By.id("code")).sendKeys(setupCode);
       browser.driver().findElement(By.id("otp-submit")).click();
