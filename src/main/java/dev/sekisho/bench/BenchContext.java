@@ -1,9 +1,9 @@
 package dev.sekisho.bench;
 
-import dev.sekisho.factor.otpapi.OtpApiRoutes;
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.session.MemberSession;
+import dev.sekisho.session.SignInProgress;
 import dev.sekisho.session.PgSessionStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -123,7 +123,7 @@ final class BenchContext {
       Session session = store.createSession(idleMillis, 32);
       MemberSession.signIn(session, members.ids[index], BenchMembers.loginId(index), level);
       if (level == MemberSession.Level.PASSWORD) {
-        session.put(OtpApiRoutes.READY, true);
+        SignInProgress.of(session).markSecondStepReady();
       } else {
         MemberSession.setMethod(session, "totp");
       }

@@ -17,6 +17,12 @@ public final class MethodDirectory {
     this.pool = pool;
   }
 
+  /** Whether the member has this method set up. */
+  public Future<Boolean> has(long memberId, Method method) {
+    return pool.preparedQuery("select 1 from member_method where member_id = $1 and method = $2")
+        .execute(Tuple.of(memberId, method.code())).map(rows -> rows.size() == 1);
+  }
+
   public Future<List<Method>> of(long memberId) {
     return pool.preparedQuery("""
             select mm.method from member_method mm join member m on m.id = mm.member_id

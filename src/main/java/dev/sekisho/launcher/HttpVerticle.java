@@ -19,6 +19,8 @@ import dev.sekisho.db.DatabaseFaults;
 import dev.sekisho.db.Pools;
 import dev.sekisho.factor.passkey.PasskeyAdminRoutes;
 import dev.sekisho.factor.passkey.PasskeyRoutes;
+import dev.sekisho.factor.SecondFactors;
+import dev.sekisho.factor.passkey.PasskeyFactor;
 import dev.sekisho.factor.passkey.PasskeyService;
 import dev.sekisho.factor.passkey.PasskeyStore;
 import dev.sekisho.login.LoginRoutes;
@@ -211,11 +213,12 @@ public final class HttpVerticle extends VerticleBase {
 
     new OnboardingRoutes(onboarding, infra.onboardingTexts(), clientAddress, pages).mount(router);
     new PasswordChangeRoutes(onboarding, members, clientAddress, pages).mount(router);
-    OtpRoutes otpRoutes = new OtpRoutes(otp, members, audit, clientAddress, pages);
+    SecondFactors factors = otp.factors(new PasskeyFactor(passkeys, otp.methods()));
+    OtpRoutes otpRoutes = new OtpRoutes(otp, factors, members, audit, clientAddress, pages);
     otpRoutes.mount(router);
     // A passkey as first method ends like an OTP set-up: with the member's recovery codes.
     new PasskeyRoutes(passkeys, members, clientAddress, pages, otpRoutes::finishSetUp).mount(router);
-    new OtpApiRoutes(otp, logins, members, clientAddress, sessions, audit, fastCheck).mount(router);
+    new OtpApiRoutes(otp, factors, logins, members, clientAddress, sessions, audit, fastCheck).mount(router);
     // Every caught mail, to anyone: only ever on loopback (Main refuses the rest before this).
     if (infra.mailCatcher() != null && DevelopmentParts.isLoopback(settings.web().host())) {
       new DevMailboxRoutes(infra.mailCatcher(), pages).mount(router);

@@ -3,7 +3,13 @@ package dev.sekisho.factor.code;
 import dev.sekisho.factor.MethodDirectory;
 import dev.sekisho.factor.email.EmailOtpService;
 import dev.sekisho.factor.hotp.HotpService;
+import dev.sekisho.factor.SecondFactor;
+import dev.sekisho.factor.SecondFactors;
+import dev.sekisho.factor.email.EmailFactor;
+import dev.sekisho.factor.hotp.HotpFactor;
 import dev.sekisho.factor.recovery.MethodActivation;
+import dev.sekisho.factor.recovery.RecoveryFactor;
+import dev.sekisho.factor.totp.TotpFactor;
 import dev.sekisho.factor.recovery.RecoveryCodes;
 import dev.sekisho.factor.totp.OtpCaches;
 import dev.sekisho.factor.totp.TotpService;
@@ -17,6 +23,18 @@ import java.time.Clock;
 /** The OTP services of one HTTP verticle, built over its pool. */
 public record Otp(OtpSettings settings, TotpService totp, HotpService hotp, EmailOtpService email, RecoveryCodes recovery,
                   MethodDirectory methods, SecondStepLimit limit, SecretRotation rotation, OtpCaches caches) {
+
+  /**
+   * Every second factor, the passkey's (built where WebAuthn is) and the code factors': the one
+   * list of factors there is. A new factor is one line here.
+   */
+  public SecondFactors factors(SecondFactor passkey) {
+    return SecondFactors.of(passkey,
+        new TotpFactor(totp),
+        new EmailFactor(email, methods),
+        new HotpFactor(hotp, methods),
+        new RecoveryFactor(recovery, limit));
+  }
 
   public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, dev.sekisho.mail.MailOutbox mailer, Clock clock) {
     return create(pool, box, settings, throttle, null, mailer, clock, OtpCaches.create());

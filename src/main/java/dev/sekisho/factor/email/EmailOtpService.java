@@ -1,5 +1,6 @@
 package dev.sekisho.factor.email;
 
+import dev.sekisho.factor.Activation;
 import dev.sekisho.factor.CheckResult;
 import dev.sekisho.factor.code.CodeInput;
 import dev.sekisho.factor.code.OtpSettings;
@@ -8,6 +9,8 @@ import dev.sekisho.factor.recovery.MethodActivation;
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.factor.Method;
+import dev.sekisho.factor.MethodUse;
+import dev.sekisho.factor.SecondFactor;
 import dev.sekisho.login.SendLimit;
 import dev.sekisho.mail.MailOutbox;
 import dev.sekisho.mail.OutgoingMail;
@@ -44,8 +47,6 @@ public final class EmailOtpService {
   private final SendLimit sends;
 
   public enum SendResult { SENT, ALREADY_LIVE, COOLDOWN, HOURLY_CAP }
-
-  public record Activation(CheckResult result, List<String> recoveryCodes) {}
 
   public EmailOtpService(Pool pool, SecretBox box, OtpSettings settings, SecondStepLimit limit, MethodActivation activation,
                          MailOutbox mailer, SendLimit sends) {
@@ -139,7 +140,7 @@ public final class EmailOtpService {
   }
 
   /** Set-up (J2.7): the check and the activation in one transaction. */
-  public Future<Activation> activate(long memberId, String typed, Method replaced) {
+  public Future<Activation> activate(long memberId, String typed, SecondFactor replaced) {
     return pool.withTransaction(tx -> check(tx, memberId, typed).compose(result -> result != CheckResult.OK
             ? Future.succeededFuture(new Activation(result, List.of()))
             : activation.activateByMember(tx, memberId, Method.EMAIL, replaced).map(codes -> new Activation(CheckResult.OK, codes))))
@@ -155,11 +156,10 @@ public final class EmailOtpService {
                     used = (code_hash = $3 and expires_at > now() and tries < $4)
                   where member_id = $1 and not used and not (select locked from lock)
                   returning used, expires_at > now() and tries < $4 as live),
-            m as (update member_method set last_used_at = now() where member_id = $1 and method = 'email' and exists (select 1 from u where used)),
-            l as (update member set last_method = 'email' where id = $1 and exists (select 1 from u where used)),
+            %s,
             c as (delete from login_throttle where subject = $2 and exists (select 1 from u where used))
             select (select locked from lock), (select used from u), (select live from u)
-            """.formatted(LoginThrottle.BLOCKED))
+            """.formatted(LoginThrottle.BLOCKED, MethodUse.ctes(Method.EMAIL, "exists (select 1 from u where used)")))
         .execute(Tuple.of(memberId, SecondStepLimit.subject(memberId), hash, settings.emailMaxTries()))
         .compose(rows -> {
           Row row = rows.iterator().next();

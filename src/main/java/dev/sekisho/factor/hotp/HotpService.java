@@ -8,6 +8,7 @@ import dev.sekisho.factor.code.SecondStepLimit;
 import dev.sekisho.factor.recovery.MethodActivation;
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.factor.Method;
+import dev.sekisho.factor.MethodUse;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
@@ -63,7 +64,7 @@ public final class HotpService {
   public Future<Boolean> unassign(long memberId) {
     return pool.withTransaction(tx -> tx.preparedQuery("select 1 from otp_hotp where member_id = $1").execute(Tuple.of(memberId))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
-            : MethodActivation.remove(tx, memberId, Method.HOTP).map(true)));
+            : HotpFactor.deleteToken(tx, memberId).compose(v -> MethodActivation.forget(tx, memberId, Method.HOTP)).map(true)));
   }
 
   /** The login check. */
@@ -138,10 +139,9 @@ public final class HotpService {
   private Future<Boolean> advance(long memberId, long expected, long next) {
     return pool.preparedQuery("""
             with u as (update otp_hotp set counter = $3, last_used_at = now() where member_id = $1 and counter = $2 returning 1),
-            m as (update member_method set last_used_at = now() where member_id = $1 and method = 'hotp' and exists (select 1 from u)),
-            l as (update member set last_method = 'hotp' where id = $1 and exists (select 1 from u))
+            %s
             select exists (select 1 from u)
-            """)
+            """.formatted(MethodUse.ctes(Method.HOTP, "exists (select 1 from u)")))
         .execute(Tuple.of(memberId, expected, next)).map(rows -> rows.iterator().next().getBoolean(0));
   }
 

@@ -3,7 +3,7 @@ package dev.sekisho.factor.otpapi;
 import dev.sekisho.factor.totp.TotpApiCheck;
 import dev.sekisho.factor.CheckResult;
 import dev.sekisho.factor.code.Otp;
-import dev.sekisho.factor.code.OtpRoutes;
+import dev.sekisho.factor.code.CodeAnswers;
 import dev.sekisho.factor.email.EmailOtpService;
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
@@ -13,7 +13,10 @@ import dev.sekisho.login.LoginResult;
 import dev.sekisho.login.LoginService;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberRepository;
+import dev.sekisho.factor.SecondFactor;
+import dev.sekisho.factor.SecondFactors;
 import dev.sekisho.session.MemberSession;
+import dev.sekisho.session.SignInProgress;
 import dev.sekisho.session.SignIn;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Csrf;
@@ -43,12 +46,9 @@ public final class OtpApiRoutes {
   public static final String VERIFY = Paths.API + "/otp/verify";
   public static final String METHODS = Paths.API + "/otp/methods";
   public static final String EMAIL_SEND = Paths.API + "/otp/email/send";
-  /** Session key: the member is past onboarding, so the check needs no member lookup (the bench seeds it too). */
-  public static final String READY = "otp.secondStepReady";
-  /** Routing-context key of the bearer token of an API call (the session id), for the one-statement check. */
-  public static final String BEARER_TOKEN = "sekisho.bearerToken";
 
   private final Otp otp;
+  private final SecondFactors factors;
   private final LoginService logins;
   private final MemberRepository members;
   private final ClientAddress clientAddress;
@@ -57,11 +57,12 @@ public final class OtpApiRoutes {
   private final TotpApiCheck fastCheck;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OtpApiRoutes.class);
 
-  public OtpApiRoutes(Otp otp, LoginService logins, MemberRepository members, ClientAddress clientAddress, SessionHandler sessions,
+  public OtpApiRoutes(Otp otp, SecondFactors factors, LoginService logins, MemberRepository members, ClientAddress clientAddress, SessionHandler sessions,
                       AuditLog audit, TotpApiCheck fastCheck) {
     this.audit = audit;
     this.fastCheck = fastCheck;
     this.otp = otp;
+    this.factors = factors;
     this.logins = logins;
     this.members = members;
     this.clientAddress = clientAddress;
@@ -75,7 +76,7 @@ public final class OtpApiRoutes {
    */
   public static Handler<RoutingContext> bearer(String cookieName) {
     return ctx -> {
-      if (ctx.get(BEARER_TOKEN) != null) {
+      if (ctx.get(TotpApiCheck.BEARER_TOKEN) != null) {
         // Already done on this request's way through the one-statement check's route.
         ctx.next();
         return;
@@ -87,7 +88,7 @@ public final class OtpApiRoutes {
         if (token.matches("[A-Za-z0-9_\\-]{16,128}")) {
           ctx.request().headers().set(HttpHeaders.COOKIE, cookieName + "=" + token);
           ctx.put(Csrf.BEARER, true);
-          ctx.put(BEARER_TOKEN, token);
+          ctx.put(TotpApiCheck.BEARER_TOKEN, token);
         }
       }
       ctx.next();
@@ -137,7 +138,7 @@ public final class OtpApiRoutes {
       SignIn.upgrade(ctx.session(), member.id(), member.loginId());
       if (Journey.METHOD_SET_UP.equals(member.onboardingState()) && Journey.VERIFY.equals(next)) {
         // Remembered so the hot check path needs no member lookup; the state never moves back.
-        ctx.session().put(READY, true);
+        SignInProgress.of(ctx.session()).markSecondStepReady();
       }
       String csrf = Csrf.token(ctx);
       return otp.methods().of(member.id()).compose(methods -> sessions.flush(ctx, true)
@@ -185,7 +186,7 @@ public final class OtpApiRoutes {
     if (id == null) {
       return;
     }
-    if (ctx.session().get(READY) != null) {
+    if (SignInProgress.of(ctx.session()).secondStepReady()) {
       check(ctx, id);
       return;
     }
@@ -197,7 +198,7 @@ public final class OtpApiRoutes {
         Pages.json(ctx, 409, "not_ready", "Finish onboarding first: " + (found.result() == null ? Paths.LOGIN
             : Journey.afterPassword(found.result())));
       } else {
-        ctx.session().put(READY, true);
+        SignInProgress.of(ctx.session()).markSecondStepReady();
         check(ctx, id);
       }
     });
@@ -212,24 +213,20 @@ public final class OtpApiRoutes {
       Pages.json(ctx, 400, "missing", "Send {\"code\": \"123456\", \"method\": \"totp|email|hotp|recovery\"}.");
       return;
     }
-    if (!java.util.Set.of("totp", "email", "hotp", "recovery").contains(methodText)) {
+    SecondFactor factor = factors.typedCode(methodText).orElse(null);
+    if (factor == null) {
       Pages.json(ctx, 400, "bad_method", "method must be totp, email, hotp or recovery.");
       return;
     }
-    Future<CheckResult> check = otp.limit().fromAddress(clientAddress.of(ctx), () -> switch (methodText) {
-      case "totp" -> otp.totp().verify(id, code);
-      case "email" -> otp.email().verify(id, code);
-      case "hotp" -> code2 == null ? otp.hotp().verify(id, code) : otp.hotp().resync(id, code, code2);
-      default -> otp.limit().lockedForRecovery(id).compose(locked -> locked ? Future.succeededFuture(CheckResult.LOCKED)
-          : otp.recovery().use(id, code).compose(ok -> ok ? otp.limit().clear(id).map(CheckResult.OK) : otp.limit().fail(id)));
-    });
+    Future<CheckResult> check = otp.limit().fromAddress(clientAddress.of(ctx),
+        () -> factor.verify(SecondFactor.Answer.codes(id, code, code2)));
     check.compose(result -> {
       // Recorded without waiting: the answer costs no extra round trip.
       audit.record(AuditEvent.of(id, MemberSession.loginId(ctx.session()), "otp.api.verify." + methodText,
               result.name().toLowerCase(), new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT))))
           .onFailure(err -> LOG.warn("audit failed: {}", err.toString()));
       if (result != CheckResult.OK) {
-        Pages.json(ctx, OtpRoutes.status(result), result.name().toLowerCase(), switch (result) {
+        Pages.json(ctx, CodeAnswers.status(result), result.name().toLowerCase(), switch (result) {
           case LOCKED -> "Too many wrong codes; the second step is locked. Try later, use a recovery code, or ask the insurer.";
           case EXPIRED -> "The code has expired or was tried too often; request a new one.";
           case NOT_SET_UP -> "This method is not set up for the member.";
@@ -237,8 +234,7 @@ public final class OtpApiRoutes {
         });
         return Future.succeededFuture();
       }
-      Method used = Method.fromCode(methodText).orElse(null);
-      return Journey.completeSignInJson(ctx, sessions, used).map(redirect -> {
+      return Journey.completeSignInJson(ctx, sessions, factor.method()).map(redirect -> {
         Pages.json(ctx, 200, new JsonObject().put("ok", true).put("redirect", redirect).put("token", ctx.session().id()));
         return null;
       });

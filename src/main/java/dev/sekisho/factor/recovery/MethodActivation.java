@@ -1,6 +1,7 @@
 package dev.sekisho.factor.recovery;
 
 import dev.sekisho.factor.Method;
+import dev.sekisho.factor.SecondFactor;
 import dev.sekisho.factor.SetupDeadline;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
@@ -24,13 +25,14 @@ public final class MethodActivation {
    * A set-up by the member: the same as {@link #activate}, refused (the transaction rolls back)
    * when the set-up deadline has passed meanwhile.
    */
-  public Future<List<String>> activateByMember(SqlClient tx, long memberId, Method method, Method replaced) {
+  public Future<List<String>> activateByMember(SqlClient tx, long memberId, Method method, SecondFactor replaced) {
     return SetupDeadline.check(tx, memberId).compose(v -> activate(tx, memberId, method, replaced));
   }
 
   /** @return the recovery codes to show once, or an empty list when the member already had codes */
-  public Future<List<String>> activate(SqlClient tx, long memberId, Method method, Method replaced) {
-    Future<Void> removal = replaced == null || replaced == method ? Future.succeededFuture() : remove(tx, memberId, replaced);
+  public Future<List<String>> activate(SqlClient tx, long memberId, Method method, SecondFactor replaced) {
+    Future<Void> removal = replaced == null || replaced.method() == method ? Future.succeededFuture()
+        : replaced.removeCredential(tx, memberId).compose(v -> forget(tx, memberId, replaced.method()));
     return removal
         .compose(v -> tx.preparedQuery("insert into member_method (member_id, method, last_used_at) values ($1, $2, now()) "
             + "on conflict (member_id, method) do update set last_used_at = now()").execute(Tuple.of(memberId, method.code())))
@@ -41,17 +43,9 @@ public final class MethodActivation {
         .compose(issued -> issued ? Future.succeededFuture(List.<String>of()) : recovery.replace(tx, memberId));
   }
 
-  /** Removes a member's method and its credential (switching away from it). */
-  public static Future<Void> remove(SqlClient tx, long memberId, Method method) {
-    String table = switch (method) {
-      case TOTP -> "otp_totp";
-      case HOTP -> "otp_hotp";
-      case EMAIL -> "otp_email_code";
-      case PASSKEY -> "passkey";
-    };
-    Future<?> credential = table == null ? Future.succeededFuture()
-        : tx.preparedQuery("delete from " + table + " where member_id = $1").execute(Tuple.of(memberId));
-    return credential.compose(v -> tx.preparedQuery("delete from member_method where member_id = $1 and method = $2")
-        .execute(Tuple.of(memberId, method.code()))).mapEmpty();
+  /** The member no longer has the method (its credential was removed by its factor, in the same transaction). */
+  public static Future<Void> forget(SqlClient tx, long memberId, Method method) {
+    return tx.preparedQuery("delete from member_method where member_id = $1 and method = $2")
+        .execute(Tuple.of(memberId, method.code())).mapEmpty();
   }
 }

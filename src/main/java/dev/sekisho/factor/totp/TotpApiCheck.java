@@ -1,15 +1,16 @@
 package dev.sekisho.factor.totp;
 
-import dev.sekisho.factor.otpapi.OtpApiRoutes;
 import dev.sekisho.factor.code.CodeInput;
 import dev.sekisho.factor.code.Otp;
 import dev.sekisho.factor.code.SecondStepLimit;
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.factor.Method;
+import dev.sekisho.factor.MethodUse;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.session.MemberSession;
+import dev.sekisho.session.SignInProgress;
 import dev.sekisho.session.PgSessionStore;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Csrf;
@@ -42,11 +43,14 @@ import java.util.function.Consumer;
  *
  * <p>Only a pass is answered here. Anything else (no ticket and no live row, another method, a code
  * that matches no step, a replay, a lock, a stale key or row) goes on to the ordinary handler
- * ({@link OtpApiRoutes}), unchanged: the statement changed nothing, so that handler gives the
+ * (OtpApiRoutes), unchanged: the statement changed nothing, so that handler gives the
  * refusal, counts the failure and audits exactly as before. Mounted before the session handler, so
  * a passed check costs no session read or write of its own.
  */
 public final class TotpApiCheck implements Handler<RoutingContext> {
+  /** Routing-context key of the bearer token of an API call (the session id), set by OtpApiRoutes.bearer. */
+  public static final String BEARER_TOKEN = "sekisho.bearerToken";
+
   /** Round trips of a check, as counted by the metrics: "warm" 1, "cold" 2, "ordinary" the older path. */
   public enum Path { WARM, COLD, ORDINARY }
 
@@ -63,15 +67,15 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
             where member_id = $1 and credential_id = $4 and last_step < $5
               and not (select locked from lock) and exists (select 1 from s)
             returning 1),
-      m as (update member_method set last_used_at = now() where member_id = $1 and method = 'totp' and exists (select 1 from u)),
-      l as (update member set last_method = 'totp' where id = $1 and exists (select 1 from u) and last_method is distinct from 'totp'),
+      %s,
       c as (delete from login_throttle where subject = $2 and exists (select 1 from u)),
       gone as (delete from http_session where id_hash = $6 and exists (select 1 from u)),
       born as (insert into http_session (id_hash, member_id, data, expires_at, created_at)
                select $9::bytea, $1, $10::bytea, now() + make_interval(secs => $11), (select created_at from s) from u),
       a as (insert into audit_event (%s) select $1, $12::text, $13::text, $14::text, $15::text, $16::text from u)
       select exists (select 1 from s), (select locked from lock), (select credential_id from t), exists (select 1 from u)
-      """.formatted(PgSessionStore.live("x", 8), LoginThrottle.BLOCKED, AuditLog.COLUMNS);
+      """.formatted(PgSessionStore.live("x", 8), LoginThrottle.BLOCKED,
+          MethodUse.ctes(Method.TOTP, "exists (select 1 from u)"), AuditLog.COLUMNS);
 
   static final String AUDIT_KIND = "otp.api.verify.totp";
 
@@ -99,7 +103,7 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String token = ctx.get(OtpApiRoutes.BEARER_TOKEN);
+    String token = ctx.get(BEARER_TOKEN);
     String code = token == null ? null : totpCode(ctx);
     if (code == null) {
       ctx.next();
@@ -152,7 +156,7 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
     Session current = sessions.restore(attempt.token(), attempt.ticket().row());
     Long sessionMember = MemberSession.memberId(current);
     String digits = CodeInput.digits(typed, attempt.key().digits());
-    if (sessionMember == null || sessionMember != memberId || current.get(OtpApiRoutes.READY) == null
+    if (sessionMember == null || sessionMember != memberId || !SignInProgress.of(current).secondStepReady()
         || MemberSession.level(current) != MemberSession.Level.PASSWORD || digits == null) {
       ordinary(ctx);
       return;
@@ -228,7 +232,7 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
    */
   public Future<Void> expect(Session session, long memberId) {
     Buffer row = PgSessionStore.row(session);
-    if (row == null || session.get(OtpApiRoutes.READY) == null) {
+    if (row == null || !SignInProgress.of(session).secondStepReady()) {
       return Future.succeededFuture();
     }
     String token = session.id();

@@ -1,5 +1,6 @@
 package dev.sekisho.factor.totp;
 
+import dev.sekisho.factor.Activation;
 import dev.sekisho.factor.CheckResult;
 import dev.sekisho.factor.code.Base32Text;
 import dev.sekisho.factor.code.CodeInput;
@@ -10,6 +11,8 @@ import dev.sekisho.factor.recovery.MethodActivation;
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.factor.Method;
+import dev.sekisho.factor.MethodUse;
+import dev.sekisho.factor.SecondFactor;
 import io.vertx.core.Future;
 import io.vertx.ext.auth.otp.OtpKey;
 import io.vertx.ext.auth.otp.OtpKeyGenerator;
@@ -45,11 +48,10 @@ public final class TotpService {
       u as (update otp_totp set last_step = $4, last_used_at = now()
             where member_id = $1 and credential_id = $3 and last_step < $4 and not (select locked from lock)
             returning 1),
-      m as (update member_method set last_used_at = now() where member_id = $1 and method = 'totp' and exists (select 1 from u)),
-      l as (update member set last_method = 'totp' where id = $1 and exists (select 1 from u) and last_method is distinct from 'totp'),
+      %s,
       c as (delete from login_throttle where subject = $2 and exists (select 1 from u))
       select (select locked from lock), (select credential_id from t), exists (select 1 from u)
-      """.formatted(LoginThrottle.BLOCKED);
+      """.formatted(LoginThrottle.BLOCKED, MethodUse.ctes(Method.TOTP, "exists (select 1 from u)"));
 
   private final Pool pool;
   private final SecretBox box;
@@ -69,8 +71,6 @@ public final class TotpService {
   public record Pending(String base32, String uri) {}
 
   /** Result of a set-up attempt; recoveryCodes is non-empty only for the member's first method. */
-  public record Activation(CheckResult result, List<String> recoveryCodes) {}
-
   public TotpService(Pool pool, SecretBox box, OtpSettings settings, SecondStepLimit limit, MethodActivation activation,
                      Clock clock, ConcurrentHashMap<Long, Key> cache) {
     this.cache = cache;
@@ -121,7 +121,7 @@ public final class TotpService {
    * becomes the member's TOTP credential (with the step used, so that code cannot log in again),
    * member_method and onboarding state follow, recovery codes are issued for a first method.
    */
-  public Future<Activation> activate(long memberId, String typed, Method replaced) {
+  public Future<Activation> activate(long memberId, String typed, SecondFactor replaced) {
     String code = CodeInput.digits(typed, DIGITS);
     return limit.locked(memberId).compose(locked -> {
       if (locked) {
