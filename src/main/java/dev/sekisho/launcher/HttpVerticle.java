@@ -1,8 +1,8 @@
 package dev.sekisho.launcher;
 
-import dev.sekisho.factor.code.Otp;
-import dev.sekisho.factor.code.OtpRoutes;
-import dev.sekisho.factor.code.SecretAdminRoutes;
+import dev.sekisho.factor.assembly.Otp;
+import dev.sekisho.factor.assembly.OtpRoutes;
+import dev.sekisho.factor.rotation.SecretAdminRoutes;
 import dev.sekisho.factor.hotp.HotpAdminRoutes;
 import dev.sekisho.factor.otpapi.OtpApiRoutes;
 import dev.sekisho.factor.totp.TotpApiCheck;

@@ -1,6 +1,6 @@
 package dev.sekisho.factor;
 
-import dev.sekisho.factor.code.Otp;
+import dev.sekisho.factor.assembly.Otp;
 import dev.sekisho.factor.code.OtpSettings;
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.crypto.SecretSettings;

@@ -2,7 +2,7 @@ package dev.sekisho.factor.otpapi;
 
 import dev.sekisho.factor.totp.TotpApiCheck;
 import dev.sekisho.factor.CheckResult;
-import dev.sekisho.factor.code.Otp;
+import dev.sekisho.factor.assembly.Otp;
 import dev.sekisho.factor.code.CodeAnswers;
 import dev.sekisho.factor.email.EmailOtpService;
 import dev.sekisho.audit.AuditEvent;

@@ -1,7 +1,7 @@
 package dev.sekisho.factor.totp;
 
 import dev.sekisho.factor.code.CodeInput;
-import dev.sekisho.factor.code.Otp;
+import dev.sekisho.factor.assembly.Otp;
 import dev.sekisho.factor.code.SecondStepLimit;
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;

@@ -1,4 +1,4 @@
-package dev.sekisho.factor.code;
+package dev.sekisho.factor.rotation;
 
 import dev.sekisho.factor.hotp.HotpService;
 import dev.sekisho.factor.totp.TotpService;

@@ -1,5 +1,8 @@
-package dev.sekisho.factor.code;
+package dev.sekisho.factor.assembly;
 
+import dev.sekisho.factor.code.OtpSettings;
+import dev.sekisho.factor.code.SecondStepLimit;
+import dev.sekisho.factor.rotation.SecretRotation;
 import dev.sekisho.factor.MethodDirectory;
 import dev.sekisho.factor.email.EmailOtpService;
 import dev.sekisho.factor.hotp.HotpService;

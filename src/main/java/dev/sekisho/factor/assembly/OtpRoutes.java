@@ -1,5 +1,7 @@
-package dev.sekisho.factor.code;
+package dev.sekisho.factor.assembly;
 
+import dev.sekisho.factor.code.CodeAnswers;
+import dev.sekisho.factor.code.SecondStepRoutes;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.factor.Method;
 import dev.sekisho.factor.SecondFactors;

@@ -1,4 +1,4 @@
-package dev.sekisho.factor.code;
+package dev.sekisho.factor.rotation;
 
 import dev.sekisho.admin.AdminAuth;
 import dev.sekisho.audit.AuditEvent;
