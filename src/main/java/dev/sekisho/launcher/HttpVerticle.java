@@ -158,7 +158,7 @@ public final class HttpVerticle extends VerticleBase {
     // The OTP API's hot path comes first: a passing TOTP check of a bearer session is answered in
     // one statement, before any session read and before the router tests every other route's path
     // (a measurable share of a check's CPU). Anything else goes on down the router.
-    TotpApiCheck fastCheck = new TotpApiCheck(pool, otp, sessionStore, clientAddress, audit,
+    TotpApiCheck fastCheck = new TotpApiCheck(pool, otp.totp(), otp.caches().tickets(), sessionStore, clientAddress, audit,
         metrics == null ? path -> { } : metrics::otpCheckPath);
     router.post(OtpApiRoutes.VERIFY).handler(forms).handler(OtpApiRoutes.bearer(settings.session().cookieName()))
         .handler(fastCheck);

@@ -1,7 +1,6 @@
 package dev.sekisho.factor.totp;
 
 import dev.sekisho.factor.code.CodeInput;
-import dev.sekisho.factor.assembly.Otp;
 import dev.sekisho.factor.code.SecondStepLimit;
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
@@ -87,11 +86,11 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
   private final AuditLog audit;
   private final Consumer<Path> counted;
 
-  public TotpApiCheck(Pool pool, Otp otp, PgSessionStore sessions, ClientAddress clientAddress, AuditLog audit,
-                      Consumer<Path> counted) {
+  public TotpApiCheck(Pool pool, TotpService totp, SecondStepTickets tickets, PgSessionStore sessions,
+                      ClientAddress clientAddress, AuditLog audit, Consumer<Path> counted) {
     this.pool = pool;
-    this.totp = otp.totp();
-    this.tickets = otp.caches().tickets();
+    this.totp = totp;
+    this.tickets = tickets;
     this.sessions = sessions;
     this.clientAddress = clientAddress;
     this.audit = audit;
