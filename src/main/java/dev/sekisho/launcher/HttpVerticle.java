@@ -45,6 +45,7 @@ import dev.sekisho.session.PgSessionStore;
 import dev.sekisho.session.SessionSettings;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Csrf;
+import dev.sekisho.web.FormBodies;
 import dev.sekisho.web.I18n;
 import dev.sekisho.web.InvalidRequests;
 import dev.sekisho.web.MalformedPaths;
@@ -53,6 +54,7 @@ import dev.sekisho.web.Pages;
 import dev.sekisho.web.Paths;
 import dev.sekisho.web.RequestLog;
 import dev.sekisho.web.SecurityHeaders;
+import dev.sekisho.web.SlowClients;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.CookieSameSite;
@@ -66,7 +68,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import dev.sekisho.factor.SetupDeadline;
 import dev.sekisho.onboarding.PasswordChangeRoutes;
@@ -106,7 +107,9 @@ public final class HttpVerticle extends VerticleBase {
             .setConnectTimeout((int) settings.gateway().connectTimeout().toMillis())
             .setKeepAlive(true).setDecompressionSupported(false),
         new PoolOptions().setHttp1MaxSize(64));
-    Router router = router(settings);
+    // Slow and malformed clients are timed and capped per address before any route sees them.
+    SlowClients slowClients = new SlowClients(vertx, settings.web().limits(), Set.copyOf(settings.web().trustedProxies()));
+    Router router = router(settings, slowClients);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.web().host()).setPort(settings.web().port())
         // No cleartext HTTP/2 upgrade: nothing needs it, and an oversized header then hung its
@@ -119,7 +122,8 @@ public final class HttpVerticle extends VerticleBase {
     }
     server = vertx.createHttpServer(options);
     // The HTTP codec's own refusals (bad request line, oversized headers) get a clear message too.
-    return server.requestHandler(router).invalidRequestHandler(new InvalidRequests()).listen()
+    return server.connectionHandler(slowClients.connections())
+        .requestHandler(router).invalidRequestHandler(new InvalidRequests()).listen()
         .recover(err -> Future.failedFuture(listenFailure(settings, err)));
   }
 
@@ -129,7 +133,7 @@ public final class HttpVerticle extends VerticleBase {
         + " (http.host SEKISHO_HTTP_HOST, http.port SEKISHO_HTTP_PORT): " + err.getMessage());
   }
 
-  private Router router(Settings settings) {
+  private Router router(Settings settings, SlowClients slowClients) {
     PgSessionStore sessionStore = new PgSessionStore(vertx, pool, settings.session().absolute());
     SessionHandler sessions = sessionHandler(sessionStore, settings.session());
     // Requests bound for the portal read the session and its member in one statement.
@@ -149,9 +153,10 @@ public final class HttpVerticle extends VerticleBase {
     Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox,
         Clock.systemUTC(), infra.otpCaches());
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
-    BodyHandler forms = BodyHandler.create(false).setBodyLimit(settings.web().maxBodyBytes());
+    FormBodies forms = FormBodies.limitedTo(settings.web().maxBodyBytes());
 
     Router router = Router.router(vertx);
+    router.route().handler(slowClients.requests());
     router.route().handler(new RequestLog(clientAddress));
     router.route().handler(new MalformedPaths());
     router.route().handler(new SecurityHeaders(settings.session().secureCookies(), clientAddress));
