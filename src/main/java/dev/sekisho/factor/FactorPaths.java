@@ -17,6 +17,11 @@ public final class FactorPaths {
 
   private FactorPaths() {}
 
+  /** The set-up page of one factor. */
+  public static String setUp(String factorCode) {
+    return Journey.SETUP_PREFIX + factorCode;
+  }
+
   /** The second step's page of one factor. */
   public static String verify(String factorCode) {
     return Journey.VERIFY + "/" + factorCode;

@@ -52,6 +52,14 @@ public interface SecondFactor {
     return Future.succeededFuture(new Activation(CheckResult.NOT_SET_UP, List.of()));
   }
 
+  /**
+   * Prepares a new set-up of this factor asked for on the account page (TOTP: a new pending key,
+   * so the old QR code cannot be reused); the others need nothing before their set-up page.
+   */
+  default Future<Void> beginSetUp(Member member) {
+    return Future.succeededFuture();
+  }
+
   /** Whether the member can use this factor now. */
   Future<Boolean> configuredFor(long memberId);
 

@@ -12,7 +12,6 @@ import dev.sekisho.factor.code.CodeAnswers;
 import dev.sekisho.factor.code.SecondStepLimit;
 import dev.sekisho.factor.recovery.RecoveryCodes;
 import dev.sekisho.factor.recovery.RecoveryCodesPage;
-import dev.sekisho.factor.totp.TotpService;
 import dev.sekisho.member.Member;
 import dev.sekisho.session.SignInProgress;
 import dev.sekisho.web.FormInput;
@@ -38,20 +37,18 @@ public final class AccountMethodRoutes {
   private final SecondFactors factors;
   private final MethodDirectory methods;
   private final RecoveryCodes recovery;
-  private final TotpService totp;
   private final SecondStepLimit limit;
   private final StageGuard guard;
   private final CodeAnswers answers;
   private final RecoveryCodesPage codesPage;
   private final Pages pages;
 
-  public AccountMethodRoutes(SecondFactors factors, MethodDirectory methods, RecoveryCodes recovery, TotpService totp,
+  public AccountMethodRoutes(SecondFactors factors, MethodDirectory methods, RecoveryCodes recovery,
                              SecondStepLimit limit, StageGuard guard, CodeAnswers answers, RecoveryCodesPage codesPage,
                              Pages pages) {
     this.factors = factors;
     this.methods = methods;
     this.recovery = recovery;
-    this.totp = totp;
     this.limit = limit;
     this.guard = guard;
     this.answers = answers;
@@ -162,9 +159,8 @@ public final class AccountMethodRoutes {
     // A new key for the same method replaces nothing; a switch replaces the method just proven.
     boolean replaces = !"recreate-totp".equals(intent) && proven != null && proven.method() != target;
     progress.startChange(target.code(), replaces ? proven.code() : null);
-    Future<?> fresh = target == Method.TOTP ? totp.renew(member.id(), member.loginId()) : Future.succeededFuture();
-    return fresh.map(v -> {
-      pages.redirect(ctx, target == Method.TOTP ? FactorPaths.SETUP_TOTP : FactorPaths.SETUP_EMAIL);
+    return factors.of(target).beginSetUp(member).map(v -> {
+      pages.redirect(ctx, FactorPaths.setUp(target.code()));
       return null;
     });
   }

@@ -39,7 +39,7 @@ public final class OtpRoutes {
     this.totpSetUp = new TotpSetupRoutes(otp.totp(), otp.settings(), factors, guard, answers, codesPage, pages);
     this.email = new EmailCodeRoutes(factors, otp.email(), otp.settings(), otp.limit(), guard, answers, codesPage, secondStep, pages);
     this.recoverySignIn = new RecoverySignInRoutes(factors, otp.limit(), guard, answers, pages);
-    this.account = new AccountMethodRoutes(factors, otp.methods(), otp.recovery(), otp.totp(), otp.limit(), guard, answers,
+    this.account = new AccountMethodRoutes(factors, otp.methods(), otp.recovery(), otp.limit(), guard, answers,
         codesPage, pages);
   }
 

@@ -4,6 +4,7 @@ import dev.sekisho.factor.Activation;
 import dev.sekisho.factor.CheckResult;
 import dev.sekisho.factor.Method;
 import dev.sekisho.factor.SecondFactor;
+import dev.sekisho.member.Member;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -34,6 +35,11 @@ public final class TotpFactor implements SecondFactor {
   @Override
   public Future<Activation> activate(long memberId, String answer, SecondFactor replaced) {
     return totp.activate(memberId, answer, replaced);
+  }
+
+  @Override
+  public Future<Void> beginSetUp(Member member) {
+    return totp.renew(member.id(), member.loginId()).mapEmpty();
   }
 
   @Override
