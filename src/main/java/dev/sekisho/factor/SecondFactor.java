@@ -15,8 +15,10 @@ import java.util.List;
  * code, never by a switch. Adding a factor is one package and one line where the registry is built.
  */
 public interface SecondFactor {
-  /** The name sessions, audit events, URLs and the API use: a {@link Method} code, or "recovery". */
-  String code();
+  /** The name sessions, audit events, URLs and the API use: the {@link Method}'s code, or "recovery". */
+  default String code() {
+    return method().code();
+  }
 
   /** The member's method this factor is; null for recovery codes (they stand in for one, never are one). */
   Method method();

@@ -21,11 +21,6 @@ public final class EmailFactor implements SecondFactor {
   }
 
   @Override
-  public String code() {
-    return Method.EMAIL.code();
-  }
-
-  @Override
   public Method method() {
     return Method.EMAIL;
   }

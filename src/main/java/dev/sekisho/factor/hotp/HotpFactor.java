@@ -19,11 +19,6 @@ public final class HotpFactor implements SecondFactor {
   }
 
   @Override
-  public String code() {
-    return Method.HOTP.code();
-  }
-
-  @Override
   public Method method() {
     return Method.HOTP;
   }

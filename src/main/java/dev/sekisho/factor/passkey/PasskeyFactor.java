@@ -22,11 +22,6 @@ public final class PasskeyFactor implements SecondFactor {
   }
 
   @Override
-  public String code() {
-    return Method.PASSKEY.code();
-  }
-
-  @Override
   public Method method() {
     return Method.PASSKEY;
   }

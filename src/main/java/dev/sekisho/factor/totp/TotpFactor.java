@@ -18,11 +18,6 @@ public final class TotpFactor implements SecondFactor {
   }
 
   @Override
-  public String code() {
-    return Method.TOTP.code();
-  }
-
-  @Override
   public Method method() {
     return Method.TOTP;
   }
