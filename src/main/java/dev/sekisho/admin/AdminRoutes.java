@@ -198,7 +198,7 @@ public final class AdminRoutes {
         .put("number", revealCard ? member.cardNumber() : masked(member.cardNumber()))
         .put("birthdate", revealCard ? member.birthdate().toString() : member.birthdate().getYear() + "-**-**")
         .put("cardRevealed", revealCard)
-        .put("onboardingState", member.onboardingState())
+        .put("onboardingState", member.onboardingState().code())
         .put("passwordMustChange", member.passwordMustChange())
         .put("lastLoginAt", member.lastLoginAt() == null ? null : member.lastLoginAt().toString());
   }

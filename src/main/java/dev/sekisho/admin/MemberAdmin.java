@@ -3,11 +3,13 @@ package dev.sekisho.admin;
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.factor.FactorReset;
-import dev.sekisho.journey.Journey;
+import dev.sekisho.journey.Actor;
+import dev.sekisho.journey.JourneyEngine;
 import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.Member;
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.NewPasswordRule;
 import dev.sekisho.member.PasswordHasher;
-import dev.sekisho.onboarding.PasswordPolicy;
 import dev.sekisho.session.MemberSessions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -25,9 +27,9 @@ public final class MemberAdmin {
   private final Pool pool;
   private final PasswordHasher hasher;
   private final IssuedPasswordRule rule;
-  private final PasswordPolicy policy;
+  private final NewPasswordRule policy;
 
-  public MemberAdmin(Pool pool, PasswordHasher hasher, IssuedPasswordRule rule, PasswordPolicy policy) {
+  public MemberAdmin(Pool pool, PasswordHasher hasher, IssuedPasswordRule rule, NewPasswordRule policy) {
     this.pool = pool;
     this.hasher = hasher;
     this.rule = rule;
@@ -107,13 +109,11 @@ public final class MemberAdmin {
    * 'onboarded'), one still onboarding keeps their place. Ends the member's sessions.
    */
   public Future<JsonObject> resetFactors(Member member, AuditEvent event) {
-    return pool.withTransaction(tx -> FactorReset.resetAll(tx, member.id()).compose(removed -> tx
-        .preparedQuery("update member set onboarding_state = $2, updated_at = now() where id = $1 and onboarding_state = $3 "
-            + "returning onboarding_state")
-        .execute(Tuple.of(member.id(), Journey.ONBOARDED, Journey.METHOD_SET_UP))
-        .compose(rows -> MemberSessions.endAll(tx, member.id()).compose(ended -> {
+    return pool.withTransaction(tx -> FactorReset.resetAll(tx, member.id()).compose(removed -> JourneyEngine
+        .move(tx, member.id(), MemberState.METHOD_SET_UP, MemberState.ONBOARDED, Actor.INSURER)
+        .compose(moved -> MemberSessions.endAll(tx, member.id()).compose(ended -> {
           JsonObject result = new JsonObject().put("methodsRemoved", removed).put("sessionsEnded", ended)
-              .put("onboardingState", rows.size() > 0 ? Journey.ONBOARDED : member.onboardingState());
+              .put("onboardingState", (moved ? MemberState.ONBOARDED : member.onboardingState()).code());
           return AuditLog.record(tx, event.with(result)).map(result);
         }))));
   }

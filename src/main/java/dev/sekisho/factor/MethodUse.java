@@ -1,5 +1,7 @@
 package dev.sekisho.factor;
 
+import dev.sekisho.member.Method;
+
 /**
  * The "method used" record of a passing second-factor check, written by the check's own statement
  * (no second round trip): member_method's last use and the member's last method, which orders the

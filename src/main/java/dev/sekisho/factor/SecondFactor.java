@@ -1,5 +1,6 @@
 package dev.sekisho.factor;
 
+import dev.sekisho.member.Method;
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.member.Member;
 import io.vertx.core.Future;

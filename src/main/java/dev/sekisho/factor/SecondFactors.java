@@ -1,5 +1,6 @@
 package dev.sekisho.factor;
 
+import dev.sekisho.member.Method;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,9 @@
 package dev.sekisho.factor;
 
+import dev.sekisho.member.Method;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.member.Member;
+import dev.sekisho.member.MemberState;
 import dev.sekisho.session.MemberSession.Level;
 import dev.sekisho.session.SignInProgress;
 import io.vertx.ext.web.Session;
@@ -30,7 +32,7 @@ public record Stage(String name, Set<Level> levels, BiPredicate<Session, Member>
 
   /** J3.1: past ID + password, with a method set up, not yet fully signed in. */
   public static final Stage SECOND_STEP = new Stage("second step", EnumSet.of(Level.PASSWORD),
-      (session, member) -> Journey.METHOD_SET_UP.equals(member.onboardingState()),
+      (session, member) -> member.onboardingState() == MemberState.METHOD_SET_UP,
       level -> "/", r -> Journey.afterPassword(r.member()));
 
   /** Fully signed in (the member's own pages); a session still at the second step is sent there. */
@@ -45,7 +47,7 @@ public record Stage(String name, Set<Level> levels, BiPredicate<Session, Member>
   public static Stage settingUp(Method method, String accountPage) {
     return new Stage("setting up " + method.code(), EnumSet.of(Level.PASSWORD, Level.COMPLETE),
         (session, member) -> completed(session) ? SignInProgress.of(session).mayChangeTo(method.code())
-            : Journey.ONBOARDED.equals(member.onboardingState()) && method.code().equals(member.chosenMethod()),
+            : member.onboardingState() == MemberState.ONBOARDED && method == member.chosenMethod(),
         level -> accountPage,
         r -> completed(r.session()) ? accountPage : Journey.afterPassword(r.member()));
   }

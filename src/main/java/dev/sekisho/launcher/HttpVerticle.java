@@ -212,8 +212,8 @@ public final class HttpVerticle extends VerticleBase {
 
     OnboardingService onboarding = new OnboardingService(vertx, pool, members, infra.hasher(), throttle, settings.login(),
         settings.onboarding(), passwordPolicy,
-        infra.mailTemplates(), outbox, settings.web().publicOrigin(), settings.mail().fromName());
-    LoginService logins = new LoginService(infra.hasher(), throttle, audit, settings.login(), onboarding::afterPassword);
+        infra.mailTemplates(), outbox, audit, settings.web().publicOrigin(), settings.mail().fromName());
+    LoginService logins = new LoginService(infra.hasher(), throttle, members, audit, settings.login(), onboarding::afterPassword);
     new LoginRoutes(logins, members, clientAddress, pages, settings.passkey().passkeyFirst()).mount(router);
 
     new OnboardingRoutes(onboarding, infra.onboardingTexts(), clientAddress, pages).mount(router);

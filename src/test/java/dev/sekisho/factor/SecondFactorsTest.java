@@ -1,5 +1,6 @@
 package dev.sekisho.factor;
 
+import dev.sekisho.member.Method;
 import dev.sekisho.factor.email.EmailFactor;
 import dev.sekisho.factor.hotp.HotpFactor;
 import dev.sekisho.factor.passkey.PasskeyFactor;

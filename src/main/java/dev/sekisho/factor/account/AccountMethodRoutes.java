@@ -2,7 +2,7 @@ package dev.sekisho.factor.account;
 
 import dev.sekisho.factor.CheckResult;
 import dev.sekisho.factor.FactorPaths;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import dev.sekisho.factor.MethodDirectory;
 import dev.sekisho.factor.SecondFactor;
 import dev.sekisho.factor.SecondFactors;

@@ -3,7 +3,7 @@ package dev.sekisho.factor.assembly;
 import dev.sekisho.factor.code.CodeAnswers;
 import dev.sekisho.factor.code.SecondStepRoutes;
 import dev.sekisho.audit.AuditLog;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import dev.sekisho.factor.SecondFactors;
 import dev.sekisho.factor.StageGuard;
 import dev.sekisho.factor.account.AccountMethodRoutes;

@@ -3,7 +3,7 @@ package dev.sekisho.factor.code;
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.factor.CheckResult;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import dev.sekisho.member.Member;
 import dev.sekisho.session.SignInProgress;
 import dev.sekisho.web.ClientAddress;

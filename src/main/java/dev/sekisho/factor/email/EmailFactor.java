@@ -2,7 +2,7 @@ package dev.sekisho.factor.email;
 
 import dev.sekisho.factor.Activation;
 import dev.sekisho.factor.CheckResult;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import dev.sekisho.factor.MethodDirectory;
 import dev.sekisho.factor.SecondFactor;
 import dev.sekisho.member.Member;

@@ -8,7 +8,7 @@ import dev.sekisho.factor.code.SecondStepLimit;
 import dev.sekisho.factor.recovery.MethodActivation;
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.login.LoginThrottle;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import dev.sekisho.factor.MethodUse;
 import dev.sekisho.factor.SecondFactor;
 import dev.sekisho.login.SendLimit;

@@ -1,7 +1,7 @@
 package dev.sekisho.factor.hotp;
 
 import dev.sekisho.factor.CheckResult;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import dev.sekisho.factor.MethodDirectory;
 import dev.sekisho.factor.SecondFactor;
 import io.vertx.core.Future;

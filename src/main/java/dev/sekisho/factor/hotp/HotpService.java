@@ -7,7 +7,7 @@ import dev.sekisho.factor.code.OtpSettings;
 import dev.sekisho.factor.code.SecondStepLimit;
 import dev.sekisho.factor.recovery.MethodActivation;
 import dev.sekisho.crypto.SecretBox;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import dev.sekisho.factor.MethodUse;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

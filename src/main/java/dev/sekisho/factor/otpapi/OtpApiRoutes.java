@@ -7,7 +7,8 @@ import dev.sekisho.factor.code.CodeAnswers;
 import dev.sekisho.factor.email.EmailOtpService;
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.Method;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.login.LoginResult;
 import dev.sekisho.login.LoginService;
@@ -136,7 +137,7 @@ public final class OtpApiRoutes {
       Member member = result.member();
       String next = result.next() != null ? result.next() : Journey.afterPassword(member);
       SignIn.upgrade(ctx.session(), member.id(), member.loginId());
-      if (Journey.METHOD_SET_UP.equals(member.onboardingState()) && Journey.VERIFY.equals(next)) {
+      if (member.onboardingState() == MemberState.METHOD_SET_UP && Journey.VERIFY.equals(next)) {
         // Remembered so the hot check path needs no member lookup; the state never moves back.
         SignInProgress.of(ctx.session()).markSecondStepReady();
       }
@@ -194,7 +195,7 @@ public final class OtpApiRoutes {
     members.findById(id).onComplete(found -> {
       if (found.failed()) {
         ctx.fail(found.cause());
-      } else if (found.result() == null || !Journey.METHOD_SET_UP.equals(found.result().onboardingState())) {
+      } else if (found.result() == null || found.result().onboardingState() != MemberState.METHOD_SET_UP) {
         Pages.json(ctx, 409, "not_ready", "Finish onboarding first: " + (found.result() == null ? Paths.LOGIN
             : Journey.afterPassword(found.result())));
       } else {

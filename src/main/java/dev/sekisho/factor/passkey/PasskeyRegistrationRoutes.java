@@ -1,11 +1,12 @@
 package dev.sekisho.factor.passkey;
 
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import dev.sekisho.factor.SetupCompletion;
 import dev.sekisho.factor.Stage;
 import dev.sekisho.factor.StageGuard;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.member.Member;
+import dev.sekisho.member.MemberState;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.session.MemberSession.Level;
 import dev.sekisho.session.SignInProgress;
@@ -30,11 +31,11 @@ final class PasskeyRegistrationRoutes {
   /** The set-up page: in set-up after ID + password, or naming the passkey just made; signed-in members manage theirs. */
   private static final Stage SETTING_UP = new Stage("setting up a passkey", EnumSet.of(Level.PASSWORD),
       (session, member) -> SignInProgress.of(session).passkeyToName() != null
-          || Journey.ONBOARDED.equals(member.onboardingState()),
+          || member.onboardingState() == MemberState.ONBOARDED,
       level -> PasskeyRoutes.MANAGE, r -> Journey.afterPassword(r.member()));
   /** The ceremony: a fully signed-in member, or one in set-up after ID + password. */
   private static final Stage REGISTERING = new Stage("registering a passkey", EnumSet.of(Level.PASSWORD, Level.COMPLETE),
-      (session, member) -> MemberSession.level(session) == Level.COMPLETE || Journey.ONBOARDED.equals(member.onboardingState()),
+      (session, member) -> MemberSession.level(session) == Level.COMPLETE || member.onboardingState() == MemberState.ONBOARDED,
       level -> Paths.LOGIN, r -> Journey.afterPassword(r.member()));
 
   private final PasskeyService passkeys;

@@ -1,6 +1,6 @@
 package dev.sekisho.factor.passkey;
 
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import dev.sekisho.factor.Stage;
 import dev.sekisho.factor.StageGuard;
 import dev.sekisho.journey.Journey;

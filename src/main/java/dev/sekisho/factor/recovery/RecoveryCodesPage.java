@@ -1,7 +1,7 @@
 package dev.sekisho.factor.recovery;
 
 import dev.sekisho.factor.FactorPaths;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import dev.sekisho.factor.SetupCompletion;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.session.MemberSession;

@@ -1,7 +1,7 @@
 package dev.sekisho.factor.recovery;
 
 import dev.sekisho.factor.CheckResult;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import dev.sekisho.factor.SecondFactor;
 import dev.sekisho.factor.code.SecondStepLimit;
 import io.vertx.core.Future;

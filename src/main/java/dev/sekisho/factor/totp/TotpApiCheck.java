@@ -4,7 +4,7 @@ import dev.sekisho.factor.code.CodeInput;
 import dev.sekisho.factor.code.SecondStepLimit;
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import dev.sekisho.factor.MethodUse;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.login.LoginThrottle;

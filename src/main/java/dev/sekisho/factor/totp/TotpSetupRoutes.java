@@ -2,7 +2,7 @@ package dev.sekisho.factor.totp;
 
 import dev.sekisho.factor.CheckResult;
 import dev.sekisho.factor.FactorPaths;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import dev.sekisho.factor.SecondFactors;
 import dev.sekisho.factor.Stage;
 import dev.sekisho.factor.StageGuard;
