@@ -11,6 +11,7 @@ import dev.sekisho.member.MemberState;
 import dev.sekisho.member.NewPasswordRule;
 import dev.sekisho.member.PasswordHasher;
 import dev.sekisho.session.MemberSessions;
+import dev.sekisho.login.LoginThrottle;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,14 +48,30 @@ public final class MemberAdmin {
 
   /** Members by user ID prefix, name part and email part (each optional), by user ID. */
   public Future<JsonObject> search(String idPrefix, String namePart, String emailPart, int page, int size) {
+    return search(idPrefix, namePart, emailPart, null, page, size);
+  }
+
+  /**
+   * As above, also by card number (exact, optional). Each member comes with what the console shows
+   * at a glance: the set-up deadline and whether the ID is locked now.
+   */
+  public Future<JsonObject> search(String idPrefix, String namePart, String emailPart, String cardNumber, int page,
+                                   int size) {
     String sql = """
-        select id, login_id, name, email, onboarding_state, last_login_at from member
-        where ($1::text is null or starts_with(login_id, $1))
-          and ($2::text is null or strpos(name, $2) > 0)
-          and ($3::text is null or strpos(lower(email), lower($3)) > 0)
-        order by login_id limit $4 offset $5
+        select m.id, m.login_id, m.name, m.email, m.onboarding_state, m.last_login_at, m.setup_deadline,
+          exists (select 1 from login_throttle t where t.subject = 'id:' || m.login_id and
+            """ + LoginThrottle.BLOCKED.replace("locked_until", "t.locked_until").replace("wait_until", "t.wait_until")
+            .replace("held_since", "t.held_since") + """
+            ) as locked
+        from member m
+        where ($1::text is null or starts_with(m.login_id, $1))
+          and ($2::text is null or strpos(m.name, $2) > 0)
+          and ($3::text is null or strpos(lower(m.email), lower($3)) > 0)
+          and ($6::text is null or m.card_number = $6)
+        order by m.login_id limit $4 offset $5
         """;
-    return pool.preparedQuery(sql).execute(Tuple.of(idPrefix, namePart, emailPart, size + 1, (long) (page - 1) * size))
+    return pool.preparedQuery(sql).execute(Tuple.of(idPrefix, namePart, emailPart, size + 1, (long) (page - 1) * size,
+            cardNumber))
         .map(rows -> {
           JsonArray found = new JsonArray();
           for (Row row : rows) {
@@ -63,7 +80,10 @@ public final class MemberAdmin {
                   .put("name", row.getString("name")).put("email", row.getString("email"))
                   .put("onboardingState", row.getString("onboarding_state"))
                   .put("lastLoginAt", row.getOffsetDateTime("last_login_at") == null ? null
-                      : row.getOffsetDateTime("last_login_at").toString()));
+                      : row.getOffsetDateTime("last_login_at").toString())
+                  .put("setupDeadline", row.getOffsetDateTime("setup_deadline") == null ? null
+                      : row.getOffsetDateTime("setup_deadline").toString())
+                  .put("locked", row.getBoolean("locked")));
             }
           }
           return new JsonObject().put("page", page).put("size", size).put("members", found).put("more", rows.size() > size);

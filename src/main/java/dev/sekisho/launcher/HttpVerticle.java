@@ -41,6 +41,7 @@ import dev.sekisho.onboarding.OnboardingRoutes;
 import dev.sekisho.onboarding.OnboardingService;
 import dev.sekisho.onboarding.PasswordPolicy;
 import dev.sekisho.session.GatewaySessionStore;
+import dev.sekisho.staff.StaffConsole;
 import dev.sekisho.session.PgSessionStore;
 import dev.sekisho.session.SessionSettings;
 import dev.sekisho.web.ClientAddress;
@@ -124,6 +125,7 @@ public final class HttpVerticle extends VerticleBase {
     // The HTTP codec's own refusals (bad request line, oversized headers) get a clear message too.
     return server.connectionHandler(slowClients.connections())
         .requestHandler(router).invalidRequestHandler(new InvalidRequests()).listen()
+        .onSuccess(listening -> infra.listeners().up(context))
         .recover(err -> Future.failedFuture(listenFailure(settings, err)));
   }
 
@@ -167,8 +169,11 @@ public final class HttpVerticle extends VerticleBase {
         metrics == null ? path -> { } : metrics::otpCheckPath);
     router.post(OtpApiRoutes.VERIFY).handler(forms).handler(OtpApiRoutes.bearer(settings.session().cookieName()))
         .handler(fastCheck);
-    new OpsRoutes(pool, settings.db().timeoutMs(), infra.embeddedPidFile()).mount(router);
-    if (metrics != null) {
+    // Health, readiness and metrics live on the management listener; here too only when asked.
+    if (settings.management().onPublicListener()) {
+      new OpsRoutes(pool, settings.db().timeoutMs(), infra.embeddedPidFile(), infra.listeners()).mount(router);
+    }
+    if (metrics != null && settings.management().onPublicListener()) {
       metrics.mount(router, registry);
     }
     router.route(Paths.STATIC + "/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true));
@@ -189,8 +194,10 @@ public final class HttpVerticle extends VerticleBase {
     GatewayAccess access = new GatewayAccess(members, audit);
     new ForwardAuthRoutes(access, settings.gateway(), clientAddress, pages).mount(router);
     new ProxyRoutes(upstreamClient, infra.upstreams(), settings.gateway(), access, clientAddress,
-        Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates()).mount(router);
-    AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress);
+        Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates(),
+        settings.management().onPublicListener()).mount(router);
+    // The bootstrap token (admin.token) or a staff member's own API token, scoped to a role.
+    AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress, new dev.sekisho.staff.StaffTokens(pool));
     AuditQuery auditQuery = new AuditQuery(pool);
     IssuedPasswordRule issuedRule = new IssuedPasswordRule(settings.password().issuedRule());
     // One policy for every new password: the member's own (J1.8) and the one the insurer sets.
@@ -203,6 +210,10 @@ public final class HttpVerticle extends VerticleBase {
     new HotpAdminRoutes(otp.hotp(), members, audit, clientAddress, adminAuth).mount(router);
     new SecretAdminRoutes(otp.rotation(), infra.secrets().activeKeyId(), audit, clientAddress, adminAuth).mount(router);
     new AdminRoutes(importer, members, throttle, audit, clientAddress, adminAuth, memberAdmin, auditQuery).mount(router);
+    // The staff console: its own session and CSRF, before the members' session handler below.
+    new StaffConsole(new StaffConsole.Parts(pool, sessionStore, settings.session().secureCookies(), settings.web().maxBodyBytes(),
+        settings.web().publicOrigin(), infra.templates(), infra.i18n(), infra.hasher(), infra.secrets(), throttle,
+        settings.login(), audit, clientAddress, members, memberAdmin, auditQuery, outbox)).mount(router);
 
     // API calls may carry the session as a bearer token instead of the cookie.
     router.route(Paths.API + "/*").handler(OtpApiRoutes.bearer(settings.session().cookieName()));
@@ -301,6 +312,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    infra.listeners().down(context);
     // Let in-flight requests finish before the pool goes away.
     Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(infra.settings().web().shutdownGraceSeconds(), java.util.concurrent.TimeUnit.SECONDS);
     return closing
