@@ -17,12 +17,16 @@ public interface Argon2Engine {
   /** Whether the password matches the PHC string; false (never an exception) for a malformed string. */
   boolean matches(String password, String phc);
 
+  /** Gives back memory kept between hashes that no hash has used for a while (by default nothing is kept). */
+  default void releaseIdleMemory() {
+  }
+
   /** A short name for the start-up line and the bench ("libsodium", "bouncycastle"). */
   String name();
 
   /**
-   * The implementation that disturbs the rest of the process least: the reference library with one
-   * reused block of memory per hashing thread ({@link ReusedMemoryArgon2}); where it cannot load,
+   * The implementation that disturbs the rest of the process least: the reference library with
+   * blocks of memory reused from hash to hash ({@link ReusedMemoryArgon2}); where it cannot load,
    * libsodium when the cost has one lane (libsodium's crypto_pwhash only hashes with p=1; it maps and
    * unmaps the memory of every hash), else Bouncy Castle through Spring's encoder, said in one log line.
    */

@@ -14,11 +14,17 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The reference Argon2 library (phc-winner-argon2, bundled per platform by argon2-jvm) through JNA,
- * called with an allocation callback so that a hashing thread reuses ONE block of memory for every
- * hash. Why: libsodium (and the reference library's default malloc) map the m KiB of each hash
+ * called with an allocation callback so that hashes reuse blocks of memory instead of mapping new
+ * ones. Why: libsodium (and the reference library's default malloc) map the m KiB of each hash
  * afresh and unmap them after; at 19 MiB that is about 4,900 page faults per hash, and each unmap
  * takes the process's memory-map lock for writing and flushes the TLBs of all its threads, so the
  * event loops stalled on their own page faults while logins ran. A block that stays mapped costs
@@ -117,36 +123,49 @@ final class Argon2Native {
   }
 
   /**
-   * Each hashing thread's block, handed to the library by the allocation callback and kept when the
-   * hash ends (the library wipes it before "freeing" it). A hash needing more than the configured cost
-   * (an old hash of a higher cost) gets a block of its own, released when that hash ends, so a
-   * thread keeps at most the configured m KiB.
+   * The blocks of memory the hashes run in, handed to the library by the allocation callback and
+   * taken back, wiped by the library, when a hash ends: at most one block per hash running at once,
+   * each reused by the next hash (most recently used first), so a steady stream of logins maps no
+   * memory at all. Blocks idle for {@link #IDLE_MILLIS} are released ({@link #releaseIdle}), so a
+   * gateway that has stopped hashing does not keep m KiB per hashing thread. A hash needing more
+   * than the configured cost (an old hash of a higher cost) gets a block of its own, released when
+   * that hash ends.
    */
-  static final class ThreadMemory {
-    private final long keptBytes;
-    private final ThreadLocal<Memory> kept = new ThreadLocal<>();
-    private final ThreadLocal<Memory> oneOff = new ThreadLocal<>();
+  static final class Blocks {
+    static final long IDLE_MILLIS = 30_000;
+    private record Idle(Memory block, long sinceMillis) {}
+
+    private final long blockBytes;
+    private final Deque<Idle> idle = new ArrayDeque<>();
+    private final ThreadLocal<Memory> inUse = new ThreadLocal<>();
     // Strong references: the native side holds only function pointers to these.
     final Allocate allocate = this::allocate;
     final Free free = this::free;
 
-    ThreadMemory(long keptBytes) {
-      this.keptBytes = keptBytes;
+    private static final Map<Long, Blocks> BY_SIZE = new ConcurrentHashMap<>();
+
+    private Blocks(long blockBytes) {
+      this.blockBytes = blockBytes;
+    }
+
+    /** One set per block size in the process: every verticle's hasher shares the same hashing threads. */
+    static Blocks ofSize(long blockBytes) {
+      return BY_SIZE.computeIfAbsent(blockBytes, Blocks::new);
     }
 
     private int allocate(Pointer memory, long bytes) {
       try {
-        Memory block;
-        if (bytes <= keptBytes) {
-          block = kept.get();
-          if (block == null || block.size() < bytes) {
-            block = new Memory(keptBytes);
-            kept.set(block);
+        Memory block = null;
+        if (bytes <= blockBytes) {
+          synchronized (this) {
+            Idle last = idle.pollLast();
+            block = last == null ? null : last.block();
           }
-        } else {
-          block = new Memory(bytes);
-          oneOff.set(block);
         }
+        if (block == null) {
+          block = new Memory(Math.max(bytes, blockBytes));
+        }
+        inUse.set(block);
         memory.setPointer(0, block);
         return 0;
       } catch (OutOfMemoryError e) {
@@ -155,11 +174,36 @@ final class Argon2Native {
     }
 
     private void free(Pointer memory, long bytes) {
-      Memory block = oneOff.get();
-      if (block != null && Pointer.nativeValue(block) == Pointer.nativeValue(memory)) {
-        oneOff.remove();
-        block.close();
+      Memory block = inUse.get();
+      inUse.remove();
+      if (block == null || Pointer.nativeValue(block) != Pointer.nativeValue(memory)) {
+        return; // not ours (cannot happen: the library frees what it allocated, on the same thread)
       }
+      if (block.size() > blockBytes) {
+        block.close();
+      } else {
+        synchronized (this) {
+          idle.addLast(new Idle(block, System.currentTimeMillis()));
+        }
+      }
+    }
+
+    /** Releases the blocks no hash has used for the given time; returns how many. */
+    int releaseIdle(long idleMillis) {
+      long before = System.currentTimeMillis() - idleMillis;
+      List<Memory> released = new ArrayList<>();
+      synchronized (this) {
+        // Least recently used first: the front of the deque.
+        while (!idle.isEmpty() && idle.peekFirst().sinceMillis() <= before) {
+          released.add(idle.pollFirst().block());
+        }
+      }
+      released.forEach(Memory::close);
+      return released.size();
+    }
+
+    synchronized int idleCount() {
+      return idle.size();
     }
   }
 }

@@ -8,9 +8,9 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
- * Argon2id by the reference library ({@link Argon2Native}) with one block of memory per hashing
- * thread, reused by every hash: no page faults and no unmapping per hash, so hashing does not stall
- * the event loops' own page faults (see {@link Argon2Native}). Writes the same PHC strings as
+ * Argon2id by the reference library ({@link Argon2Native}) with blocks of memory reused from one
+ * hash to the next ({@link Argon2Native.Blocks}): no page faults and no unmapping per hash, so
+ * hashing does not stall the event loops' own page faults (see {@link Argon2Native}). Writes the same PHC strings as
  * libsodium and Spring's encoder (version 1.3, 16-byte salt, 32-byte hash) and verifies theirs,
  * Argon2i, Argon2d, version 1.0 and any number of lanes included (lanes are hashed one after the
  * other: the hashing pool is the parallelism).
@@ -19,11 +19,11 @@ final class ReusedMemoryArgon2 implements Argon2Engine {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final PasswordSettings settings;
-  private final Argon2Native.ThreadMemory memory;
+  private final Argon2Native.Blocks memory;
 
   ReusedMemoryArgon2(PasswordSettings settings) {
     this.settings = settings;
-    this.memory = new Argon2Native.ThreadMemory(settings.memoryKiB() * 1024L);
+    this.memory = Argon2Native.Blocks.ofSize(settings.memoryKiB() * 1024L);
   }
 
   /** Null when the library is ready, else why not. */
@@ -84,6 +84,16 @@ final class ReusedMemoryArgon2 implements Argon2Engine {
     } finally {
       Arrays.fill(bytes, (byte) 0);
     }
+  }
+
+  @Override
+  public void releaseIdleMemory() {
+    memory.releaseIdle(Argon2Native.Blocks.IDLE_MILLIS);
+  }
+
+  /** The blocks this engine's hashes run in (for the test). */
+  Argon2Native.Blocks blocks() {
+    return memory;
   }
 
   @Override

@@ -57,6 +57,24 @@ class PasswordHasherTest {
   }
 
   @Test
+  void eachHashReusesTheMemoryOfTheOneBeforeUntilItIsIdle() {
+    // The memory of a hash is not mapped and unmapped per hash (that stalled the event loops'
+    // page faults): a sequence of hashes runs in one block, kept between them, released once idle.
+    ReusedMemoryArgon2 reused = new ReusedMemoryArgon2(new PasswordSettings(7170, 1, 1, 2, 10, "{symbol}{number}{birthdate}"));
+    Argon2Native.Blocks blocks = reused.blocks();
+    assertThat(blocks.idleCount()).isZero();
+    String stored = reused.hash("pw-1234567");
+    assertThat(blocks.idleCount()).isEqualTo(1);
+    assertThat(reused.matches("pw-1234567", stored)).isTrue();
+    reused.hash("pw-7654321");
+    assertThat(blocks.idleCount()).isEqualTo(1);
+    reused.releaseIdleMemory(); // used just now: kept
+    assertThat(blocks.idleCount()).isEqualTo(1);
+    assertThat(blocks.releaseIdle(0)).isEqualTo(1);
+    assertThat(blocks.idleCount()).isZero();
+  }
+
+  @Test
   void aHashOfAHigherCostThanTheSettingsStillVerifies() {
     // The hashing thread keeps a block of the configured m KiB; a stored hash of a higher cost gets a
     // block of its own for that hash.
