@@ -45,16 +45,25 @@ final class Ceilings {
    */
   static double pgbenchTps(DatabaseTarget db, String script, int clients, int seconds, Path workDir)
       throws IOException, InterruptedException {
+    return pgbenchTps(db, "otp-update.sql", script, clients, seconds, workDir, List.of());
+  }
+
+  /** pgbench running a script (written to workDir/name) with extra pgbench options (e.g. -D var=value). */
+  static double pgbenchTps(DatabaseTarget db, String name, String script, int clients, int seconds, Path workDir,
+                           List<String> extra) throws IOException, InterruptedException {
     Path pgbench = findPgbench();
     if (pgbench == null) {
       System.out.println("  pgbench not found (install Debian's postgresql-client); the database ceiling is not measured");
       return Double.NaN;
     }
-    Path file = workDir.resolve("otp-update.sql");
+    Path file = workDir.resolve(name);
     Files.writeString(file, script, StandardCharsets.UTF_8);
-    ProcessBuilder builder = new ProcessBuilder(pgbench.toString(), "-n", "-M", "prepared", "-c", String.valueOf(clients),
+    List<String> command = new ArrayList<>(List.of(pgbench.toString(), "-n", "-M", "prepared", "-c", String.valueOf(clients),
         "-j", "2", "-T", String.valueOf(seconds), "-f", file.toString(), "-h", db.host(), "-p", String.valueOf(db.port()),
-        "-U", db.user(), db.database()).redirectErrorStream(true);
+        "-U", db.user()));
+    command.addAll(extra);
+    command.add(db.database());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("PGPASSWORD", db.password() == null ? "" : db.password());
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
