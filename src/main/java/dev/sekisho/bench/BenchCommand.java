@@ -153,6 +153,10 @@ public final class BenchCommand {
         measure(ctx, driver, totp, true);
         out.println("    a totp-check: passed checks by path " + ctx.checkPaths()
             + " (warm = 1 database round trip, cold = 2; ordinary = refused or not a bearer session)");
+        RunResult closed = byKey.get(totp.name() + "/closed");
+        if (targets.size() == 1 && closed != null && closed.throughput() > 0) {
+          WrkCheck.run(ctx, totp, targets.get(0), closed.throughput(), options.callers(), options.seconds(), work, out);
+        }
       }
       if (wants("email")) {
         measure(ctx, driver, new Scenarios.Email(ctx), true);
