@@ -189,24 +189,9 @@ public final class BenchCommand {
       // Ceilings last, and the steps restored after: pgbench advances last_step far beyond any real code's step.
       out.println();
       out.println("Ceilings (same machine, same run):");
-      double pgbench = Double.NaN;
-      StatementCeiling.Result statement = null;
-      if (options.pgbenchSeconds() > 0) {
-        long minId = members.ids[members.totpFrom()];
-        long maxId = members.ids[members.totpTo() - 1];
-        try (AutoCloseable steps = StatementCeiling.keepLastSteps(db)) {
-          pgbench = Ceilings.pgbenchTps(db, Ceilings.otpUpdateScript(minId, maxId), options.callers(), options.pgbenchSeconds(), work);
-          out.printf(Locale.ROOT, "  pgbench, the OTP check's single-row UPDATE (%d clients, %d s): %s TPS%n", options.callers(),
-              options.pgbenchSeconds(), Double.isNaN(pgbench) ? "unavailable" : String.format(Locale.ROOT, "%.0f", pgbench));
-          statement = Double.isNaN(pgbench) ? null
-              : StatementCeiling.measure(db, minId, options.callers(), options.pgbenchSeconds(), work);
-          if (statement != null) {
-            out.printf(Locale.ROOT, "  pgbench, the check's own statement (TotpApiCheck.CHECK, %d clients, %d s): %.0f TPS "
-                + "(%d of about %d passed)%n", options.callers(), options.pgbenchSeconds(), statement.tps(), statement.passed(),
-                statement.transactions());
-          }
-        }
-      }
+      DatabaseCeilings.Measured database = DatabaseCeilings.measure(db, members, options, work, out);
+      double pgbench = database.updateTps();
+      StatementCeiling.Result statement = database.statement();
       Ceilings.Argon2Ceiling ceiling = Ceilings.argon2(settings.password(), options.argon2Seconds());
       double argon2 = ceiling.hashesPerSecond();
       out.printf(Locale.ROOT, "  Argon2id m=%d KiB t=%d p=%d (%s at nice %d, as the gateway): %.1f ms per hash (%.1f ms CPU), "
@@ -348,6 +333,7 @@ public final class BenchCommand {
     double rate = alone.requests() / alone.seconds();
     totp.prepare(ctx, (long) Math.ceil(rate * options.seconds()) + 1);
     long cpu0 = gatewayCpu();
+    long[] kernel0 = processes.isEmpty() ? null : processes.get(0).faultsAndSystemMillis();
     long t0 = System.nanoTime();
     Future<LoadDriver.Measured> logins = driver.closed(login, options.callers(), (long) (options.seconds() * 1000));
     LoadDriver.Measured checks = await(driver.open(totp, rate, (long) (options.seconds() * 1000)));
@@ -359,7 +345,14 @@ public final class BenchCommand {
         checks.ok(), checks.refused(), checks.errors(), checks.seconds(), checks.latency(), cpuPerRequest, rss), "mixed-totp");
     record(new RunResult(login.name() + " +checks", "closed c=" + options.callers(), logged.requests(), logged.ok(),
         logged.refused(), logged.errors(), logged.seconds(), logged.latency(), cpuPerRequest, rss), "mixed-login");
-    out.printf(Locale.ROOT, "    mixed run took %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    double took = (System.nanoTime() - t0) / 1e9;
+    out.printf(Locale.ROOT, "    mixed run took %.1f s%n", took);
+    if (kernel0 != null) {
+      // Hashing that maps memory per hash shows here: page faults, and CPU time in the kernel.
+      long[] kernel = processes.get(0).faultsAndSystemMillis();
+      out.printf(Locale.ROOT, "    gateway 0 in the mixed run: %.0f minor page faults/s, %.0f %% of its CPU time in the kernel%n",
+          (kernel[0] - kernel0[0]) / took, 100.0 * (kernel[1] - kernel0[1]) / Math.max(1, cpu));
+    }
   }
 
   private interface Run {

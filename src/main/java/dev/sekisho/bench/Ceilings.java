@@ -68,9 +68,11 @@ final class Ceilings {
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     process.waitFor(seconds + 60L, TimeUnit.SECONDS);
+    Files.writeString(workDir.resolve(name + ".out"), output, StandardCharsets.UTF_8);
     Matcher m = TPS.matcher(output);
     if (!m.find()) {
-      System.out.println("  pgbench failed: " + output.lines().reduce((a, b) -> b).orElse(""));
+      System.out.println("  pgbench failed: " + output.lines().filter(l -> l.contains("ERROR")).findFirst()
+          .orElse(output.lines().reduce((a, b) -> b).orElse("")));
       return Double.NaN;
     }
     return Double.parseDouble(m.group(1));

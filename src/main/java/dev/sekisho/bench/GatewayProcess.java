@@ -146,6 +146,11 @@ public final class GatewayProcess implements AutoCloseable {
     return ProcStats.cpuMillis(process.pid());
   }
 
+  /** Minor page faults and kernel-mode CPU ms so far (see {@link ProcStats#faultsAndSystemMillis}). */
+  public long[] faultsAndSystemMillis() {
+    return ProcStats.faultsAndSystemMillis(process.pid());
+  }
+
   /** Resident memory now, in bytes. */
   public long rssBytes() {
     return ProcStats.rssBytes(process.pid());

@@ -4,6 +4,7 @@ import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.otp.TotpApiCheck;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,6 +13,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The second database ceiling: pgbench driving the passed TOTP check's own statement
@@ -26,21 +29,23 @@ import java.util.List;
 final class StatementCeiling {
   record Result(double tps, long passed, long transactions) {}
 
+  private static final Pattern PROCESSED = Pattern.compile("number of transactions actually processed: (\\d+)");
+
   private StatementCeiling() {}
 
   /** The statement with every $N replaced by a pgbench expression; client c checks member :m. */
   static String script(long credentialOffset) {
     String[] values = {
         null,
-        ":m",                                                                       // $1 member
-        "('id:bench-ceiling-' || :m)",                                              // $2 member's lock subject
-        "'ip:127.0.0.1'",                                                           // $3 address's lock subject
-        "(:m + " + credentialOffset + ")",                                          // $4 credential
+        ":m::bigint",                                                                       // $1 member
+        "('id-bench-ceiling-' || :m::bigint)",                                              // $2 member's lock subject
+        "'ip-127.0.0.1'",                                                           // $3 address's lock subject
+        "(:m::bigint + " + credentialOffset + ")",                                          // $4 credential
         "(extract(epoch from clock_timestamp()) * 1000000)::bigint",                // $5 step
-        "sha256(('ceiling-' || :client_id || '-' || :prev)::bytea)",                // $6 the session checked
+        "sha256(('ceiling-' || :client_id::text || '-' || :prev::text)::bytea)",                // $6 the session checked
         "'\\x00'::bytea",                                                           // $7 its row
         "43200",                                                                    // $8 absolute timeout
-        "sha256(('ceiling-' || :client_id || '-' || :n)::bytea)",                   // $9 its successor
+        "sha256(('ceiling-' || :client_id::text || '-' || :n::text)::bytea)",                   // $9 its successor
         "'\\x00'",                                                                  // $10 the successor's row
         "1800",                                                                     // $11 idle timeout
         "'bench-ceiling'", "'otp.api.verify.totp'", "'ok'", "'127.0.0.1'", "'pgbench'"};  // $12-$16 audit
@@ -54,7 +59,7 @@ final class StatementCeiling {
 
   /**
    * Runs the check's statement under pgbench with the given clients, each on its own member from
-   * {@code memberIds} (consecutive ids), or returns null (and says why) when it cannot.
+   * the members from {@code firstMemberId} on (consecutive ids), or returns null (and says why) when it cannot.
    */
   static Result measure(DatabaseTarget db, long firstMemberId, int clients, int seconds, Path work)
       throws SQLException, IOException, InterruptedException {
@@ -75,11 +80,15 @@ final class StatementCeiling {
     }
     double tps = Ceilings.pgbenchTps(db, "otp-check.sql", script(offset), clients, seconds, work,
         List.of("-D", "n=0", "-D", "first=" + firstMemberId));
+    if (Double.isNaN(tps)) {
+      return null;
+    }
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
          Statement s = c.createStatement()) {
       long passed = auditCount(s) - auditBefore;
       s.execute("delete from http_session where member_id between " + firstMemberId + " and " + (firstMemberId + clients - 1));
-      return new Result(tps, passed, Math.round(tps * seconds));
+      Matcher processed = PROCESSED.matcher(Files.readString(work.resolve("otp-check.sql.out")));
+      return new Result(tps, passed, processed.find() ? Long.parseLong(processed.group(1)) : -1);
     }
   }
 
