@@ -39,10 +39,12 @@ import dev.sekisho.onboarding.OnboardingRoutes;
 import dev.sekisho.onboarding.OnboardingService;
 import dev.sekisho.onboarding.PasswordPolicy;
 import dev.sekisho.session.GatewaySessionStore;
+import dev.sekisho.staff.StaffConsole;
 import dev.sekisho.session.PgSessionStore;
 import dev.sekisho.session.SessionSettings;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Csrf;
+import dev.sekisho.web.FormBodies;
 import dev.sekisho.web.I18n;
 import dev.sekisho.web.InvalidRequests;
 import dev.sekisho.web.MalformedPaths;
@@ -51,6 +53,7 @@ import dev.sekisho.web.Pages;
 import dev.sekisho.web.Paths;
 import dev.sekisho.web.RequestLog;
 import dev.sekisho.web.SecurityHeaders;
+import dev.sekisho.web.SlowClients;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.CookieSameSite;
@@ -64,7 +67,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import dev.sekisho.factor.SetupDeadline;
 import dev.sekisho.onboarding.PasswordChangeRoutes;
@@ -104,7 +106,9 @@ public final class HttpVerticle extends VerticleBase {
             .setConnectTimeout((int) settings.gateway().connectTimeout().toMillis())
             .setKeepAlive(true).setDecompressionSupported(false),
         new PoolOptions().setHttp1MaxSize(64));
-    Router router = router(settings);
+    // Slow and malformed clients are timed and capped per address before any route sees them.
+    SlowClients slowClients = new SlowClients(vertx, settings.web().limits(), Set.copyOf(settings.web().trustedProxies()));
+    Router router = router(settings, slowClients);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.web().host()).setPort(settings.web().port())
         // No cleartext HTTP/2 upgrade: nothing needs it, and an oversized header then hung its
@@ -117,7 +121,8 @@ public final class HttpVerticle extends VerticleBase {
     }
     server = vertx.createHttpServer(options);
     // The HTTP codec's own refusals (bad request line, oversized headers) get a clear message too.
-    return server.requestHandler(router).invalidRequestHandler(new InvalidRequests()).listen()
+    return server.connectionHandler(slowClients.connections())
+        .requestHandler(router).invalidRequestHandler(new InvalidRequests()).listen()
         .recover(err -> Future.failedFuture(listenFailure(settings, err)));
   }
 
@@ -127,7 +132,7 @@ public final class HttpVerticle extends VerticleBase {
         + " (http.host SEKISHO_HTTP_HOST, http.port SEKISHO_HTTP_PORT): " + err.getMessage());
   }
 
-  private Router router(Settings settings) {
+  private Router router(Settings settings, SlowClients slowClients) {
     PgSessionStore sessionStore = new PgSessionStore(vertx, pool, settings.session().absolute());
     SessionHandler sessions = sessionHandler(sessionStore, settings.session());
     // Requests bound for the portal read the session and its member in one statement.
@@ -147,9 +152,10 @@ public final class HttpVerticle extends VerticleBase {
     Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox,
         Clock.systemUTC(), infra.otpCaches());
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
-    BodyHandler forms = BodyHandler.create(false).setBodyLimit(settings.web().maxBodyBytes());
+    FormBodies forms = FormBodies.limitedTo(settings.web().maxBodyBytes());
 
     Router router = Router.router(vertx);
+    router.route().handler(slowClients.requests());
     router.route().handler(new RequestLog(clientAddress));
     router.route().handler(new MalformedPaths());
     router.route().handler(new SecurityHeaders(settings.session().secureCookies(), clientAddress));
@@ -183,7 +189,8 @@ public final class HttpVerticle extends VerticleBase {
     new ForwardAuthRoutes(access, settings.gateway(), clientAddress, pages).mount(router);
     new ProxyRoutes(upstreamClient, infra.upstreams(), settings.gateway(), access, clientAddress,
         Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates()).mount(router);
-    AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress);
+    // The bootstrap token (admin.token) or a staff member's own API token, scoped to a role.
+    AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress, new dev.sekisho.staff.StaffTokens(pool));
     AuditQuery auditQuery = new AuditQuery(pool);
     IssuedPasswordRule issuedRule = new IssuedPasswordRule(settings.password().issuedRule());
     // One policy for every new password: the member's own (J1.8) and the one the insurer sets.
@@ -196,6 +203,10 @@ public final class HttpVerticle extends VerticleBase {
     new HotpAdminRoutes(otp.hotp(), members, audit, clientAddress, adminAuth).mount(router);
     new SecretAdminRoutes(otp.rotation(), infra.secrets().activeKeyId(), audit, clientAddress, adminAuth).mount(router);
     new AdminRoutes(importer, members, throttle, audit, clientAddress, adminAuth, memberAdmin, auditQuery).mount(router);
+    // The staff console: its own session and CSRF, before the members' session handler below.
+    new StaffConsole(new StaffConsole.Parts(pool, sessionStore, settings.session().secureCookies(), settings.web().maxBodyBytes(),
+        settings.web().publicOrigin(), infra.templates(), infra.i18n(), infra.hasher(), infra.secrets(), throttle,
+        settings.login(), audit, clientAddress, members, memberAdmin, auditQuery, outbox)).mount(router);
 
     // API calls may carry the session as a bearer token instead of the cookie.
     router.route(Paths.API + "/*").handler(OtpApiRoutes.bearer(settings.session().cookieName()));
@@ -205,8 +216,8 @@ public final class HttpVerticle extends VerticleBase {
 
     OnboardingService onboarding = new OnboardingService(vertx, pool, members, infra.hasher(), throttle, settings.login(),
         settings.onboarding(), passwordPolicy,
-        infra.mailTemplates(), outbox, settings.web().publicOrigin(), settings.mail().fromName());
-    LoginService logins = new LoginService(infra.hasher(), throttle, audit, settings.login(), onboarding::afterPassword);
+        infra.mailTemplates(), outbox, audit, settings.web().publicOrigin(), settings.mail().fromName());
+    LoginService logins = new LoginService(infra.hasher(), throttle, members, audit, settings.login(), onboarding::afterPassword);
     new LoginRoutes(logins, members, clientAddress, pages, settings.passkey().passkeyFirst()).mount(router);
 
     new OnboardingRoutes(onboarding, infra.onboardingTexts(), clientAddress, pages).mount(router);

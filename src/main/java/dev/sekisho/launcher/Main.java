@@ -36,6 +36,7 @@ public final class Main {
         case "run" -> run(RunMode.DEVELOPMENT);
         case "start" -> run(RunMode.PRODUCTION);
         case "import-members" -> System.exit(ImportCommand.run(args));
+        case "staff" -> System.exit(StaffCommand.run(args, config(), System.out, System.err));
         case "bench" -> System.exit(dev.sekisho.bench.BenchCommand.run(args, System.out));
         case "demo-upstream" -> DemoUpstreamCommand.run();
         case "help", "--help", "-h" -> usage(0);
@@ -56,6 +57,8 @@ public final class Main {
                                    naming each key to set (see README, Production)
           import-members FILE.csv  load members from a UTF-8 CSV file (columns: user_id, symbol,
                                    number, birthdate, name, email, optional password)
+          staff add ID --role R    a staff account (R: admin, operator, helpdesk or auditor; optional
+                                   --name NAME); prints its one-time set-up link for the console
           demo-upstream            the demo portal alone, on loopback at gateway.demoUpstream.port
                                    (for gateway.upstreams; the bench runs it so)
         """);

@@ -55,10 +55,12 @@ public final class MainVerticle extends VerticleBase {
       "onboarding-birthdate", "onboarding-terms", "onboarding-email", "onboarding-wait", "onboarding-confirm",
       "onboarding-method", "onboarding-password", "onboarding-complete", "onboarding-bye",
       "dev-mailbox", "passkey-setup", "passkey-verify", "passkey-manage", "passkey-login",
-      "otp-setup-totp", "otp-email", "otp-code", "otp-choose", "otp-recovery", "otp-recovery-codes", "otp-account", "account");
+      "otp-setup-totp", "otp-email", "otp-code", "otp-choose", "otp-recovery", "otp-recovery-codes", "otp-account", "account",
+      "staff-login", "staff-setup", "console-members", "console-member", "console-shown", "console-staff",
+      "console-audit", "console-locks", "console-mail", "console-tokens");
   static final List<String> LANGUAGES = List.of("ja", "en");
   /** Message files webroot/i18n/BUNDLE.LANG.json, one per capability, merged into one tree per language. */
-  static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding", "passkey", "otp", "gateway");
+  static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding", "passkey", "otp", "gateway", "staff");
   /** Mail texts webroot/mail/NAME.LANG.txt, loaded at start-up. */
   static final List<String> MAIL_TEMPLATES = List.of("email-confirm");
 

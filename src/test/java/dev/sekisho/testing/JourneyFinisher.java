@@ -2,7 +2,7 @@ package dev.sekisho.testing;
 
 import dev.sekisho.config.ConfigLoader;
 import dev.sekisho.db.Pools;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.launcher.Settings;
 import dev.sekisho.session.MemberSession;
