@@ -108,7 +108,7 @@ final class Ceilings {
 
   /**
    * Argon2id hashes per second at the configured cost with the gateway's own implementation
-   * ({@link Argon2Engine#forSettings}, so libsodium where the gateway uses it), measured with one
+   * ({@link Argon2Engine#forSettings}, the same one the gateway uses), measured with one
    * thread per core hashing at once (memory bandwidth and caches are shared, so cores x one thread
    * would overstate it), after a warm-up that loads the library and lets the JIT compile, at the
    * gateway's hashing thread priority ({@code password.hashNice}).

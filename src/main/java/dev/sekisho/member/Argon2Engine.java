@@ -21,7 +21,7 @@ public interface Argon2Engine {
   default void releaseIdleMemory() {
   }
 
-  /** A short name for the start-up line and the bench ("libsodium", "bouncycastle"). */
+  /** A short name for the start-up line and the bench ("argon2-reused-memory", "libsodium", "bouncycastle"). */
   String name();
 
   /**

@@ -69,7 +69,7 @@ public final class PasswordHasher {
     return engine.hash(password);
   }
 
-  /** The implementation in use ("libsodium" or "bouncycastle"), for the bench and the logs. */
+  /** The implementation in use ("argon2-reused-memory", "libsodium" or "bouncycastle"), for the bench and the logs. */
   public String implementation() {
     return engine.name();
   }
