@@ -123,6 +123,7 @@ public final class HttpVerticle extends VerticleBase {
     // The HTTP codec's own refusals (bad request line, oversized headers) get a clear message too.
     return server.connectionHandler(slowClients.connections())
         .requestHandler(router).invalidRequestHandler(new InvalidRequests()).listen()
+        .onSuccess(listening -> infra.listeners().up(context))
         .recover(err -> Future.failedFuture(listenFailure(settings, err)));
   }
 
@@ -166,8 +167,11 @@ public final class HttpVerticle extends VerticleBase {
         metrics == null ? path -> { } : metrics::otpCheckPath);
     router.post(OtpApiRoutes.VERIFY).handler(forms).handler(OtpApiRoutes.bearer(settings.session().cookieName()))
         .handler(fastCheck);
-    new OpsRoutes(pool, settings.db().timeoutMs(), infra.embeddedPidFile()).mount(router);
-    if (metrics != null) {
+    // Health, readiness and metrics live on the management listener; here too only when asked.
+    if (settings.management().onPublicListener()) {
+      new OpsRoutes(pool, settings.db().timeoutMs(), infra.embeddedPidFile(), infra.listeners()).mount(router);
+    }
+    if (metrics != null && settings.management().onPublicListener()) {
       metrics.mount(router, registry);
     }
     router.route(Paths.STATIC + "/*").handler(StaticHandler.create("webroot/static").setCachingEnabled(true));
@@ -188,7 +192,8 @@ public final class HttpVerticle extends VerticleBase {
     GatewayAccess access = new GatewayAccess(members, audit);
     new ForwardAuthRoutes(access, settings.gateway(), clientAddress, pages).mount(router);
     new ProxyRoutes(upstreamClient, infra.upstreams(), settings.gateway(), access, clientAddress,
-        Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates()).mount(router);
+        Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates(),
+        settings.management().onPublicListener()).mount(router);
     // The bootstrap token (admin.token) or a staff member's own API token, scoped to a role.
     AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress, new dev.sekisho.staff.StaffTokens(pool));
     AuditQuery auditQuery = new AuditQuery(pool);
@@ -304,6 +309,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    infra.listeners().down(context);
     // Let in-flight requests finish before the pool goes away.
     Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(infra.settings().web().shutdownGraceSeconds(), java.util.concurrent.TimeUnit.SECONDS);
     return closing

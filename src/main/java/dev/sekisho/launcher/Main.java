@@ -107,6 +107,11 @@ public final class Main {
     }
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
         .setLevel(ch.qos.logback.classic.Level.toLevel(level));
+    try {
+      dev.sekisho.logging.LogFormat.parse(config.requiredString("log.format")).apply();
+    } catch (IllegalArgumentException e) {
+      throw config.error("log.format", e.getMessage(), config.string("log.format"));
+    }
   }
 
   /**

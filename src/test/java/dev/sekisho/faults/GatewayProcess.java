@@ -41,6 +41,8 @@ final class GatewayProcess implements AutoCloseable {
     }
     env.put("SEKISHO_HTTP_PORT", String.valueOf(port));
     env.put("SEKISHO_HTTP_INSTANCES", "1");
+    env.put("SEKISHO_MANAGEMENT_PORT", "0");
+    env.put("SEKISHO_MANAGEMENT_PUBLIC", "true");
     env.put("SEKISHO_HTTP_TRUSTED_PROXIES", "127.0.0.1");
     env.put("SEKISHO_ADMIN_TOKEN", TestGateway.ADMIN_TOKEN);
     env.putAll(extraEnv);
