@@ -116,7 +116,7 @@ public final class BenchCommand {
       int upstreamPort = -1;
       if (options.targets().isEmpty()) {
         upstreamPort = freePort();
-        upstreamProcess = GatewayProcess.demoUpstream(upstreamPort, jvmArgs("upstream", "-Xmx64m", work),
+        upstreamProcess = GatewayProcess.demoUpstream(upstreamPort, jvmArgs("upstream", List.of("-Xmx64m", "-XX:+UseSerialGC"), work),
             work.resolve("upstream.log"));
         out.printf(Locale.ROOT, "Demo upstream (pid %d) on port %d, in its own process: start to ready %d ms%n",
             upstreamProcess.pid(), upstreamPort, upstreamProcess.startMillis());
@@ -153,6 +153,10 @@ public final class BenchCommand {
         measure(ctx, driver, totp, true);
         out.println("    a totp-check: passed checks by path " + ctx.checkPaths()
             + " (warm = 1 database round trip, cold = 2; ordinary = refused or not a bearer session)");
+        RunResult closed = byKey.get(totp.name() + "/closed");
+        if (targets.size() == 1 && closed != null && closed.throughput() > 0) {
+          WrkCheck.run(ctx, totp, targets.get(0), closed.throughput(), options.callers(), options.seconds(), work, out);
+        }
       }
       if (wants("email")) {
         measure(ctx, driver, new Scenarios.Email(ctx), true);
@@ -182,17 +186,12 @@ public final class BenchCommand {
         mixed(ctx, driver, totp, login);
       }
 
-      // Ceilings last: pgbench advances last_step far beyond any real code's step.
+      // Ceilings last, and the steps restored after: pgbench advances last_step far beyond any real code's step.
       out.println();
       out.println("Ceilings (same machine, same run):");
-      double pgbench = Double.NaN;
-      if (options.pgbenchSeconds() > 0) {
-        long minId = members.ids[members.totpFrom()];
-        long maxId = members.ids[members.totpTo() - 1];
-        pgbench = Ceilings.pgbenchTps(db, Ceilings.otpUpdateScript(minId, maxId), options.callers(), options.pgbenchSeconds(), work);
-        out.printf(Locale.ROOT, "  pgbench, the OTP check's single-row UPDATE (%d clients, %d s): %s TPS%n", options.callers(),
-            options.pgbenchSeconds(), Double.isNaN(pgbench) ? "unavailable" : String.format(Locale.ROOT, "%.0f", pgbench));
-      }
+      DatabaseCeilings.Measured database = DatabaseCeilings.measure(db, members, options, work, out);
+      double pgbench = database.updateTps();
+      StatementCeiling.Result statement = database.statement();
       Ceilings.Argon2Ceiling ceiling = Ceilings.argon2(settings.password(), options.argon2Seconds());
       double argon2 = ceiling.hashesPerSecond();
       out.printf(Locale.ROOT, "  Argon2id m=%d KiB t=%d p=%d (%s at nice %d, as the gateway): %.1f ms per hash (%.1f ms CPU), "
@@ -201,6 +200,7 @@ public final class BenchCommand {
           ceiling.implementation(), settings.password().hashNice(), ceiling.millisPerHash(), ceiling.cpuMillisPerHash(),
           ceiling.threads(), argon2);
       ratios(pgbench, argon2);
+      statementRatio(statement);
 
       pool.close();
       int status = 0;
@@ -263,9 +263,9 @@ public final class BenchCommand {
     env.put("SEKISHO_LOGIN_IP_MAX_FAILURES", "100000");
     env.put("SEKISHO_LOGIN_IP_BACKOFF_AFTER", "100000");
     env.put("SEKISHO_ADMIN_TOKEN", HexFormat.of().formatHex(new SecureRandom().generateSeed(16)));
-    // A small heap: the gateway's own objects are few and short-lived; Argon2id's m KiB per running
-    // hash lives outside the heap (libsodium), so the heap no longer has to hold or copy it.
-    List<String> jvm = jvmArgs("gateway-" + index, "-Xmx160m", work);
+    // Started as the README's production command and the Dockerfile start it (GatewayProcess.JVM_FLAGS),
+    // so the RSS measured is the RSS of a gateway started as documented.
+    List<String> jvm = jvmArgs("gateway-" + index, GatewayProcess.JVM_FLAGS, work);
     GatewayProcess gateway = GatewayProcess.start(port, dbUrl, env, jvm, work.resolve("gateway-" + index + ".log"));
     out.printf(Locale.ROOT, "Gateway %d (pid %d) on port %d: start to ready %d ms, RSS idle %.0f MB%n", index, gateway.pid(),
         port, gateway.startMillis(), gateway.rssBytes() / 1048576.0);
@@ -273,8 +273,8 @@ public final class BenchCommand {
   }
 
   /** JVM options of a child process; with --jfr it records a profile to DIR/NAME.jfr. */
-  private List<String> jvmArgs(String name, String heap, Path work) {
-    List<String> jvm = new ArrayList<>(List.of(heap, "-XX:+UseSerialGC"));
+  private List<String> jvmArgs(String name, List<String> flags, Path work) {
+    List<String> jvm = new ArrayList<>(flags);
     if (options.jfr()) {
       jvm.add("-XX:StartFlightRecording=filename=" + work.resolve(name + ".jfr").toAbsolutePath()
           + ",settings=profile,dumponexit=true");
@@ -292,7 +292,14 @@ public final class BenchCommand {
     long perSecond = options.otpSessionsPerSecond();
     if (options.warmupSeconds() > 0) {
       scenario.prepare(ctx, sessionsPerCall ? (long) (perSecond * options.warmupSeconds()) : 0);
-      long warmed = await(driver.closed(scenario, options.callers(), (long) (options.warmupSeconds() * 1000))).requests();
+      LoadDriver.Measured warm = await(driver.closed(scenario, options.callers(), (long) (options.warmupSeconds() * 1000)));
+      long warmed = warm.requests();
+      // Sessions for what the run will use (1.5 x the warm-up's rate), not a fixed 6,000/s: every
+      // prepared session asks for a ticket of the gateway's bounded ticket cache, and an overflow
+      // would push out the tickets of the checks that come first (they would then take the cold path).
+      if (warm.seconds() > 0) {
+        perSecond = Math.min(perSecond, (long) (1.5 * warmed / warm.seconds()) + 100);
+      }
       // Then on until the JIT has seen enough requests of a path no other scenario warms (bounded).
       long until = System.nanoTime() + MAX_EXTRA_WARMUP_NANOS;
       while (warmed < scenario.minWarmupRequests() && System.nanoTime() < until) {
@@ -326,6 +333,7 @@ public final class BenchCommand {
     double rate = alone.requests() / alone.seconds();
     totp.prepare(ctx, (long) Math.ceil(rate * options.seconds()) + 1);
     long cpu0 = gatewayCpu();
+    long[] kernel0 = processes.isEmpty() ? null : processes.get(0).faultsAndSystemMillis();
     long t0 = System.nanoTime();
     Future<LoadDriver.Measured> logins = driver.closed(login, options.callers(), (long) (options.seconds() * 1000));
     LoadDriver.Measured checks = await(driver.open(totp, rate, (long) (options.seconds() * 1000)));
@@ -337,7 +345,14 @@ public final class BenchCommand {
         checks.ok(), checks.refused(), checks.errors(), checks.seconds(), checks.latency(), cpuPerRequest, rss), "mixed-totp");
     record(new RunResult(login.name() + " +checks", "closed c=" + options.callers(), logged.requests(), logged.ok(),
         logged.refused(), logged.errors(), logged.seconds(), logged.latency(), cpuPerRequest, rss), "mixed-login");
-    out.printf(Locale.ROOT, "    mixed run took %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    double took = (System.nanoTime() - t0) / 1e9;
+    out.printf(Locale.ROOT, "    mixed run took %.1f s%n", took);
+    if (kernel0 != null) {
+      // Hashing that maps memory per hash shows here: page faults, and CPU time in the kernel.
+      long[] kernel = processes.get(0).faultsAndSystemMillis();
+      out.printf(Locale.ROOT, "    gateway 0 in the mixed run: %.0f minor page faults/s, %.0f %% of its CPU time in the kernel%n",
+          (kernel[0] - kernel0[0]) / took, 100.0 * (kernel[1] - kernel0[1]) / Math.max(1, cpu));
+    }
   }
 
   private interface Run {
@@ -349,6 +364,7 @@ public final class BenchCommand {
   }
 
   private RunResult timed(Scenario scenario, String model, String kind, Run run) throws Exception {
+    long client0 = ClientCpu.nanos();
     long cpu0 = scenario.throughGateway() ? gatewayCpu() : 0;
     long upstreamCpu0 = upstreamProcess == null ? 0 : upstreamProcess.cpuMillis();
     LoadDriver.Measured m = await(run.start());
@@ -362,6 +378,7 @@ public final class BenchCommand {
     RunResult r = new RunResult(scenario.name(), model, m.requests(), m.ok(), m.refused(), m.errors(), m.seconds(),
         m.latency(), cpuPerRequest, scenario.throughGateway() ? gatewayRss() : -1);
     record(r, scenario.name() + "/" + kind);
+    ClientCpu.print(out, ClientCpu.nanos() - client0, m.requests(), m.seconds());
     return r;
   }
 
@@ -377,6 +394,14 @@ public final class BenchCommand {
 
   private long gatewayRss() {
     return processes.isEmpty() ? -1 : processes.stream().mapToLong(GatewayProcess::rssBytes).sum();
+  }
+
+  private void statementRatio(StatementCeiling.Result statement) {
+    RunResult totpClosed = byKey.get("a totp-check/closed");
+    if (totpClosed != null && statement != null) {
+      out.printf(Locale.ROOT, "  OTP checks/s %.0f = %.2f x pgbench %.0f TPS of the check's own statement%n", totpClosed.throughput(),
+          totpClosed.throughput() / statement.tps(), statement.tps());
+    }
   }
 
   private void ratios(double pgbench, double argon2) {

@@ -45,23 +45,34 @@ final class Ceilings {
    */
   static double pgbenchTps(DatabaseTarget db, String script, int clients, int seconds, Path workDir)
       throws IOException, InterruptedException {
+    return pgbenchTps(db, "otp-update.sql", script, clients, seconds, workDir, List.of());
+  }
+
+  /** pgbench running a script (written to workDir/name) with extra pgbench options (e.g. -D var=value). */
+  static double pgbenchTps(DatabaseTarget db, String name, String script, int clients, int seconds, Path workDir,
+                           List<String> extra) throws IOException, InterruptedException {
     Path pgbench = findPgbench();
     if (pgbench == null) {
       System.out.println("  pgbench not found (install Debian's postgresql-client); the database ceiling is not measured");
       return Double.NaN;
     }
-    Path file = workDir.resolve("otp-update.sql");
+    Path file = workDir.resolve(name);
     Files.writeString(file, script, StandardCharsets.UTF_8);
-    ProcessBuilder builder = new ProcessBuilder(pgbench.toString(), "-n", "-M", "prepared", "-c", String.valueOf(clients),
+    List<String> command = new ArrayList<>(List.of(pgbench.toString(), "-n", "-M", "prepared", "-c", String.valueOf(clients),
         "-j", "2", "-T", String.valueOf(seconds), "-f", file.toString(), "-h", db.host(), "-p", String.valueOf(db.port()),
-        "-U", db.user(), db.database()).redirectErrorStream(true);
+        "-U", db.user()));
+    command.addAll(extra);
+    command.add(db.database());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("PGPASSWORD", db.password() == null ? "" : db.password());
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     process.waitFor(seconds + 60L, TimeUnit.SECONDS);
+    Files.writeString(workDir.resolve(name + ".out"), output, StandardCharsets.UTF_8);
     Matcher m = TPS.matcher(output);
     if (!m.find()) {
-      System.out.println("  pgbench failed: " + output.lines().reduce((a, b) -> b).orElse(""));
+      System.out.println("  pgbench failed: " + output.lines().filter(l -> l.contains("ERROR")).findFirst()
+          .orElse(output.lines().reduce((a, b) -> b).orElse("")));
       return Double.NaN;
     }
     return Double.parseDouble(m.group(1));
@@ -97,7 +108,7 @@ final class Ceilings {
 
   /**
    * Argon2id hashes per second at the configured cost with the gateway's own implementation
-   * ({@link Argon2Engine#forSettings}, so libsodium where the gateway uses it), measured with one
+   * ({@link Argon2Engine#forSettings}, the same one the gateway uses), measured with one
    * thread per core hashing at once (memory bandwidth and caches are shared, so cores x one thread
    * would overstate it), after a warm-up that loads the library and lets the JIT compile, at the
    * gateway's hashing thread priority ({@code password.hashNice}).

@@ -17,6 +17,15 @@ import java.util.concurrent.TimeUnit;
  * a heap or a JIT, and the gateway's CPU time and RSS can be read from /proc.
  */
 public final class GatewayProcess implements AutoCloseable {
+  /**
+   * The JVM flags a gateway runs with: the README's production command, the Dockerfile and the
+   * systemd unit set these (GatewayFlagsTest holds them together), and the bench starts its gateways
+   * with them, so the RSS it measures is that of a gateway started as documented. A small heap with
+   * the serial collector: the gateway's objects are few and short-lived, Argon2id's memory is outside
+   * the heap; a default JVM on a large host sizes the heap at a quarter of the RAM and G1's own
+   * structures with it (a plain java -jar gateway reached 365-420 MB under OTP load).
+   */
+  public static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx160m");
   private final Process process;
   private final int port;
   private final CompletableFuture<Long> readyAfterMillis = new CompletableFuture<>();
@@ -138,6 +147,11 @@ public final class GatewayProcess implements AutoCloseable {
   /** CPU time the gateway used so far (user + system), in milliseconds. */
   public long cpuMillis() {
     return ProcStats.cpuMillis(process.pid());
+  }
+
+  /** Minor page faults and kernel-mode CPU ms so far (see {@link ProcStats#faultsAndSystemMillis}). */
+  public long[] faultsAndSystemMillis() {
+    return ProcStats.faultsAndSystemMillis(process.pid());
   }
 
   /** Resident memory now, in bytes. */

@@ -24,6 +24,17 @@ final class ProcStats {
     }
   }
 
+  /** Minor page faults and kernel-mode CPU milliseconds so far: {faults, systemMillis}, or {-1, -1}. */
+  static long[] faultsAndSystemMillis(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return new long[] {Long.parseLong(fields[7]), Long.parseLong(fields[12]) * 1000 / TICKS_PER_SECOND};
+    } catch (IOException | RuntimeException e) {
+      return new long[] {-1, -1};
+    }
+  }
+
   static long rssBytes(long pid) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {

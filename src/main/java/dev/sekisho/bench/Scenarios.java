@@ -6,6 +6,7 @@ import dev.sekisho.session.MemberSession;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The scenarios of issue 7: (a) TOTP check, (b) email-code check, (c) full login, (d) proxied request, (e) forward-auth. */
@@ -68,6 +69,19 @@ final class Scenarios {
     @Override
     public boolean exhausted(long i) {
       return i >= tokens.size();
+    }
+
+    /**
+     * The prepared checks for an outside load generator ({@link WrkCheck}): per line the bearer token
+     * and the member's code of the given step; they count as used, so the next run continues after them.
+     */
+    List<String> requestLines(long step) {
+      List<String> lines = new ArrayList<>(tokens.size());
+      for (int i = 0; i < tokens.size(); i++) {
+        lines.add(tokens.get(i) + "\t" + ctx.members.totp(from + (int) ((base + i) % count), step));
+      }
+      used = tokens.size();
+      return lines;
     }
 
     @Override

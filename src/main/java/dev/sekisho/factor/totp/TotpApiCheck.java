@@ -57,7 +57,7 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
       + " from http_session s join otp_totp t on t.member_id = s.member_id where s.id_hash = $1 and " + PgSessionStore.live("s", 2);
 
   /** The one statement; see the class comment. Parameters are listed in {@link #parameters}. */
-  static final String CHECK = """
+  public static final String CHECK = """
       with s as (select x.created_at from http_session x
                  where x.id_hash = $6 and x.member_id = $1 and x.data = $7 and %s for update),
       lock as (select exists (select 1 from login_throttle where subject in ($2, $3) and %s) as locked),
