@@ -1,6 +1,5 @@
 package dev.sekisho.web;
 
-import dev.sekisho.launcher.HttpVerticle;
 import dev.sekisho.otp.Base32;
 import dev.sekisho.otp.OtpAlgorithm;
 import dev.sekisho.testing.AdminClient;
@@ -64,7 +63,7 @@ class WebHardeningTest {
 
   @SuppressWarnings("unchecked")
   static List<JsonObject> routes(TestGateway gw) {
-    JsonArray routes = (JsonArray) gw.vertx().sharedData().getLocalMap(HttpVerticle.ROUTES_MAP).get("routes");
+    JsonArray routes = (JsonArray) gw.vertx().sharedData().getLocalMap(GatewayRouter.ROUTES_MAP).get("routes");
     assertThat(routes).as("the HTTP verticle publishes its routes").isNotNull();
     List<JsonObject> out = new ArrayList<>();
     routes.forEach(r -> out.add((JsonObject) r));
