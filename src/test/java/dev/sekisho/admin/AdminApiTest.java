@@ -2,7 +2,6 @@ package dev.sekisho.admin;
 
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.AdminClient;
-import dev.sekisho.testing.JourneyFinisher;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
@@ -24,18 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AdminApiTest {
   static TestGateway gateway;
   static AdminClient admin;
-  static JourneyFinisher finisher;
 
   @BeforeAll
   static void start() {
     gateway = TestGateway.start();
     admin = gateway.admin();
-    finisher = new JourneyFinisher();
   }
 
   @AfterAll
   static void stop() {
-    finisher.close();
     gateway.close();
   }
 
@@ -71,7 +67,7 @@ class AdminApiTest {
   @Test
   void viewShowsStateMethodsLockAndLastLogin() {
     WebClientSession browser = gateway.client();
-    String id = SignedIn.member(gateway, finisher, browser, "totp");
+    String id = SignedIn.member(gateway, browser, "totp");
     JsonObject member = ok(admin.call("GET", "/members/" + id, null, null));
     assertThat(member.getString("onboardingState")).isEqualTo("method_set_up");
     assertThat(member.getJsonArray("methods").getJsonObject(0).getString("method")).isEqualTo("totp");
@@ -88,7 +84,7 @@ class AdminApiTest {
   @Test
   void passwordResetToAGivenOneAndToTheRule() {
     WebClientSession browser = gateway.client();
-    String id = SignedIn.member(gateway, finisher, browser, "totp");
+    String id = SignedIn.member(gateway, browser, "totp");
     Sql.update("update member set password_must_change = false where login_id = ?", id);
 
     error(admin.call("POST", "/members/" + id + "/password", "{\"password\":\"short\"}", "application/json"), 400, "bad_password");
@@ -135,7 +131,7 @@ class AdminApiTest {
   @Test
   void factorResetSendsTheMemberBackToSetUp() {
     WebClientSession browser = gateway.client();
-    String id = SignedIn.member(gateway, finisher, browser, "totp");
+    String id = SignedIn.member(gateway, browser, "totp");
     JsonObject reset = ok(admin.call("POST", "/members/" + id + "/factors/reset", null, null));
     assertThat(reset.getInteger("methodsRemoved")).isEqualTo(1);
     assertThat(reset.getString("onboardingState")).isEqualTo("onboarded");

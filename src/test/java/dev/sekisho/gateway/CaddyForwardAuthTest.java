@@ -1,6 +1,5 @@
 package dev.sekisho.gateway;
 
-import dev.sekisho.testing.JourneyFinisher;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
@@ -30,7 +29,6 @@ class CaddyForwardAuthTest {
   static final Path CADDY = Path.of("/usr/bin/caddy");
   static final Path CADDYFILE = Path.of("deploy/caddy/Caddyfile");
   static TestGateway gateway;
-  static JourneyFinisher finisher;
   static Process caddy;
   static Path dir;
   static int port;
@@ -39,7 +37,6 @@ class CaddyForwardAuthTest {
   static void start() throws Exception {
     assertThat(CADDY).as("Debian's caddy (apt-get install caddy)").isExecutable();
     gateway = TestGateway.start();
-    finisher = new JourneyFinisher();
     int portalPort = gateway.main().infrastructure().upstreams().get(0).port();
     port = TestGateway.freePort();
     dir = Files.createTempDirectory("sekisho-caddy-");
@@ -66,9 +63,6 @@ class CaddyForwardAuthTest {
       caddy.destroy();
       caddy.waitFor(30, TimeUnit.SECONDS);
     }
-    if (finisher != null) {
-      finisher.close();
-    }
     if (gateway != null) {
       gateway.close();
     }
@@ -85,7 +79,7 @@ class CaddyForwardAuthTest {
     assertThat(browser.get("/sekisho/login").statusCode()).isEqualTo(200);
 
     String id = gateway.admin().newMember("cdy");
-    HttpResponse<String> finished = SignedIn.complete(finisher, browser, id, "totp");
+    HttpResponse<String> finished = SignedIn.complete(gateway, browser, id, "totp");
     // The page first asked for, remembered from Caddy's X-Forwarded-Uri.
     assertThat(finished.headers().firstValue("Location")).contains("/demo/headers?from=caddy");
 
@@ -121,7 +115,7 @@ class CaddyForwardAuthTest {
     WebClientSession browser = new WebClientSession("http://localhost:" + port);
     browser.setCookie("portal_a", "1");
     String id = gateway.admin().newMember("cdc");
-    SignedIn.complete(finisher, browser, id, "email");
+    SignedIn.complete(gateway, browser, id, "email");
     browser.setCookie("portal_b", "2");
     browser.get("/sekisho/login?lang=en");
     HttpResponse<String> portal = browser.get("/demo/headers");

@@ -1,7 +1,6 @@
 package dev.sekisho.security;
 
 import dev.sekisho.testing.AdminClient;
-import dev.sekisho.testing.JourneyFinisher;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestGateway;
@@ -54,7 +53,6 @@ class BadInputFuzzTest {
       "Exception|\\bat (dev|io|java|com|org)\\.|Caused by|\\bjava\\.lang\\.|NullPointer|ClassCast|IllegalState|StackTrace");
 
   static TestGateway gateway;
-  static JourneyFinisher finisher;
   static AdminClient admin;
   static final AtomicInteger inputs = new AtomicInteger();
   static final List<String> serverErrors = new ArrayList<>();
@@ -80,7 +78,6 @@ class BadInputFuzzTest {
     gateway = TestGateway.start(Map.of("login.maxFailures", "100", "login.ipMaxFailures", "100000",
         "otp.maxFailures", "100"));
     admin = gateway.admin();
-    finisher = new JourneyFinisher();
 
     loginTarget = admin.newMember("fz");
     Sql.memberSetUp(loginTarget, "totp");
@@ -114,7 +111,7 @@ class BadInputFuzzTest {
     verifying.get("/sekisho/verify/totp");
 
     complete = gateway.client();
-    completeId = SignedIn.member(gateway, finisher, complete, "totp");
+    completeId = SignedIn.member(gateway, complete, "totp");
     complete.get("/sekisho/account/otp");
 
     apiId = admin.newMember("fz");
@@ -133,9 +130,6 @@ class BadInputFuzzTest {
         + stateChanges + " state changes (" + protocolRefusals.get() + " refused at the connection level)");
     serverErrors.forEach(e -> System.out.println("fuzz server error: " + e));
     leaks.forEach(e -> System.out.println("fuzz leak: " + e));
-    if (finisher != null) {
-      finisher.close();
-    }
     if (gateway != null) {
       gateway.close();
     }

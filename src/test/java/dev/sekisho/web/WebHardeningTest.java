@@ -3,7 +3,6 @@ package dev.sekisho.web;
 import dev.sekisho.otp.Base32;
 import dev.sekisho.otp.OtpAlgorithm;
 import dev.sekisho.testing.AdminClient;
-import dev.sekisho.testing.JourneyFinisher;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.TestGateway;
@@ -32,7 +31,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WebHardeningTest {
   static TestGateway gateway;
   static TestGateway second;
-  static JourneyFinisher finisher;
 
   /**
    * Routes under /sekisho that accept any method. None may change state: middleware and the
@@ -46,13 +44,11 @@ class WebHardeningTest {
   static void start() {
     gateway = TestGateway.start();
     second = TestGateway.start();
-    finisher = new JourneyFinisher();
   }
 
   @AfterAll
   static void stop() {
     System.out.println("Page rules (CSP, headers, no inline code) held on " + pagesChecked() + " distinct gateway pages so far in this JVM");
-    finisher.close();
     second.close();
     gateway.close();
   }
@@ -73,7 +69,7 @@ class WebHardeningTest {
   @Test
   void everyStateChangingRouteRefusesARequestWithoutAValidCsrfToken() {
     WebClientSession browser = gateway.client();
-    String id = SignedIn.member(gateway, finisher, browser, "totp");
+    String id = SignedIn.member(gateway, browser, "totp");
     browser.get("/sekisho/home");
     Set<String> tried = new TreeSet<>();
     Set<String> anyMethod = new TreeSet<>();
@@ -157,7 +153,7 @@ class WebHardeningTest {
   @Test
   void adminRevocationEndsTheSessionAtOnceOnEveryGateway() {
     WebClientSession browser = gateway.client();
-    String id = SignedIn.member(gateway, finisher, browser, "totp");
+    String id = SignedIn.member(gateway, browser, "totp");
     WebClientSession elsewhere = browser.sameBrowserAt(second.baseUrl());
     assertThat(elsewhere.get("/sekisho/home").statusCode()).isEqualTo(200);
     HttpResponse<String> ended = gateway.admin().call("POST", "/members/" + id + "/sessions/end", null, null);
@@ -169,7 +165,7 @@ class WebHardeningTest {
   @Test
   void everyGatewayAnswerUnderSekishoIsNoStoreAndCarriesTheHeaders() {
     WebClientSession browser = gateway.client();
-    SignedIn.member(gateway, finisher, browser, "totp");
+    SignedIn.member(gateway, browser, "totp");
     for (String path : List.of("/sekisho/home", "/sekisho/account", "/sekisho/logout", "/sekisho/verify", "/sekisho/nope",
         "/sekisho/login?return_to=https://evil.example/")) {
       HttpResponse<String> page = browser.get(path);
