@@ -67,6 +67,8 @@ public final class SoftAuthenticator {
         .put("transports", new JsonArray().add("internal")));
     HttpResponse<String> registered = postJson(setUp, "/sekisho/passkey/register", csrf, credential.encode());
     assertThat(registered.statusCode()).as("passkey registered: " + registered.body()).isEqualTo(200);
+    setUp.get("/sekisho/setup/passkey");
+    SignedIn.logOut(setUp);
     return authenticator;
   }
 
