@@ -1,13 +1,12 @@
 package dev.sekisho.admin;
 
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.SignedIn;
-import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,23 +15,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every admin call: its answer, its validation errors, and its audit record. */
 class AdminApiTest {
-  static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
   static AdminClient admin;
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start();
     admin = gateway.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
   }
 
   @Test

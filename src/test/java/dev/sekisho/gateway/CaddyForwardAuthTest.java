@@ -1,5 +1,6 @@
 package dev.sekisho.gateway;
 
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CaddyForwardAuthTest {
   static final Path CADDY = Path.of("/usr/bin/caddy");
   static final Path CADDYFILE = Path.of("deploy/caddy/Caddyfile");
-  static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
   static Process caddy;
   static Path dir;
   static int port;
@@ -36,7 +39,6 @@ class CaddyForwardAuthTest {
   @BeforeAll
   static void start() throws Exception {
     assertThat(CADDY).as("Debian's caddy (apt-get install caddy)").isExecutable();
-    gateway = TestGateway.start();
     int portalPort = gateway.main().infrastructure().upstreams().get(0).port();
     port = TestGateway.freePort();
     dir = Files.createTempDirectory("sekisho-caddy-");
@@ -62,9 +64,6 @@ class CaddyForwardAuthTest {
     if (caddy != null) {
       caddy.destroy();
       caddy.waitFor(30, TimeUnit.SECONDS);
-    }
-    if (gateway != null) {
-      gateway.close();
     }
   }
 

@@ -1,16 +1,15 @@
 package dev.sekisho.gateway;
 
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.SignedIn;
-import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,20 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * original URL is believed only from a configured trusted proxy.
  */
 class ForwardAuthTest {
-  static TestGateway trusting;
-  static TestGateway untrusting;
-
-  @BeforeAll
-  static void start() {
-    trusting = TestGateway.start();
-    untrusting = TestGateway.start(Map.of("http.trustedProxies", "192.0.2.1"));
-  }
-
-  @AfterAll
-  static void stop() {
-    trusting.close();
-    untrusting.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension trusting = GatewayExtension.defaults();
+  @RegisterExtension
+  static final GatewayExtension untrusting = GatewayExtension.with(Map.of("http.trustedProxies", "192.0.2.1"));
 
   @Test
   void verifyAnswers200WithIdentityOr401() {

@@ -2,6 +2,7 @@ package dev.sekisho.gateway;
 
 import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.Browser;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestGateway;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NginxForwardAuthTest {
   static final Path NGINX = Path.of("/usr/sbin/nginx");
-  static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
   static Process nginx;
   static Path dir;
   static int port;
@@ -39,7 +42,6 @@ class NginxForwardAuthTest {
   @BeforeAll
   static void start() throws Exception {
     assertThat(NGINX).as("Debian's nginx (apt-get install nginx)").isExecutable();
-    gateway = TestGateway.start();
     int portalPort = gateway.main().infrastructure().upstreams().get(0).port();
     port = TestGateway.freePort();
     dir = Files.createTempDirectory("sekisho-nginx-");
@@ -75,9 +77,6 @@ class NginxForwardAuthTest {
     if (nginx != null) {
       nginx.destroy();
       nginx.waitFor(30, TimeUnit.SECONDS);
-    }
-    if (gateway != null) {
-      gateway.close();
     }
   }
 

@@ -1,16 +1,14 @@
 package dev.sekisho.gateway;
 
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.SignedIn;
-import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -24,26 +22,17 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The reverse proxy in front of the demo upstream: identity headers, cookies, streaming, WebSocket, return-to. */
 class ProxyTest {
-  static TestGateway gateway;
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateway.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
 
   @Test
   void identityHeadersAreSetAndSpoofedOnesStripped() {

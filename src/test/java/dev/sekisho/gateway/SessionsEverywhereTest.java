@@ -1,34 +1,23 @@
 package dev.sekisho.gateway;
 
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.Sql;
-import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two gateway processes sharing PostgreSQL: ending a session on one is refused on the other at the next request. */
 class SessionsEverywhereTest {
-  static TestGateway first;
-  static TestGateway second;
-
-  @BeforeAll
-  static void start() {
-    first = TestGateway.start();
-    second = TestGateway.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    first.close();
-    second.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension first = GatewayExtension.defaults();
+  @RegisterExtension
+  static final GatewayExtension second = GatewayExtension.defaults();
 
   @Test
   void sessionEndedByTheAdminIsRefusedOnTheSecondProcess() {

@@ -1,10 +1,9 @@
 package dev.sekisho.metrics;
 
 import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.TestGateway;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -13,23 +12,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Prometheus endpoint of a real gateway: per-route latencies, login outcomes, pools, outbox; who may scrape. */
 class MetricsTest {
-  static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
   static final HttpClient http = HttpClient.newHttpClient();
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateway.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-  }
 
   @Test
   void scrapeAfterALoginShowsTheLoginOutcomeAndRouteLatencies() throws Exception {

@@ -1,15 +1,14 @@
 package dev.sekisho.onboarding;
 
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.Sql;
-import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,18 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * forward-auth alike. The insurer's chosen passwords pass the members' policy.
  */
 class SetPasswordChangeTest {
-  static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
   static final String SET_BY_INSURER = "Kx9mvR2pqLwz";
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateway.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-  }
 
   @Test
   void aPasswordTheInsurerSetIsChangedBeforeThePortal() {

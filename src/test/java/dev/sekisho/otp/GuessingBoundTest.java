@@ -1,11 +1,10 @@
 package dev.sekisho.otp;
 
 import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.Sql;
-import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,18 +33,13 @@ class GuessingBoundTest {
       Map.entry("login.ipBackoffAfter", "100000"));
   static final int BOUND = 100;
   static final HttpClient http = HttpClient.newHttpClient();
-  static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.with(CONFIG);
   static AdminClient admin;
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start(CONFIG);
     admin = gateway.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
   }
 
   /** As if every lock and wait had run its course (the lock period passed). */

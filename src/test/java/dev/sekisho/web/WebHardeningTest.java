@@ -3,6 +3,7 @@ package dev.sekisho.web;
 import dev.sekisho.otp.Base32;
 import dev.sekisho.otp.OtpAlgorithm;
 import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.TestGateway;
@@ -10,7 +11,6 @@ import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,8 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * revocation, and HSTS from trusted proxies only.
  */
 class WebHardeningTest {
-  static TestGateway gateway;
-  static TestGateway second;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
+  @RegisterExtension
+  static final GatewayExtension second = GatewayExtension.defaults();
 
   /**
    * Routes under /sekisho that accept any method. None may change state: middleware and the
@@ -40,17 +43,9 @@ class WebHardeningTest {
   static final Set<String> ANY_METHOD = Set.of("/sekisho/", "/sekisho/api/", "/sekisho/static/",
       "/sekisho/auth/verify", "/sekisho/auth/start");
 
-  @BeforeAll
-  static void start() {
-    gateway = TestGateway.start();
-    second = TestGateway.start();
-  }
-
   @AfterAll
   static void stop() {
     System.out.println("Page rules (CSP, headers, no inline code) held on " + pagesChecked() + " distinct gateway pages so far in this JVM");
-    second.close();
-    gateway.close();
   }
 
   static int pagesChecked() {
