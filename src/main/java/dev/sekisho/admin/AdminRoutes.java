@@ -4,27 +4,23 @@ import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.audit.AuditQuery;
 import dev.sekisho.login.LoginThrottle;
+import dev.sekisho.member.ImportNotUtf8;
 import dev.sekisho.member.ImportProblem;
 import dev.sekisho.member.ImportRejected;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberImporter;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.web.ClientAddress;
+import dev.sekisho.web.FormBodies;
 import dev.sekisho.web.Pages;
 import dev.sekisho.web.Paths;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The insurer's JSON API under /sekisho/admin/api. Every call is authenticated by the admin token
@@ -63,9 +59,9 @@ public final class AdminRoutes {
   public void mount(Router router) {
     router.route(Paths.ADMIN_API + "/*").handler(auth);
     router.post(Paths.ADMIN_API + "/members/import")
-        .handler(BodyHandler.create(false).setBodyLimit(MAX_IMPORT_BYTES))
+        .handler(new ImportUpload(MAX_IMPORT_BYTES))
         .handler(this::importMembers);
-    router.route(Paths.ADMIN_API + "/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
+    router.route(Paths.ADMIN_API + "/*").handler(FormBodies.limitedTo(64 * 1024));
     router.get(Paths.ADMIN_API + "/members/:userId").handler(this::viewMember);
     router.post(Paths.ADMIN_API + "/members/:userId/unlock").handler(this::unlockMember);
     router.get(Paths.ADMIN_API + "/locks").handler(this::listLocks);
@@ -76,12 +72,7 @@ public final class AdminRoutes {
   }
 
   private void importMembers(RoutingContext ctx) {
-    String text = strictUtf8(ctx.body().buffer());
-    if (text == null) {
-      reply.refuse(ctx, null, null, "admin.members.import", 400, "not_utf8", "The member file must be UTF-8 text.");
-      return;
-    }
-    importer.importCsv(text).onComplete(result -> {
+    importer.importFile(ctx.get(ImportUpload.FILE)).onComplete(result -> {
       if (result.succeeded()) {
         var report = result.result();
         JsonObject body = new JsonObject().put("members", report.members()).put("inserted", report.inserted())
@@ -96,6 +87,8 @@ public final class AdminRoutes {
             .put("message", rejected.getMessage()).put("problems", problems));
         audited(ctx, null, null, "admin.members.import", "rejected", new JsonObject().put("problems", problems.size()))
             .onComplete(v -> Pages.json(ctx, 422, body));
+      } else if (result.cause() instanceof ImportNotUtf8) {
+        reply.refuse(ctx, null, null, "admin.members.import", 400, "not_utf8", "The member file must be UTF-8 text.");
       } else {
         ctx.fail(result.cause());
       }
@@ -218,19 +211,5 @@ public final class AdminRoutes {
   private Future<Void> audited(RoutingContext ctx, Long memberId, String loginId, String kind, String outcome, JsonObject detail) {
     AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
     return audit.record(AuditEvent.of(memberId, loginId, kind, outcome, client).with(detail));
-  }
-
-  /** The text, or null when the bytes are not valid UTF-8 (a BOM is allowed). */
-  static String strictUtf8(Buffer body) {
-    if (body == null) {
-      return "";
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(body.getBytes())).toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
   }
 }

@@ -42,6 +42,7 @@ import dev.sekisho.session.PgSessionStore;
 import dev.sekisho.session.SessionSettings;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Csrf;
+import dev.sekisho.web.FormBodies;
 import dev.sekisho.web.I18n;
 import dev.sekisho.web.MalformedPaths;
 import dev.sekisho.web.OpsRoutes;
@@ -50,12 +51,12 @@ import dev.sekisho.web.Paths;
 import dev.sekisho.web.RequestLog;
 import dev.sekisho.web.RouteModule;
 import dev.sekisho.web.SecurityHeaders;
+import dev.sekisho.web.SlowClients;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpClient;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
@@ -90,7 +91,8 @@ final class GatewayRoutes {
   private GatewayRoutes() {
   }
 
-  static List<RouteModule> modules(Vertx vertx, Infrastructure infra, Pool pool, HttpClient upstreamClient) {
+  static List<RouteModule> modules(Vertx vertx, Infrastructure infra, Pool pool, HttpClient upstreamClient,
+                                   SlowClients slowClients) {
     Settings settings = infra.settings();
     List<RouteModule> modules = new ArrayList<>();
     PgSessionStore sessionStore = new PgSessionStore(vertx, pool, settings.session().absolute());
@@ -111,8 +113,9 @@ final class GatewayRoutes {
     Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox,
         Clock.systemUTC(), infra.otpCaches());
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
-    BodyHandler forms = BodyHandler.create(false).setBodyLimit(settings.web().maxBodyBytes());
+    FormBodies forms = FormBodies.limitedTo(settings.web().maxBodyBytes());
 
+    modules.add(RouteModule.of(REQUEST_GUARDS, "slow-clients", r -> r.route().handler(slowClients.requests())));
     modules.add(RouteModule.of(REQUEST_GUARDS, "request-log", r -> r.route().handler(new RequestLog(clientAddress))));
     modules.add(RouteModule.of(REQUEST_GUARDS, "malformed-paths", r -> r.route().handler(new MalformedPaths())));
     modules.add(RouteModule.of(REQUEST_GUARDS, "security-headers",

@@ -3,6 +3,7 @@ package dev.sekisho.launcher;
 import dev.sekisho.db.Pools;
 import dev.sekisho.web.GatewayRouter;
 import dev.sekisho.web.InvalidRequests;
+import dev.sekisho.web.SlowClients;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -13,6 +14,8 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
+
+import java.util.Set;
 
 /**
  * The HTTP verticle, deployed once per event-loop core. It owns a database pool on its own event
@@ -38,7 +41,9 @@ public final class HttpVerticle extends VerticleBase {
             .setConnectTimeout((int) settings.gateway().connectTimeout().toMillis())
             .setKeepAlive(true).setDecompressionSupported(false),
         new PoolOptions().setHttp1MaxSize(64));
-    Router router = GatewayRouter.assemble(vertx, GatewayRoutes.modules(vertx, infra, pool, upstreamClient));
+    // Slow and malformed clients are timed and capped per address before any route sees them.
+    SlowClients slowClients = new SlowClients(vertx, settings.web().limits(), Set.copyOf(settings.web().trustedProxies()));
+    Router router = GatewayRouter.assemble(vertx, GatewayRoutes.modules(vertx, infra, pool, upstreamClient, slowClients));
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.web().host()).setPort(settings.web().port())
         // No cleartext HTTP/2 upgrade: nothing needs it, and an oversized header then hung its
@@ -51,7 +56,8 @@ public final class HttpVerticle extends VerticleBase {
     }
     server = vertx.createHttpServer(options);
     // The HTTP codec's own refusals (bad request line, oversized headers) get a clear message too.
-    return server.requestHandler(router).invalidRequestHandler(new InvalidRequests()).listen()
+    return server.connectionHandler(slowClients.connections())
+        .requestHandler(router).invalidRequestHandler(new InvalidRequests()).listen()
         .recover(err -> Future.failedFuture(listenFailure(settings, err)));
   }
 

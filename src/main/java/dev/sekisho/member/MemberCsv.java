@@ -6,6 +6,8 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 import java.io.IOException;
+import java.io.PushbackReader;
+import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.text.Normalizer;
@@ -37,14 +39,27 @@ public final class MemberCsv {
 
   private MemberCsv() {}
 
+  /** Problems beyond this many are counted, not listed: an answer (and the heap) stays bounded. */
+  static final int MAX_LISTED_PROBLEMS = 1000;
+
   /** The valid rows, or throws {@link ImportRejected} listing every problem. */
   public static List<MemberRow> parse(String text) {
-    String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
-    List<ImportProblem> problems = new ArrayList<>();
+    return parse(new StringReader(text));
+  }
+
+  /**
+   * As {@link #parse(String)}, reading the file as it goes: a large member file is never held in
+   * memory as text, only its valid rows (at most {@link #MAX_ROWS}) and up to
+   * {@link #MAX_LISTED_PROBLEMS} problems. A leading byte-order mark is skipped.
+   */
+  public static List<MemberRow> parse(Reader text) {
+    Problems problems = new Problems();
     List<MemberRow> rows = new ArrayList<>();
     CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
         .setIgnoreEmptyLines(true).setTrim(true).get();
-    try (CSVParser parser = CSVParser.parse(new StringReader(body), format)) {
+    try (BoundedRecords bounded = new BoundedRecords(withoutByteOrderMark(text));
+         CSVParser parser = CSVParser.parse(bounded, format)) {
+      bounded.recordDone();
       Map<String, Integer> header = parser.getHeaderMap();
       List<String> missing = REQUIRED.stream().filter(c -> !header.containsKey(c)).toList();
       List<String> unknown = header.keySet().stream()
@@ -57,19 +72,19 @@ public final class MemberCsv {
       }
       Map<String, Integer> firstLineOfId = new HashMap<>();
       for (CSVRecord record : parser) {
+        bounded.recordDone();
         int line = (int) record.getRecordNumber() + 1;
-        if (rows.size() + problems.size() >= MAX_ROWS) {
+        if (rows.size() + problems.count() >= MAX_ROWS) {
           problems.add(new ImportProblem(line, "a file may hold at most " + MAX_ROWS + " members"));
           break;
         }
         validate(record, line, header.containsKey(PASSWORD), firstLineOfId, rows, problems);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (IllegalStateException | UncheckedIOException e) {
-      // commons-csv reports broken quoting this way; name the line it reached. The message is
-      // commons-csv's own and begins with its exception's class name: keep only the text after it
-      // (an admin reads it; class names are no help and are kept out of every answer).
+    } catch (IOException | IllegalStateException | UncheckedIOException e) {
+      // commons-csv reports broken quoting this way: as an IOException (CSVException) when the
+      // header line is broken (`"user_id"x,...`, which was a 500), as an unchecked one from a later
+      // line. The message is commons-csv's own and begins with its exception's class name: keep
+      // only the text after it (an admin reads it; class names are kept out of every answer).
       problems.add(new ImportProblem(0, "the file is not valid CSV: " + csvReason(e)));
     } catch (IllegalArgumentException e) {
       // Found by the bad-input fuzz suite: a header line with an empty or repeated column name
@@ -77,23 +92,60 @@ public final class MemberCsv {
       // constructor, which became a 500. It is a bad file like any other.
       problems.add(new ImportProblem(1, "the header must name each column once (empty or repeated column names)"));
     }
-    if (rows.isEmpty() && problems.isEmpty()) {
+    if (rows.isEmpty() && problems.count() == 0) {
       problems.add(new ImportProblem(2, "the file holds no members"));
     }
-    if (!problems.isEmpty()) {
-      throw new ImportRejected(problems);
+    if (problems.count() > 0) {
+      throw new ImportRejected(problems.listed());
     }
     return rows;
   }
 
-  private static String csvReason(RuntimeException e) {
+  /** The text after a leading U+FEFF, which spreadsheet programs write at the start of UTF-8 files. */
+  private static Reader withoutByteOrderMark(Reader text) throws IOException {
+    PushbackReader reader = new PushbackReader(text, 1);
+    int first = reader.read();
+    if (first >= 0 && first != '\uFEFF') {
+      reader.unread(first);
+    }
+    return reader;
+  }
+
+  /** Every problem counted; the first {@link #MAX_LISTED_PROBLEMS} listed, then one line saying how many more. */
+  private static final class Problems {
+    private final List<ImportProblem> listed = new ArrayList<>();
+    private int count;
+
+    void add(ImportProblem problem) {
+      count++;
+      if (listed.size() < MAX_LISTED_PROBLEMS) {
+        listed.add(problem);
+      }
+    }
+
+    int count() {
+      return count;
+    }
+
+    List<ImportProblem> listed() {
+      if (count <= listed.size()) {
+        return listed;
+      }
+      List<ImportProblem> all = new ArrayList<>(listed);
+      all.add(new ImportProblem(0, (count - listed.size()) + " more line(s) have problems (only the first "
+          + MAX_LISTED_PROBLEMS + " are listed)"));
+      return all;
+    }
+  }
+
+  private static String csvReason(Exception e) {
     Throwable cause = e.getCause() != null ? e.getCause() : e;
     String message = cause.getMessage() == null ? "unreadable" : cause.getMessage();
     return message.replaceAll("^[\\w.$]+(Exception|Error):\\s*", "");
   }
 
   private static void validate(CSVRecord record, int line, boolean hasPasswordColumn,
-                               Map<String, Integer> firstLineOfId, List<MemberRow> rows, List<ImportProblem> problems) {
+                               Map<String, Integer> firstLineOfId, List<MemberRow> rows, Problems problems) {
     if (!record.isConsistent()) {
       problems.add(new ImportProblem(line, "has " + record.size() + " fields, the header has " + record.getParser().getHeaderNames().size()));
       return;

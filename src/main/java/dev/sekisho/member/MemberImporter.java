@@ -3,6 +3,12 @@ package dev.sekisho.member;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,6 +35,35 @@ public final class MemberImporter {
   public Future<ImportReport> importCsv(String text) {
     // Parsing a large file is CPU work: keep it off the event loop.
     return vertx.executeBlocking(() -> MemberCsv.parse(text), false).compose(this::load);
+  }
+
+  /**
+   * As {@link #importCsv(String)}, reading the file from disk as it parses (on a worker), so a
+   * large upload is never held in memory as bytes or text. Fails with {@link ImportNotUtf8} when
+   * the bytes are not UTF-8; then nothing is loaded.
+   */
+  public Future<ImportReport> importFile(Path file) {
+    return vertx.executeBlocking(() -> {
+      if (!isUtf8(file)) {
+        throw new ImportNotUtf8();
+      }
+      try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        return MemberCsv.parse(reader);
+      }
+    }, false).compose(this::load);
+  }
+
+  /** Whether the whole file decodes as UTF-8 (the reader's decoder reports, never replaces). */
+  private static boolean isUtf8(Path file) throws IOException {
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      char[] chunk = new char[64 * 1024];
+      while (reader.read(chunk) >= 0) {
+        // decoding is the check
+      }
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
   }
 
   /** Loads rows that were already validated (the demo member, tests). */

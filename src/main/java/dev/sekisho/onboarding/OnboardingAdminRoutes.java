@@ -13,7 +13,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import dev.sekisho.web.FormBodies;
 
 /**
  * The insurer's onboarding and mail calls under /sekisho/admin/api, each guarded by the admin
@@ -36,7 +36,7 @@ public final class OnboardingAdminRoutes {
   }
 
   public void mount(Router router) {
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(64 * 1024);
+    FormBodies body = FormBodies.limitedTo(64 * 1024);
     router.post(Paths.ADMIN_API + "/members/:userId/setup-deadline").handler(body).handler(auth).handler(this::extend);
     router.post(Paths.ADMIN_API + "/members/:userId/onboarding/reset").handler(body).handler(auth).handler(this::reset);
     router.get(Paths.ADMIN_API + "/mail/undelivered").handler(auth).handler(this::undelivered);

@@ -13,7 +13,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import dev.sekisho.web.FormBodies;
 
 import java.util.HexFormat;
 
@@ -41,7 +41,7 @@ public final class HotpAdminRoutes {
 
   public void mount(Router router) {
     router.route(PATH).handler(auth);
-    router.route(PATH).handler(BodyHandler.create(false).setBodyLimit(16 * 1024));
+    router.route(PATH).handler(FormBodies.limitedTo(16 * 1024));
     router.put(PATH).handler(this::assign);
     router.post(PATH).handler(this::assign);
     router.delete(PATH).handler(this::unassign);

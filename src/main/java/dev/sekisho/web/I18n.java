@@ -2,8 +2,8 @@ package dev.sekisho.web;
 
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.LanguageHeader;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.Map;
@@ -26,7 +26,7 @@ public final class I18n {
   }
 
   public String language(RoutingContext ctx) {
-    String asked = ctx.request().getParam("lang");
+    String asked = queryLang(ctx);
     if (asked != null && messages.containsKey(asked)) {
       ctx.response().addCookie(Cookie.cookie(COOKIE, asked).setPath("/").setHttpOnly(true).setSecure(ctx.request().isSSL())
           .setSameSite(CookieSameSite.LAX).setMaxAge(365L * 24 * 3600));
@@ -36,12 +36,32 @@ public final class I18n {
     if (cookie != null && messages.containsKey(cookie.getValue())) {
       return cookie.getValue();
     }
-    for (LanguageHeader header : ctx.acceptableLanguages()) {
-      if (messages.containsKey(header.tag())) {
-        return header.tag();
+    for (String tag : AcceptLanguage.tags(ctx.request().getHeader(HttpHeaders.ACCEPT_LANGUAGE))) {
+      // "en-GB" is served the English pages.
+      String primary = tag.indexOf('-') > 0 ? tag.substring(0, tag.indexOf('-')) : tag;
+      if (messages.containsKey(tag)) {
+        return tag;
+      }
+      if (messages.containsKey(primary)) {
+        return primary;
       }
     }
     return DEFAULT;
+  }
+
+  /**
+   * ?lang= of the query, or null. Read defensively: a portal path's query is not checked by
+   * MalformedPaths, and an error page for it must still render.
+   */
+  private static String queryLang(RoutingContext ctx) {
+    if (ctx.request().query() == null) {
+      return null;
+    }
+    try {
+      return ctx.queryParams().get("lang");
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   public JsonObject messages(String language) {

@@ -7,7 +7,7 @@ package dev.sekisho.web;
  * it. {@link GatewayRouter} mounts by this order whatever order the modules are listed in.
  */
 public enum MountPhase {
-  /** Every request: the request log, the malformed-path refusal and the security headers. */
+  /** Every request: the slow-client limits, the request log, the malformed-path refusal and the security headers. */
   REQUEST_GUARDS,
   /** The OTP API's one-statement TOTP check of a bearer session, before any session read. */
   HOT_PATHS,

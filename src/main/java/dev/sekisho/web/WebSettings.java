@@ -12,7 +12,7 @@ import java.util.List;
  */
 public record WebSettings(String host, int port, int instances, String publicOrigin, boolean secureCookies,
                           int maxBodyBytes, List<String> trustedProxies, String tlsCertPath, String tlsKeyPath,
-                          int shutdownGraceSeconds) {
+                          int shutdownGraceSeconds, ConnectionLimits limits) {
 
   public static WebSettings from(ConfigReader config) {
     int instances = config.integer("http.instances", 0, 256);
@@ -39,7 +39,8 @@ public record WebSettings(String host, int port, int instances, String publicOri
         AddressMatcher.fromConfig(config, "http.trustedProxies"),
         cert, key,
         // How long SIGTERM waits for in-flight requests before closing their connections.
-        config.integer("http.shutdownGraceSeconds", 0, 3600));
+        config.integer("http.shutdownGraceSeconds", 0, 3600),
+        ConnectionLimits.from(config));
   }
 
   /** Whether this process serves TLS itself. */

@@ -109,6 +109,22 @@ class PasskeyStoreTest {
   }
 
   @Test
+  void aFirstPasskeyAfterTheSetUpDeadlineIsRefusedAndChangesNothing() {
+    // Issue 12 item 7: a session opened before the deadline must not set the method up after it.
+    TestMember late = member("onboarded");
+    Sql.update("update member set setup_deadline = now() - interval '1 minute' where id = ?", late.id());
+    assertThat(refusal(() -> await(store.activate(key(late, credentialId(), 0), 20, event(late)))))
+        .isEqualTo(PasskeyRefused.Reason.SETUP_EXPIRED);
+    assertThat(Sql.value("select onboarding_state from member where id = ?", late.id())).isEqualTo("onboarded");
+    assertThat(await(store.list(late.id()))).isEmpty();
+    // Within the deadline the same set-up goes through.
+    TestMember inTime = member("onboarded");
+    Sql.update("update member set setup_deadline = now() + interval '1 day' where id = ?", inTime.id());
+    await(store.activate(key(inTime, credentialId(), 0), 20, event(inTime)));
+    assertThat(Sql.value("select onboarding_state from member where id = ?", inTime.id())).isEqualTo("method_set_up");
+  }
+
+  @Test
   void duplicateCredentialAndAnotherMembersLoginIdAreRefused() {
     TestMember m = member("onboarded");
     TestMember victim = member("method_set_up");
