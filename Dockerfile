@@ -22,13 +22,15 @@ WORKDIR /app
 COPY --from=build /src/target/sekisho.jar /app/sekisho.jar
 COPY conf /app/conf
 COPY webroot /app/webroot
-# What is right in every container: listen on all interfaces, no demo parts, mail through a relay,
+# What is right in every container: listen on all interfaces (the management port 8081 too,
+# for probes and Prometheus; keep it off the public network), no demo parts, mail through a relay,
 # Secure cookies (TLS ends at the proxy in front).
 ENV SEKISHO_HTTP_HOST=0.0.0.0 \
+    SEKISHO_MANAGEMENT_HOST=0.0.0.0 \
     SEKISHO_HTTP_SECURE_COOKIES=true \
     SEKISHO_MAIL_MODE=relay \
     SEKISHO_DEMO_MEMBER=false \
     SEKISHO_GATEWAY_DEMO_UPSTREAM_ENABLED=false
 USER sekisho
-EXPOSE 8080
+EXPOSE 8080 8081
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-jar", "/app/sekisho.jar", "start"]

@@ -44,6 +44,9 @@ public final class GatewayProcess implements AutoCloseable {
     env.put("SEKISHO_HTTP_PORT", String.valueOf(port));
     env.put("SEKISHO_DEMO_MEMBER", "false");
     env.put("SEKISHO_LOG_LEVEL", "WARN");
+    // The bench reads /ready and /metrics on the gateway's own port; several gateways run side by side.
+    env.put("SEKISHO_MANAGEMENT_PORT", "0");
+    env.put("SEKISHO_MANAGEMENT_PUBLIC", "true");
     env.putAll(extraEnv);
     return launch("run", port, "/ready", env, jvmArgs, log, "gateway");
   }

@@ -23,7 +23,7 @@ final class AdminReply {
 
   AuditEvent event(RoutingContext ctx, Long memberId, String loginId, String kind, String outcome) {
     AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
-    return AuditEvent.of(memberId, loginId, kind, outcome, client);
+    return AdminAuth.named(ctx, AuditEvent.of(memberId, loginId, kind, outcome, client));
   }
 
   void ok(RoutingContext ctx, Long memberId, String loginId, String kind, JsonObject detail, JsonObject body) {

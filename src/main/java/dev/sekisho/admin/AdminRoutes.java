@@ -188,7 +188,7 @@ public final class AdminRoutes {
    * ({@code password.issuedRule}), so by default the number shows only its last two characters and
    * the birthdate only its year; {@code revealCard} (audited) gives them in clear.
    */
-  static JsonObject describe(Member member, boolean revealCard) {
+  public static JsonObject describe(Member member, boolean revealCard) {
     return new JsonObject()
         .put("id", member.id())
         .put("userId", member.loginId())
@@ -198,7 +198,7 @@ public final class AdminRoutes {
         .put("number", revealCard ? member.cardNumber() : masked(member.cardNumber()))
         .put("birthdate", revealCard ? member.birthdate().toString() : member.birthdate().getYear() + "-**-**")
         .put("cardRevealed", revealCard)
-        .put("onboardingState", member.onboardingState())
+        .put("onboardingState", member.onboardingState().code())
         .put("passwordMustChange", member.passwordMustChange())
         .put("lastLoginAt", member.lastLoginAt() == null ? null : member.lastLoginAt().toString());
   }
@@ -210,6 +210,6 @@ public final class AdminRoutes {
 
   private Future<Void> audited(RoutingContext ctx, Long memberId, String loginId, String kind, String outcome, JsonObject detail) {
     AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
-    return audit.record(AuditEvent.of(memberId, loginId, kind, outcome, client).with(detail));
+    return audit.record(AdminAuth.named(ctx, AuditEvent.of(memberId, loginId, kind, outcome, client)).with(detail));
   }
 }

@@ -3,12 +3,15 @@ package dev.sekisho.admin;
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.factor.FactorReset;
-import dev.sekisho.journey.Journey;
+import dev.sekisho.journey.Actor;
+import dev.sekisho.journey.JourneyEngine;
 import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.Member;
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.NewPasswordRule;
 import dev.sekisho.member.PasswordHasher;
-import dev.sekisho.onboarding.PasswordPolicy;
 import dev.sekisho.session.MemberSessions;
+import dev.sekisho.login.LoginThrottle;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,9 +28,9 @@ public final class MemberAdmin {
   private final Pool pool;
   private final PasswordHasher hasher;
   private final IssuedPasswordRule rule;
-  private final PasswordPolicy policy;
+  private final NewPasswordRule policy;
 
-  public MemberAdmin(Pool pool, PasswordHasher hasher, IssuedPasswordRule rule, PasswordPolicy policy) {
+  public MemberAdmin(Pool pool, PasswordHasher hasher, IssuedPasswordRule rule, NewPasswordRule policy) {
     this.pool = pool;
     this.hasher = hasher;
     this.rule = rule;
@@ -45,14 +48,30 @@ public final class MemberAdmin {
 
   /** Members by user ID prefix, name part and email part (each optional), by user ID. */
   public Future<JsonObject> search(String idPrefix, String namePart, String emailPart, int page, int size) {
+    return search(idPrefix, namePart, emailPart, null, page, size);
+  }
+
+  /**
+   * As above, also by card number (exact, optional). Each member comes with what the console shows
+   * at a glance: the set-up deadline and whether the ID is locked now.
+   */
+  public Future<JsonObject> search(String idPrefix, String namePart, String emailPart, String cardNumber, int page,
+                                   int size) {
     String sql = """
-        select id, login_id, name, email, onboarding_state, last_login_at from member
-        where ($1::text is null or starts_with(login_id, $1))
-          and ($2::text is null or strpos(name, $2) > 0)
-          and ($3::text is null or strpos(lower(email), lower($3)) > 0)
-        order by login_id limit $4 offset $5
+        select m.id, m.login_id, m.name, m.email, m.onboarding_state, m.last_login_at, m.setup_deadline,
+          exists (select 1 from login_throttle t where t.subject = 'id:' || m.login_id and
+            """ + LoginThrottle.BLOCKED.replace("locked_until", "t.locked_until").replace("wait_until", "t.wait_until")
+            .replace("held_since", "t.held_since") + """
+            ) as locked
+        from member m
+        where ($1::text is null or starts_with(m.login_id, $1))
+          and ($2::text is null or strpos(m.name, $2) > 0)
+          and ($3::text is null or strpos(lower(m.email), lower($3)) > 0)
+          and ($6::text is null or m.card_number = $6)
+        order by m.login_id limit $4 offset $5
         """;
-    return pool.preparedQuery(sql).execute(Tuple.of(idPrefix, namePart, emailPart, size + 1, (long) (page - 1) * size))
+    return pool.preparedQuery(sql).execute(Tuple.of(idPrefix, namePart, emailPart, size + 1, (long) (page - 1) * size,
+            cardNumber))
         .map(rows -> {
           JsonArray found = new JsonArray();
           for (Row row : rows) {
@@ -61,7 +80,10 @@ public final class MemberAdmin {
                   .put("name", row.getString("name")).put("email", row.getString("email"))
                   .put("onboardingState", row.getString("onboarding_state"))
                   .put("lastLoginAt", row.getOffsetDateTime("last_login_at") == null ? null
-                      : row.getOffsetDateTime("last_login_at").toString()));
+                      : row.getOffsetDateTime("last_login_at").toString())
+                  .put("setupDeadline", row.getOffsetDateTime("setup_deadline") == null ? null
+                      : row.getOffsetDateTime("setup_deadline").toString())
+                  .put("locked", row.getBoolean("locked")));
             }
           }
           return new JsonObject().put("page", page).put("size", size).put("members", found).put("more", rows.size() > size);
@@ -107,13 +129,11 @@ public final class MemberAdmin {
    * 'onboarded'), one still onboarding keeps their place. Ends the member's sessions.
    */
   public Future<JsonObject> resetFactors(Member member, AuditEvent event) {
-    return pool.withTransaction(tx -> FactorReset.resetAll(tx, member.id()).compose(removed -> tx
-        .preparedQuery("update member set onboarding_state = $2, updated_at = now() where id = $1 and onboarding_state = $3 "
-            + "returning onboarding_state")
-        .execute(Tuple.of(member.id(), Journey.ONBOARDED, Journey.METHOD_SET_UP))
-        .compose(rows -> MemberSessions.endAll(tx, member.id()).compose(ended -> {
+    return pool.withTransaction(tx -> FactorReset.resetAll(tx, member.id()).compose(removed -> JourneyEngine
+        .move(tx, member.id(), MemberState.METHOD_SET_UP, MemberState.ONBOARDED, Actor.INSURER)
+        .compose(moved -> MemberSessions.endAll(tx, member.id()).compose(ended -> {
           JsonObject result = new JsonObject().put("methodsRemoved", removed).put("sessionsEnded", ended)
-              .put("onboardingState", rows.size() > 0 ? Journey.ONBOARDED : member.onboardingState());
+              .put("onboardingState", (moved ? MemberState.ONBOARDED : member.onboardingState()).code());
           return AuditLog.record(tx, event.with(result)).map(result);
         }))));
   }

@@ -41,6 +41,11 @@ public final class AuditQuery {
 
   /** One page of events, newest first, and whether more follow. */
   public Future<JsonObject> search(Filter filter, int page, int size) {
+    return search(filter, null, page, size);
+  }
+
+  /** As above, also only the events of one staff member's console actions ({@code detail.staff}), when given. */
+  public Future<JsonObject> search(Filter filter, String staffOrNull, int page, int size) {
     String sql = """
         select id, at, login_id, kind, outcome, ip, user_agent, detail, member_id from audit_event
         where ($1::text is null or login_id = $1
@@ -49,10 +54,11 @@ public final class AuditQuery {
           and ($3::text is null or outcome = $3)
           and ($4::timestamptz is null or at >= $4)
           and ($5::timestamptz is null or at < $5)
+          and ($8::text is null or detail->>'staff' = $8)
         order by at desc, id desc limit $6 offset $7
         """;
     Tuple args = Tuple.of(filter.loginId(), filter.kind(), filter.outcome(), filter.from(), filter.to(), size + 1,
-        (long) (page - 1) * size);
+        (long) (page - 1) * size).addString(staffOrNull);
     return pool.preparedQuery(sql).execute(args).map(rows -> {
       JsonArray events = new JsonArray();
       for (Row row : rows) {

@@ -1,5 +1,7 @@
 package dev.sekisho.factor;
 
+import dev.sekisho.member.Method;
+
 import io.vertx.ext.web.RoutingContext;
 
 /**

@@ -2,6 +2,8 @@ package dev.sekisho.gateway;
 
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.journey.Journey;
+import dev.sekisho.rules.AccessRule;
+import dev.sekisho.rules.AccessRules;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Pages;
@@ -69,6 +71,9 @@ public final class ForwardAuthRoutes {
       return;
     }
     String original = forwarding.originalPath(ctx);
+    if (original != null && answeredByRule(ctx, original)) {
+      return;
+    }
     access.decide(ctx.session(), client(ctx), original).onComplete(decided -> {
       if (decided.failed()) {
         ctx.fail(decided.cause());
@@ -88,6 +93,30 @@ public final class ForwardAuthRoutes {
         Pages.json(ctx, 401, "unauthenticated", "Not signed in (or the session ended): start at " + Paths.LOGIN + ".");
       }
     });
+  }
+
+  /**
+   * The per-path rules (gateway.rules), as the reverse proxy applies them, on the original request
+   * the trusted proxy names: public is 200 without identity headers, deny (and a path that cannot
+   * be normalised) 403, which nginx, Traefik and Caddy all pass on. Member goes on to the session.
+   */
+  private boolean answeredByRule(RoutingContext ctx, String original) {
+    int query = original.indexOf('?');
+    String host = ctx.request().getHeader("X-Forwarded-Host");
+    if (host == null) {
+      host = ctx.request().authority() == null ? null : ctx.request().authority().host();
+    }
+    AccessRules.Decision rule = settings.rules().decide(AccessRules.host(host == null ? null : host.split(",")[0]),
+        query < 0 ? original : original.substring(0, query));
+    if (rule.malformed() || rule.action() == AccessRule.Action.DENY) {
+      Pages.json(ctx, 403, "denied", "This path is not available" + (rule.malformed() ? " (it cannot be read one way only)." : "."));
+      return true;
+    }
+    if (rule.action() == AccessRule.Action.PUBLIC) {
+      ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store").setStatusCode(200).end();
+      return true;
+    }
+    return false;
   }
 
   private void start(RoutingContext ctx) {

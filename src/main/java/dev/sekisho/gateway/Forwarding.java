@@ -37,6 +37,11 @@ public final class Forwarding {
     for (String name : FORWARDING_HEADERS) {
       out.remove(name);
     }
+    // The request's id (the trusted proxy's, or ours): the portal's log lines can then be joined with ours.
+    String requestId = dev.sekisho.logging.RequestIds.of(ctx);
+    if (requestId != null) {
+      out.set(dev.sekisho.logging.RequestIds.HEADER, requestId);
+    }
     SocketAddress remote = request.remoteAddress();
     String peer = remote == null ? "unknown" : remote.hostAddress();
     out.set("X-Forwarded-For", trusted && inboundFor != null && !inboundFor.isBlank() ? inboundFor.trim() + ", " + peer : peer);

@@ -45,8 +45,9 @@ public final class GatewayAccess {
       return decide(memberId, read, level, session, client, requested);
     }
     return members.findById(memberId).compose(member -> decide(memberId, member == null ? null
-        : new SessionMember(member.id(), member.loginId(), member.name(), member.email(), member.onboardingState(),
-            member.chosenMethod(), member.passwordMustChange()), level, session, client, requested));
+        : new SessionMember(member.id(), member.loginId(), member.name(), member.email(),
+            member.onboardingState().code(), member.chosenMethod() == null ? null : member.chosenMethod().code(),
+            member.passwordMustChange()), level, session, client, requested));
   }
 
   private Future<Decision> decide(long memberId, SessionMember member, MemberSession.Level level, Session session,

@@ -1,6 +1,7 @@
 package dev.sekisho.gateway;
 
 import dev.sekisho.config.ConfigReader;
+import dev.sekisho.rules.AccessRules;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -18,7 +19,7 @@ import java.util.Set;
  */
 public record GatewaySettings(List<Upstream> upstreams, Duration connectTimeout, Duration responseTimeout,
                               IdentityHeaders headers, boolean demoEnabled, int demoPort,
-                              Set<String> websocketOrigins) {
+                              Set<String> websocketOrigins, AccessRules rules) {
 
   public static GatewaySettings from(ConfigReader config) {
     return new GatewaySettings(upstreams(config),
@@ -27,7 +28,7 @@ public record GatewaySettings(List<Upstream> upstreams, Duration connectTimeout,
         IdentityHeaders.from(config),
         config.bool("gateway.demoUpstream.enabled"),
         config.integer("gateway.demoUpstream.port", 0, 65535),
-        websocketOrigins(config));
+        websocketOrigins(config), AccessRules.from(config));
   }
 
   /**
@@ -70,10 +71,14 @@ public record GatewaySettings(List<Upstream> upstreams, Duration connectTimeout,
     List<Upstream> out = new ArrayList<>();
     for (Object item : array) {
       try {
-        if (item instanceof JsonObject o && o.getValue("prefix") instanceof String p && o.getValue("url") instanceof String u) {
-          out.add(Upstream.of(p.trim(), u));
+        if (item instanceof JsonObject o && o.getValue("prefix") instanceof String p && o.getValue("url") instanceof String u
+            && (o.getValue("host") == null || o.getValue("host") instanceof String)) {
+          out.add(Upstream.of(o.getString("host"), p.trim(), u));
         } else if (item instanceof String s && s.contains("=")) {
-          out.add(Upstream.of(s.substring(0, s.indexOf('=')).trim(), s.substring(s.indexOf('=') + 1)));
+          // "/app=http://..." or, for one site only, "app.example.jp/app=http://...".
+          String target = s.substring(0, s.indexOf('=')).trim();
+          String host = target.startsWith("/") || !target.contains("/") ? null : target.substring(0, target.indexOf('/'));
+          out.add(Upstream.of(host, host == null ? target : target.substring(host.length()), s.substring(s.indexOf('=') + 1)));
         } else {
           throw new IllegalArgumentException("each item must be {\"prefix\", \"url\"} or \"prefix=url\"");
         }
@@ -87,8 +92,9 @@ public record GatewaySettings(List<Upstream> upstreams, Duration connectTimeout,
   /** The upstreams in force: the configured ones, or the demo upstream at "/" when none is configured. */
   public List<Upstream> effectiveUpstreams(Integer demoUpstreamPort) {
     if (!upstreams.isEmpty() || demoUpstreamPort == null) {
-      // Longest prefix first, so "/app" wins over "/".
-      return upstreams.stream().sorted((a, b) -> b.prefix().length() - a.prefix().length()).toList();
+      // A site's own upstreams before those for any site, then the longest prefix first, so "/app" wins over "/".
+      return upstreams.stream().sorted(java.util.Comparator.comparing((Upstream u) -> u.site() == null)
+          .thenComparing(u -> -u.prefix().length())).toList();
     }
     return List.of(Upstream.of("/", "http://127.0.0.1:" + demoUpstreamPort));
   }

@@ -50,7 +50,10 @@ final class IdentityInterceptor implements ProxyInterceptor {
   public Future<ProxyResponse> handleProxyRequest(ProxyContext proxy) {
     MultiMap headers = proxy.request().headers();
     stripIdentity(headers, names);
-    identity.writeTo(headers, names);
+    if (identity != null) {
+      // Null for a public path (gateway.rules): nothing is vouched for.
+      identity.writeTo(headers, names);
+    }
     forwarding.writeTo(ctx, headers);
     cookies.stripFromRequest(headers);
     return proxy.sendRequest().recover(err -> {

@@ -2,6 +2,8 @@ package dev.sekisho.gateway;
 
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.journey.Journey;
+import dev.sekisho.rules.AccessRule;
+import dev.sekisho.rules.AccessRules;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.I18n;
 import dev.sekisho.web.Pages;
@@ -38,9 +40,13 @@ public final class ProxyRoutes {
   private final Pages pages;
   private final Templates templates;
   private final I18n i18n;
+  /** Whether /health and /ready are answered on this listener (management.public); else they are the portal's. */
+  private final boolean opsOnPublic;
 
   public ProxyRoutes(HttpClient client, List<Upstream> upstreams, GatewaySettings settings, GatewayAccess access,
-                     ClientAddress clientAddress, Set<String> gatewayCookies, Pages pages, Templates templates) {
+                     ClientAddress clientAddress, Set<String> gatewayCookies, Pages pages, Templates templates,
+                     boolean opsOnPublic) {
+    this.opsOnPublic = opsOnPublic;
     this.client = client;
     this.upstreams = upstreams.stream()
         .map(u -> new Target(u, SocketAddress.inetSocketAddress(u.port(), u.host()))).toList();
@@ -62,19 +68,39 @@ public final class ProxyRoutes {
    * Mount right after the session handler: it takes every path outside /sekisho (but the health
    * checks) and passes the gateway's own paths on to the routes after it.
    */
+  /** The route label of portal requests the gateway answers itself (sent to the journey, refused). */
+  public static final String PORTAL_ROUTE = "portal";
+
   public void mount(Router router) {
     router.route().handler(this::handle);
   }
 
   private void handle(RoutingContext ctx) {
     String path = ctx.normalizedPath();
-    if (Paths.isGatewayPath(path) || path.equals(Paths.HEALTH) || path.equals(Paths.READY)) {
+    if (Paths.isGatewayPath(path) || (opsOnPublic && (path.equals(Paths.HEALTH) || path.equals(Paths.READY)))) {
       ctx.next();
       return;
     }
     HttpServerRequest request = ctx.request();
+    // The metrics' route label: "portal" until an upstream is chosen (a visitor sent to the journey).
+    request.routed(PORTAL_ROUTE);
     if (request.canUpgradeToWebSocket() && !settings.allowsWebSocketFrom(request.getHeader(HttpHeaders.ORIGIN))) {
       Pages.json(ctx, 403, "origin_refused", "WebSocket connections are accepted only from the portal's own pages.");
+      return;
+    }
+    // The per-path rules, read against the path normalised once (gateway.rules; PathNormalizer).
+    AccessRules.Decision rule = settings.rules().decide(requestHost(request), request.path());
+    if (rule.malformed()) {
+      pages.error(ctx, 400, "errors.badRequest");
+      return;
+    }
+    if (rule.action() == AccessRule.Action.DENY) {
+      pages.error(ctx, 403, "gateway.denied");
+      return;
+    }
+    if (rule.action() == AccessRule.Action.PUBLIC) {
+      // Anyone: proxied without an identity (a client's own identity headers are stripped all the same).
+      proxy(ctx, null);
       return;
     }
     // Hold the body while we look the member up; the proxy resumes it as it streams it on.
@@ -96,8 +122,9 @@ public final class ProxyRoutes {
   private void proxy(RoutingContext ctx, Identity identity) {
     Target target = null;
     String path = ctx.normalizedPath();
+    String host = requestHost(ctx.request());
     for (Target t : upstreams) {
-      if (t.upstream().serves(path)) {
+      if (t.upstream().serves(host, path)) {
         target = t;
         break;
       }
@@ -111,6 +138,8 @@ public final class ProxyRoutes {
     // client (and its connection pool) is the verticle's.
     Upstream upstream = target.upstream();
     SocketAddress server = target.server();
+    // Latency per upstream: the route label names the upstream (bounded: one per configured upstream).
+    ctx.request().routed(upstream.routeLabel());
     HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
         .origin(proxyContext -> proxyContext.client().request(new RequestOptions()
                 .setServer(server)
@@ -152,6 +181,11 @@ public final class ProxyRoutes {
       Journey.rememberReturnTo(ctx.session(), request.uri());
     }
     pages.redirect(ctx, target);
+  }
+
+  /** The request's host name, lower case, without port. */
+  static String requestHost(HttpServerRequest request) {
+    return request.authority() == null ? "" : AccessRules.host(request.authority().host());
   }
 
   private String errorPage(RoutingContext ctx, int status) {

@@ -1,8 +1,8 @@
 package dev.sekisho.journey;
 
-import dev.sekisho.factor.Method;
 import dev.sekisho.member.Member;
-import dev.sekisho.onboarding.OnboardingFlow;
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.Method;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.web.Csrf;
 import dev.sekisho.web.Pages;
@@ -20,8 +20,6 @@ public final class Journey {
   public static final String SETUP_PREFIX = "/sekisho/setup/";
   public static final String VERIFY = "/sekisho/verify";
   public static final String LOGIN = "/sekisho/login";
-  public static final String ONBOARDED = "onboarded";
-  public static final String METHOD_SET_UP = "method_set_up";
   private static final String RETURN_TO = "returnTo";
 
   private Journey() {}
@@ -33,12 +31,12 @@ public final class Journey {
    * OnboardingService.afterPassword.
    */
   public static String afterPassword(Member member) {
-    return afterPassword(member.onboardingState(), member.chosenMethod());
+    return OnboardingFlow.pageFor(member.onboardingState(), member.chosenMethod());
   }
 
   /** The same from the two member columns it depends on (the gateway reads only those with the session). */
   public static String afterPassword(String onboardingState, String chosenMethod) {
-    return OnboardingFlow.pageFor(OnboardingFlow.State.of(onboardingState), chosenMethod);
+    return OnboardingFlow.pageFor(MemberState.of(onboardingState), Method.fromCode(chosenMethod).orElse(null));
   }
 
   /**

@@ -40,6 +40,8 @@ import dev.sekisho.otp.TotpApiCheck;
 import dev.sekisho.session.GatewaySessionStore;
 import dev.sekisho.session.PgSessionStore;
 import dev.sekisho.session.SessionSettings;
+import dev.sekisho.staff.StaffConsole;
+import dev.sekisho.staff.StaffTokens;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Csrf;
 import dev.sekisho.web.FormBodies;
@@ -127,9 +129,12 @@ final class GatewayRoutes {
         metrics == null ? path -> { } : metrics::otpCheckPath);
     modules.add(RouteModule.of(HOT_PATHS, "otp-api-check", r -> r.post(OtpApiRoutes.VERIFY).handler(forms)
         .handler(OtpApiRoutes.bearer(settings.session().cookieName())).handler(fastCheck)));
-    modules.add(RouteModule.of(OPERATIONS, "health",
-        new OpsRoutes(pool, settings.db().timeoutMs(), infra.embeddedPidFile())::mount));
-    if (metrics != null) {
+    // Health, readiness and metrics live on the management listener; here too only when asked.
+    if (settings.management().onPublicListener()) {
+      modules.add(RouteModule.of(OPERATIONS, "health",
+          new OpsRoutes(pool, settings.db().timeoutMs(), infra.embeddedPidFile(), infra.listeners())::mount));
+    }
+    if (metrics != null && settings.management().onPublicListener()) {
       modules.add(RouteModule.of(OPERATIONS, "metrics", r -> metrics.mount(r, registry)));
     }
     modules.add(RouteModule.of(STATIC, "static",
@@ -151,9 +156,11 @@ final class GatewayRoutes {
     modules.add(RouteModule.of(PORTAL, "forward-auth",
         new ForwardAuthRoutes(access, settings.gateway(), clientAddress, pages)::mount));
     modules.add(RouteModule.of(PORTAL, "proxy", new ProxyRoutes(upstreamClient, infra.upstreams(), settings.gateway(),
-        access, clientAddress, Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates())::mount));
+        access, clientAddress, Set.of(settings.session().cookieName(), I18n.COOKIE), pages, infra.templates(),
+        settings.management().onPublicListener())::mount));
 
-    AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress);
+    // The bootstrap token (admin.token) or a staff member's own API token, scoped to a role.
+    AdminAuth adminAuth = new AdminAuth(infra.adminToken(), audit, clientAddress, new StaffTokens(pool));
     AuditQuery auditQuery = new AuditQuery(pool);
     IssuedPasswordRule issuedRule = new IssuedPasswordRule(settings.password().issuedRule());
     // One policy for every new password: the member's own (J1.8) and the one the insurer sets.
@@ -171,6 +178,11 @@ final class GatewayRoutes {
         new SecretAdminRoutes(otp.rotation(), infra.secrets().activeKeyId(), audit, clientAddress, adminAuth)::mount));
     modules.add(RouteModule.of(ADMIN_API, "admin", new AdminRoutes(importer, members, throttle, audit, clientAddress,
         adminAuth, memberAdmin, auditQuery)::mount));
+    // The staff console: its own session and CSRF, before the members' session handler (SESSION phase).
+    modules.add(RouteModule.of(ADMIN_API, "staff-console", new StaffConsole(new StaffConsole.Parts(pool, sessionStore,
+        settings.session().secureCookies(), settings.web().maxBodyBytes(), settings.web().publicOrigin(), infra.templates(),
+        infra.i18n(), infra.hasher(), infra.secrets(), throttle, settings.login(), audit, clientAddress, members,
+        memberAdmin, auditQuery, outbox))::mount));
 
     // API calls may carry the session as a bearer token instead of the cookie.
     modules.add(RouteModule.of(SESSION, "api-bearer",
@@ -181,8 +193,8 @@ final class GatewayRoutes {
 
     OnboardingService onboarding = new OnboardingService(vertx, pool, members, infra.hasher(), throttle, settings.login(),
         settings.onboarding(), passwordPolicy,
-        infra.mailTemplates(), outbox, settings.web().publicOrigin(), settings.mail().fromName());
-    LoginService logins = new LoginService(infra.hasher(), throttle, audit, settings.login(), onboarding::afterPassword);
+        infra.mailTemplates(), outbox, audit, settings.web().publicOrigin(), settings.mail().fromName());
+    LoginService logins = new LoginService(infra.hasher(), throttle, members, audit, settings.login(), onboarding::afterPassword);
     modules.add(RouteModule.of(MEMBER_PAGES, "login",
         new LoginRoutes(logins, members, clientAddress, pages, settings.passkey().passkeyFirst())::mount));
     modules.add(RouteModule.of(MEMBER_PAGES, "onboarding",

@@ -58,6 +58,7 @@ public final class HttpVerticle extends VerticleBase {
     // The HTTP codec's own refusals (bad request line, oversized headers) get a clear message too.
     return server.connectionHandler(slowClients.connections())
         .requestHandler(router).invalidRequestHandler(new InvalidRequests()).listen()
+        .onSuccess(listening -> infra.listeners().up(context))
         .recover(err -> Future.failedFuture(listenFailure(settings, err)));
   }
 
@@ -69,6 +70,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    infra.listeners().down(context);
     // Let in-flight requests finish before the pool goes away.
     Future<Void> closing = server == null ? Future.succeededFuture() : server.shutdown(infra.settings().web().shutdownGraceSeconds(), java.util.concurrent.TimeUnit.SECONDS);
     return closing

@@ -36,6 +36,7 @@ public final class Main {
         case "run" -> run(RunMode.DEVELOPMENT);
         case "start" -> run(RunMode.PRODUCTION);
         case "import-members" -> System.exit(ImportCommand.run(args));
+        case "staff" -> System.exit(StaffCommand.run(args, config(), System.out, System.err));
         case "bench" -> System.exit(BenchLauncher.run(args, System.out));
         case "demo-upstream" -> DemoUpstreamCommand.run();
         case "help", "--help", "-h" -> usage(0);
@@ -56,6 +57,8 @@ public final class Main {
                                    naming each key to set (see README, Production)
           import-members FILE.csv  load members from a UTF-8 CSV file (columns: user_id, symbol,
                                    number, birthdate, name, email, optional password)
+          staff add ID --role R    a staff account (R: admin, operator, helpdesk or auditor; optional
+                                   --name NAME); prints its one-time set-up link for the console
           demo-upstream            the demo portal alone, on loopback at gateway.demoUpstream.port
                                    (for gateway.upstreams; the bench runs it so)
           bench [options]          the load generator, when sekisho-bench.jar (built beside this jar by
@@ -103,6 +106,11 @@ public final class Main {
     }
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
         .setLevel(ch.qos.logback.classic.Level.toLevel(level));
+    try {
+      dev.sekisho.logging.LogFormat.parse(config.requiredString("log.format")).apply();
+    } catch (IllegalArgumentException e) {
+      throw config.error("log.format", e.getMessage(), config.string("log.format"));
+    }
   }
 
   /**

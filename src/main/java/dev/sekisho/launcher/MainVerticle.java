@@ -11,6 +11,8 @@ import dev.sekisho.mail.MailDeliveryVerticle;
 import dev.sekisho.mail.MailTemplates;
 import dev.sekisho.metrics.Metrics;
 import dev.sekisho.metrics.OutboxDepthGauge;
+import dev.sekisho.ops.ManagementVerticle;
+import dev.sekisho.web.ServingListeners;
 import dev.sekisho.gateway.DemoUpstream;
 import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.MemberImporter;
@@ -55,10 +57,12 @@ public final class MainVerticle extends VerticleBase {
       "onboarding-birthdate", "onboarding-terms", "onboarding-email", "onboarding-wait", "onboarding-confirm",
       "onboarding-method", "onboarding-password", "onboarding-complete", "onboarding-bye",
       "dev-mailbox", "passkey-setup", "passkey-verify", "passkey-manage", "passkey-login",
-      "otp-setup-totp", "otp-email", "otp-code", "otp-choose", "otp-recovery", "otp-recovery-codes", "otp-account", "account");
+      "otp-setup-totp", "otp-email", "otp-code", "otp-choose", "otp-recovery", "otp-recovery-codes", "otp-account", "account",
+      "staff-login", "staff-setup", "console-members", "console-member", "console-shown", "console-staff",
+      "console-audit", "console-locks", "console-mail", "console-tokens");
   static final List<String> LANGUAGES = List.of("ja", "en");
   /** Message files webroot/i18n/BUNDLE.LANG.json, one per capability, merged into one tree per language. */
-  static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding", "passkey", "otp", "gateway");
+  static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding", "passkey", "otp", "gateway", "staff");
   /** Mail texts webroot/mail/NAME.LANG.txt, loaded at start-up. */
   static final List<String> MAIL_TEMPLATES = List.of("email-confirm");
 
@@ -68,6 +72,8 @@ public final class MainVerticle extends VerticleBase {
   private MailCatcher mailCatcher;
   private Infrastructure infra;
   private DemoUpstream demoUpstream;
+  private ManagementVerticle management;
+  private String httpDeployment;
   /** Deployment ids of the verticles started so far, undeployed again when start-up fails. */
   private final List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -97,11 +103,12 @@ public final class MainVerticle extends VerticleBase {
         // The verticles do not depend on one another: deployed side by side, each awaited (join),
         // so that after a failure the ones that started can be undeployed before the database stops.
         .compose(demo -> Future.join(
-                track(vertx.deployVerticle(() -> new HttpVerticle(infra), new DeploymentOptions().setInstances(settings.web().instances()))),
+                track(vertx.deployVerticle(() -> new HttpVerticle(infra), new DeploymentOptions().setInstances(settings.web().instances())))
+                    .onSuccess(id -> httpDeployment = id),
                 track(vertx.deployVerticle(new SessionSweeper(infra.database()))),
                 track(vertx.deployVerticle(new ConfirmationSignals(infra.database()))),
                 track(vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort(), infra.secrets()))),
-                deployOutboxGauge())
+                deployOutboxGauge(), deployManagement())
             .onSuccess(all -> banner(demo)))
         // Vert.x does not call stop() after a failed start: undeploy what started (its database
         // connections would otherwise be cut by the database's stop, with a stray error line), then
@@ -115,6 +122,23 @@ public final class MainVerticle extends VerticleBase {
 
   private Future<?> undeployStarted() {
     return Future.join(started.stream().map(id -> vertx.undeploy(id)).toList());
+  }
+
+  /** The management listener: health, readiness and metrics on their own address. */
+  private Future<?> deployManagement() {
+    management = new ManagementVerticle(settings.management(), settings.metrics(), infra.database(),
+        settings.db().timeoutMs(), infra.embeddedPidFile(), infra.listeners());
+    return track(vertx.deployVerticle(management));
+  }
+
+  /** The deployment of the public listeners (the HTTP verticles). */
+  public String httpDeployment() {
+    return httpDeployment;
+  }
+
+  /** The management listener's port (the chosen one when management.port is 0). */
+  public int managementPort() {
+    return management.actualPort();
   }
 
   /** The outbox depth gauge, when metrics are on and this Vert.x has a registry. */
@@ -161,7 +185,7 @@ public final class MainVerticle extends VerticleBase {
       PasswordHasher hasher = new PasswordHasher(vertx, settings.password());
       return new Infrastructure(settings, done(database), hasher, done(templates), done(i18n), adminToken,
           done(mailTemplates), mailCatcher, done(texts), box, settings.gateway().effectiveUpstreams(demoPort), OtpCaches.create(),
-          embedded == null ? null : embedded.pidFile());
+          embedded == null ? null : embedded.pidFile(), new ServingListeners());
     } finally {
       parallel.shutdownNow();
     }

@@ -12,6 +12,7 @@ import dev.sekisho.mail.MailSettings;
 import dev.sekisho.member.PasswordSettings;
 import dev.sekisho.metrics.MetricsSettings;
 import dev.sekisho.onboarding.OnboardingSettings;
+import dev.sekisho.ops.ManagementSettings;
 import dev.sekisho.session.SessionSettings;
 import dev.sekisho.web.WebSettings;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +25,7 @@ public record Settings(JsonObject json, WebSettings web, DatabaseSettings db, Pa
                        LoginSettings login, SessionSettings session, String adminToken, DemoMember.Settings demo,
                        MailSettings mail, OnboardingSettings onboarding, PasskeySettings passkey,
                        SecretSettings secrets, OtpSettings otp, GatewaySettings gateway, MetricsSettings metrics,
-                       RunMode mode, boolean embeddedDbInProduction) {
+                       RunMode mode, boolean embeddedDbInProduction, ManagementSettings management) {
 
   /** The settings of a development run (tests and tools that start a gateway in-process). */
   public static Settings from(JsonObject json) {
@@ -38,7 +39,7 @@ public record Settings(JsonObject json, WebSettings web, DatabaseSettings db, Pa
         LoginSettings.from(config), SessionSettings.from(config), adminToken(config), DemoMember.Settings.from(config),
         MailSettings.from(config), OnboardingSettings.from(config), PasskeySettings.from(config, web.publicOrigin()),
         secrets(config, mode), OtpSettings.from(config), GatewaySettings.from(config),
-        MetricsSettings.from(config), mode, config.bool("db.embedded.allowInProduction"));
+        MetricsSettings.from(config), mode, config.bool("db.embedded.allowInProduction"), ManagementSettings.from(config));
   }
 
   /** Production lists a missing key among all its refusals at once (DevelopmentParts) rather than stopping here. */

@@ -24,10 +24,6 @@ public final class LoginRoutes {
   /** Whether the login page offers passkey-first sign-in (webauthn.passkeyFirst). */
   private final boolean passkeyFirst;
 
-  public LoginRoutes(LoginService logins, MemberRepository members, ClientAddress clientAddress, Pages pages) {
-    this(logins, members, clientAddress, pages, false);
-  }
-
   public LoginRoutes(LoginService logins, MemberRepository members, ClientAddress clientAddress, Pages pages,
                      boolean passkeyFirst) {
     this.logins = logins;
@@ -118,7 +114,7 @@ public final class LoginRoutes {
       pages.render(ctx, "home", new JsonObject()
           .put("name", member.name())
           .put("userId", member.loginId())
-          .put("state", member.onboardingState())
+          .put("state", member.onboardingState().code())
           .put("mustChangePassword", member.passwordMustChange()));
     });
   }

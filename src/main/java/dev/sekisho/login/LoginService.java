@@ -4,6 +4,7 @@ import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.member.LoginIds;
 import dev.sekisho.member.Member;
+import dev.sekisho.member.MemberRepository;
 import dev.sekisho.member.PasswordHasher;
 import io.vertx.core.Future;
 
@@ -20,15 +21,17 @@ public final class LoginService {
 
   private final PasswordHasher hasher;
   private final LoginThrottle throttle;
+  private final MemberRepository members;
   private final AuditLog audit;
   private final LoginSettings settings;
   private final AfterPassword afterPassword;
 
-  public LoginService(PasswordHasher hasher, LoginThrottle throttle, AuditLog audit, LoginSettings settings,
-                      AfterPassword afterPassword) {
+  public LoginService(PasswordHasher hasher, LoginThrottle throttle, MemberRepository members, AuditLog audit,
+                      LoginSettings settings, AfterPassword afterPassword) {
     this.afterPassword = afterPassword;
     this.hasher = hasher;
     this.throttle = throttle;
+    this.members = members;
     this.audit = audit;
     this.settings = settings;
   }
@@ -54,11 +57,12 @@ public final class LoginService {
                 if (next == null) {
                   return finish(member, loginId, LoginResult.Outcome.SETUP_EXPIRED, client);
                 }
-                // Independent writes: the throttle clear with the login time (one statement) and the
-                // audit event go out together.
-                Future<Void> cleared = throttle.clearAfterLogin(idSubject, member.id());
+                // Independent writes go out together: the throttle's clear, the login time (the
+                // member table's owner writes it) and the audit event.
+                Future<Void> cleared = throttle.clear(idSubject);
+                Future<Void> recorded = members.recordLogin(member.id());
                 Future<LoginResult> audited = finish(member, loginId, LoginResult.Outcome.SUCCESS, client);
-                return Future.all(cleared, audited)
+                return Future.all(cleared, recorded, audited)
                     .map(all -> new LoginResult(LoginResult.Outcome.SUCCESS, member, next));
               });
             }

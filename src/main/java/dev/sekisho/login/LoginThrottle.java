@@ -85,7 +85,7 @@ public final class LoginThrottle {
   public static final String COOLING = "(locked_until > now() or wait_until > now())";
 
   /** SQL condition: the row (alias t or the table) is cooling off or held; other statements embed it. */
-  public static final String BLOCKED = "(locked_until > now() or wait_until > now() or held_since is not null)";
+  public static final String BLOCKED = "(" + COOLING + " or held_since is not null)";
 
   /** Whether any of the subjects is locked, in a back-off wait or held now. */
   public Future<Boolean> anyLocked(List<String> subjects) {
@@ -101,9 +101,14 @@ public final class LoginThrottle {
   }
 
   private Future<Boolean> exists(List<String> subjects, String condition) {
-    return pool.preparedQuery("select exists (select 1 from login_throttle where subject = any($1) and " + condition + ")")
+    return pool.preparedQuery("select " + anySubject(condition))
         .execute(Tuple.of(subjects.toArray(String[]::new)))
         .map(rows -> rows.iterator().next().getBoolean(0));
+  }
+
+  /** SQL: whether a row of a subject in the text array $1 meets the condition (COOLING or BLOCKED) now. */
+  private static String anySubject(String condition) {
+    return "exists (select 1 from login_throttle where subject = any($1) and " + condition + ")";
   }
 
   /** Whether a subject is blocked, and the member with the login ID (null: none). */
@@ -114,23 +119,12 @@ public final class LoginThrottle {
    * trip: the login path reads both before every password check.
    */
   public Future<LockedMember> anyLockedAndMember(List<String> subjects, String loginIdOrNull) {
-    return pool.preparedQuery("select exists (select 1 from login_throttle where subject = any($1) and " + BLOCKED
-            + ") as locked, " + Member.COLUMNS + " from (values (1)) as one (x) left join member on login_id = $2")
+    return pool.preparedQuery("select " + anySubject(BLOCKED) + " as locked, " + Member.COLUMNS + " from (values (1)) as one (x) left join member on login_id = $2")
         .execute(Tuple.of(subjects.toArray(String[]::new), loginIdOrNull))
         .map(rows -> {
           Row row = rows.iterator().next();
           return new LockedMember(row.getBoolean("locked"), Member.from(row));
         });
-  }
-
-  /**
-   * After a correct password: clears the ID's failure count and records the login time of the
-   * member, in one statement (one round trip, and both or neither).
-   */
-  public Future<Void> clearAfterLogin(String subject, long memberId) {
-    return pool.preparedQuery("with cleared as (delete from login_throttle where subject = $1) "
-            + "update member set last_login_at = now() where id = $2")
-        .execute(Tuple.of(subject, memberId)).mapEmpty();
   }
 
   /**

@@ -5,11 +5,11 @@ import io.vertx.sqlclient.Row;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 
-/** A member as stored. The password hash never leaves the member and login packages. */
+/** A member as stored (chosenMethod is null until J1.7). The password hash never leaves the member and login packages. */
 public record Member(
     long id, String loginId, String cardSymbol, String cardNumber, LocalDate birthdate,
     String name, String email, String passwordHash, boolean passwordMustChange,
-    String onboardingState, String chosenMethod, OffsetDateTime lastLoginAt) {
+    MemberState onboardingState, Method chosenMethod, OffsetDateTime lastLoginAt) {
 
   /** The columns {@link #from} reads; public for statements that join the member row with others (the login lookup). */
   public static final String COLUMNS = "id, login_id, card_symbol, card_number, birthdate, name, email, "
@@ -23,6 +23,7 @@ public record Member(
     return new Member(row.getLong("id"), row.getString("login_id"), row.getString("card_symbol"),
         row.getString("card_number"), row.getLocalDate("birthdate"), row.getString("name"),
         row.getString("email"), row.getString("password_hash"), row.getBoolean("password_must_change"),
-        row.getString("onboarding_state"), row.getString("chosen_method"), row.getOffsetDateTime("last_login_at"));
+        MemberState.of(row.getString("onboarding_state")), Method.fromCode(row.getString("chosen_method")).orElse(null),
+        row.getOffsetDateTime("last_login_at"));
   }
 }

@@ -1,6 +1,5 @@
 package dev.sekisho.member;
 
-import dev.sekisho.onboarding.EmailAddresses;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;

@@ -24,6 +24,28 @@ public final class GatewayMetrics {
   public GatewayMetrics(PrometheusMeterRegistry registry, List<String> allowFrom) {
     this.registry = registry;
     this.allowed = new AddressMatcher(allowFrom);
+    registerAtZero();
+  }
+
+  /** Logins by kind and their outcomes, as the audit events name them. */
+  static final java.util.Map<String, List<String>> LOGIN_OUTCOMES = java.util.Map.of(
+      "login.password", List.of("success", "invalid", "locked", "setup_expired"),
+      "passkey.first", List.of("ok", "refused"));
+  static final List<String> CHECK_METHODS = List.of("totp", "email", "hotp", "recovery", "passkey");
+  static final List<String> CHECK_OUTCOMES = List.of("ok", "invalid", "locked", "expired");
+
+  /**
+   * Every series an alert reads exists from the start at zero: a rate over a counter that appears
+   * only at its first event misses that event, and an absent series cannot be told from a broken scrape.
+   */
+  private void registerAtZero() {
+    LOGIN_OUTCOMES.forEach((kind, outcomes) -> outcomes.forEach(outcome -> counter("sekisho_login_outcomes", kind, outcome)));
+    for (String method : CHECK_METHODS) {
+      CHECK_OUTCOMES.forEach(outcome -> counter("sekisho_otp_checks", method, outcome));
+    }
+    for (dev.sekisho.otp.TotpApiCheck.Path path : dev.sekisho.otp.TotpApiCheck.Path.values()) {
+      pathCounter(path);
+    }
   }
 
   /** Counts audit events that are outcomes of a login or of a second-factor check. */
@@ -43,9 +65,13 @@ public final class GatewayMetrics {
    * ordinary (the general path, taken by every refused check and by sessions it could not use).
    */
   public void otpCheckPath(dev.sekisho.otp.TotpApiCheck.Path path) {
-    Counter.builder("sekisho_otp_api_check_path").tag("path", path.name().toLowerCase(java.util.Locale.ROOT))
+    pathCounter(path).increment();
+  }
+
+  private Counter pathCounter(dev.sekisho.otp.TotpApiCheck.Path path) {
+    return Counter.builder("sekisho_otp_api_check_path").tag("path", path.name().toLowerCase(java.util.Locale.ROOT))
         .description("TOTP checks of the JSON API by path: warm = 1 database round trip, cold = 2, ordinary = the general path")
-        .register(registry).increment();
+        .register(registry);
   }
 
   private Counter counter(String name, String kindOrMethod, String outcome) {

@@ -28,6 +28,8 @@ public final class Metrics {
       return Vertx.vertx();
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Before any meter exists: histogram buckets for latencies, one clean route label.
+    registry.config().meterFilter(MeterShapes.routeLabels()).meterFilter(MeterShapes.histograms());
     MicrometerMetricsOptions options = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)

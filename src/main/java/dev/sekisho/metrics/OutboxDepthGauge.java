@@ -14,16 +14,19 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The mail outbox depth, read from the database on a timer (one small query per period per process,
- * whatever the scrape rate): mails waiting to go out and mails given up on.
+ * whatever the scrape rate): mails waiting to go out, mails given up on, and how long the oldest has waited.
  */
 public final class OutboxDepthGauge extends VerticleBase {
   private static final String QUERY = "select count(*) filter (where status in ('pending', 'sending')), "
-      + "count(*) filter (where status = 'failed') from mail_outbox where status <> 'sent'";
+      + "count(*) filter (where status = 'failed'), "
+      + "coalesce(extract(epoch from now() - min(created_at) filter (where status in ('pending', 'sending'))), 0) "
+      + "from mail_outbox where status <> 'sent'";
   private final DatabaseTarget database;
   private final MeterRegistry registry;
   private final Duration period;
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong oldestAgeSeconds = new AtomicLong();
   private Pool pool;
   private long timer;
 
@@ -40,6 +43,9 @@ public final class OutboxDepthGauge extends VerticleBase {
         .description("mails waiting in the outbox (refreshed periodically)").register(registry);
     Gauge.builder("sekisho_mail_outbox", failed, AtomicLong::get).tag("status", "failed")
         .description("mails given up on (refreshed periodically)").register(registry);
+    Gauge.builder("sekisho_mail_outbox_oldest_age_seconds", oldestAgeSeconds, AtomicLong::get).baseUnit("seconds")
+        .description("age of the oldest mail still waiting to go out, 0 when none waits (refreshed periodically)")
+        .register(registry);
     refresh();
     timer = vertx.setPeriodic(period.toMillis(), id -> refresh());
     return Future.succeededFuture();
@@ -50,6 +56,7 @@ public final class OutboxDepthGauge extends VerticleBase {
       Row row = rows.iterator().next();
       pending.set(row.getLong(0));
       failed.set(row.getLong(1));
+      oldestAgeSeconds.set(Math.round(row.getDouble(2)));
     });
   }
 

@@ -97,6 +97,6 @@ public final class OnboardingAdminRoutes {
 
   private Future<Void> audited(RoutingContext ctx, String loginId, String kind, JsonObject detail) {
     AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
-    return audit.record(AuditEvent.of(null, loginId, kind, "ok", client).with(detail));
+    return audit.record(dev.sekisho.admin.AdminAuth.named(ctx, AuditEvent.of(null, loginId, kind, "ok", client)).with(detail));
   }
 }

@@ -1,7 +1,11 @@
 package dev.sekisho.onboarding;
 
 import dev.sekisho.audit.AuditEvent;
-import dev.sekisho.onboarding.OnboardingFlow.Page;
+import dev.sekisho.journey.OnboardingFlow;
+import dev.sekisho.journey.OnboardingFlow.Page;
+import dev.sekisho.member.EmailAddresses;
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.Method;
 import dev.sekisho.onboarding.OnboardingService.Outcome;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.web.ClientAddress;
@@ -270,7 +274,7 @@ public final class OnboardingRoutes {
   /** For the page script: {"confirmed": bool, "next": path}. */
   private void waitStatus(RoutingContext ctx) {
     withProgress(ctx, p -> Pages.json(ctx, 200, new JsonObject()
-        .put("confirmed", p.state().ordinal() > OnboardingFlow.State.TERMS_ACCEPTED.ordinal())
+        .put("confirmed", p.state().ordinal() > MemberState.TERMS_ACCEPTED.ordinal())
         .put("next", p.page())));
   }
 
@@ -285,7 +289,7 @@ public final class OnboardingRoutes {
           .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
           .putHeader("X-Accel-Buffering", "no");
-      if (p.state().ordinal() > OnboardingFlow.State.TERMS_ACCEPTED.ordinal()) {
+      if (p.state().ordinal() > MemberState.TERMS_ACCEPTED.ordinal()) {
         response.end(confirmedEvent(p.page()));
         return;
       }
@@ -309,7 +313,7 @@ public final class OnboardingRoutes {
       });
       // Registered before the check below, so a confirmation between the two is not missed.
       consumer.completion().compose(v -> service.progress(memberId)).onSuccess(now -> {
-        if (now != null && now.state().ordinal() > OnboardingFlow.State.TERMS_ACCEPTED.ordinal()
+        if (now != null && now.state().ordinal() > MemberState.TERMS_ACCEPTED.ordinal()
             && !response.ended() && !response.closed()) {
           response.end(confirmedEvent(now.page()));
         } else if (!response.ended() && !response.closed()) {
@@ -347,7 +351,7 @@ public final class OnboardingRoutes {
       showMethod(ctx, p, 400, "onboarding.method.invalid");
       return;
     }
-    onward(ctx, service.chooseMethod(p, method, client(ctx)), outcome -> current(ctx));
+    onward(ctx, service.chooseMethod(p, Method.fromCode(method).orElseThrow(), client(ctx)), outcome -> current(ctx));
   }
 
   // J1.8

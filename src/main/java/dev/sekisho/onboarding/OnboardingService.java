@@ -2,7 +2,11 @@ package dev.sekisho.onboarding;
 
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
+import dev.sekisho.journey.Actor;
+import dev.sekisho.journey.ColumnUpdates;
 import dev.sekisho.journey.Journey;
+import dev.sekisho.journey.JourneyEngine;
+import dev.sekisho.journey.OnboardingFlow;
 import dev.sekisho.login.LoginSettings;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.mail.MailOutbox;
@@ -10,8 +14,9 @@ import dev.sekisho.mail.MailTemplates;
 import dev.sekisho.mail.OutgoingMail;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberRepository;
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.Method;
 import dev.sekisho.member.PasswordHasher;
-import dev.sekisho.onboarding.OnboardingFlow.State;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.auth.prng.VertxContextPRNG;
@@ -33,9 +38,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The onboarding steps J1.2–J1.10. Every step is one transaction: the conditional move of
- * {@link #move} (only from the state the page belongs to) together with what the step records,
- * its audit event and, where it sends mail, the outbox row.
+ * The onboarding steps J1.2–J1.10. Every step is one transaction: the member's move through
+ * {@link JourneyEngine#move} (only from the state the page belongs to) together with what the step
+ * records, its audit event and, where it sends mail, the outbox row.
  */
 public final class OnboardingService {
   /** PostgreSQL NOTIFY channel; the payload is the member id whose email was just confirmed. */
@@ -57,12 +62,15 @@ public final class OnboardingService {
   private final PasswordPolicy policy;
   private final MailTemplates mailTemplates;
   private final MailOutbox outbox;
+  /** The gateway's audit log, with its metrics observer (events outside a step's transaction). */
+  private final AuditLog audit;
   private final String publicOrigin;
   private final String fromName;
 
   public OnboardingService(Vertx vertx, Pool pool, MemberRepository members, PasswordHasher hasher, LoginThrottle throttle,
                            LoginSettings loginSettings, OnboardingSettings settings, PasswordPolicy policy,
-                           MailTemplates mailTemplates, MailOutbox outbox, String publicOrigin, String fromName) {
+                           MailTemplates mailTemplates, MailOutbox outbox, AuditLog audit, String publicOrigin,
+                           String fromName) {
     this.vertx = vertx;
     this.pool = pool;
     this.members = members;
@@ -74,6 +82,7 @@ public final class OnboardingService {
     this.policy = policy;
     this.mailTemplates = mailTemplates;
     this.outbox = outbox;
+    this.audit = audit;
     this.publicOrigin = publicOrigin;
     this.fromName = fromName;
   }
@@ -100,9 +109,9 @@ public final class OnboardingService {
         where m.id = $1
         """).execute(Tuple.of(memberId)).map(rows -> {
           Row row = rows.iterator().next();
-          State state = State.of(member.onboardingState());
+          MemberState state = member.onboardingState();
           String version = row.getString(0);
-          boolean outdated = settings.reacceptTerms() && state.ordinal() > State.BIRTHDATE_VERIFIED.ordinal()
+          boolean outdated = settings.reacceptTerms() && state.ordinal() > MemberState.BIRTHDATE_VERIFIED.ordinal()
               && !settings.termsVersion().equals(version);
           return new Progress(member, state, version, outdated, row.getString(2), row.getOffsetDateTime(3),
               row.getOffsetDateTime(1));
@@ -115,7 +124,7 @@ public final class OnboardingService {
    */
   public Future<String> afterPassword(Member member) {
     return progress(member).map(p -> {
-      if (p.state() == State.ONBOARDED && p.setupDeadline() != null && p.setupDeadline().isBefore(OffsetDateTime.now())) {
+      if (p.state() == MemberState.ONBOARDED && p.setupDeadline() != null && p.setupDeadline().isBefore(OffsetDateTime.now())) {
         return null;
       }
       return p.termsOutdated() ? OnboardingFlow.Page.TERMS.path() : Journey.afterPassword(member);
@@ -141,8 +150,9 @@ public final class OnboardingService {
               return audit(p, "onboarding.birthdate", outcome.name().toLowerCase(), client).map(outcome);
             });
       }
-      return pool.withTransaction(tx -> move(tx, p.memberId(), State.ISSUED, State.BIRTHDATE_VERIFIED,
-              ", birthdate_verified_at = now()")
+      return pool.withTransaction(tx -> JourneyEngine.move(tx, p.memberId(),
+              MemberState.ISSUED, MemberState.BIRTHDATE_VERIFIED, Actor.MEMBER,
+            ColumnUpdates.set("birthdate_verified_at = now()"))
           .compose(moved -> moved ? recordIn(tx, p, "onboarding.birthdate", "ok", client).map(Outcome.OK)
               : Future.succeededFuture(Outcome.STALE)));
     });
@@ -153,9 +163,10 @@ public final class OnboardingService {
     String version = settings.termsVersion();
     return pool.withTransaction(tx -> {
       Future<Boolean> change;
-      if (p.state() == State.BIRTHDATE_VERIFIED) {
-        change = move(tx, p.memberId(), State.BIRTHDATE_VERIFIED, State.TERMS_ACCEPTED,
-            ", terms_version = $4, terms_accepted_at = now()", version);
+      if (p.state() == MemberState.BIRTHDATE_VERIFIED) {
+        change = JourneyEngine.move(tx, p.memberId(),
+                MemberState.BIRTHDATE_VERIFIED, MemberState.TERMS_ACCEPTED, Actor.MEMBER,
+            ColumnUpdates.set("terms_version = $4, terms_accepted_at = now()", version));
       } else if (p.termsOutdated()) {
         change = tx.preparedQuery("update member set terms_version = $2, terms_accepted_at = now(), updated_at = now() "
                 + "where id = $1 and terms_version is distinct from $2 and onboarding_state not in ('issued', 'birthdate_verified')")
@@ -186,7 +197,7 @@ public final class OnboardingService {
             """).execute(Tuple.of(p.memberId(), (double) settings.resendCooldown().toSeconds()))
         .compose(rows -> {
           Row row = rows.iterator().next();
-          if (!State.TERMS_ACCEPTED.code().equals(row.getString(0))) {
+          if (MemberState.of(row.getString(0)) != MemberState.TERMS_ACCEPTED) {
             return Future.succeededFuture(Outcome.STALE);
           }
           if (Boolean.TRUE.equals(row.getBoolean(1))) {
@@ -245,8 +256,8 @@ public final class OnboardingService {
             return Future.succeededFuture(Confirmation.EXPIRED);
           }
           long memberId = row.getLong(1);
-          return move(tx, memberId, State.TERMS_ACCEPTED, State.EMAIL_CONFIRMED,
-              ", email = $4, email_confirmed_at = now()", row.getString(2))
+          return JourneyEngine.move(tx, memberId, MemberState.TERMS_ACCEPTED, MemberState.EMAIL_CONFIRMED, Actor.MEMBER,
+            ColumnUpdates.set("email = $4, email_confirmed_at = now()", row.getString(2)))
               .compose(moved -> {
                 if (!moved) {
                   return Future.succeededFuture(Confirmation.EXPIRED);
@@ -260,11 +271,12 @@ public final class OnboardingService {
   }
 
   /** J1.7. */
-  public Future<Outcome> chooseMethod(Progress p, String method, AuditEvent.Client client) {
-    return pool.withTransaction(tx -> move(tx, p.memberId(), State.EMAIL_CONFIRMED, State.METHOD_CHOSEN,
-            ", chosen_method = $4", method)
+  public Future<Outcome> chooseMethod(Progress p, Method method, AuditEvent.Client client) {
+    return pool.withTransaction(tx -> JourneyEngine.move(tx, p.memberId(),
+            MemberState.EMAIL_CONFIRMED, MemberState.METHOD_CHOSEN, Actor.MEMBER,
+            ColumnUpdates.set("chosen_method = $4", method.code()))
         .compose(moved -> moved ? recordIn(tx, p, "onboarding.method", "ok", client,
-            new io.vertx.core.json.JsonObject().put("method", method)).map(Outcome.OK) : Future.succeededFuture(Outcome.STALE)));
+            new io.vertx.core.json.JsonObject().put("method", method.code())).map(Outcome.OK) : Future.succeededFuture(Outcome.STALE)));
   }
 
   /** The policy problem of a new password (message key), or null. */
@@ -278,8 +290,9 @@ public final class OnboardingService {
       if (same) {
         return Future.succeededFuture(Outcome.SAME_PASSWORD);
       }
-      return hasher.hash(password).compose(hash -> pool.withTransaction(tx -> move(tx, p.memberId(), State.METHOD_CHOSEN,
-              State.PASSWORD_SET, ", password_hash = $4, password_must_change = false, password_changed_at = now()", hash)
+      return hasher.hash(password).compose(hash -> pool.withTransaction(tx -> JourneyEngine.move(tx, p.memberId(),
+              MemberState.METHOD_CHOSEN, MemberState.PASSWORD_SET, Actor.MEMBER,
+            ColumnUpdates.set("password_hash = $4, password_must_change = false, password_changed_at = now()", hash))
           .compose(moved -> moved ? recordIn(tx, p, "onboarding.password", "ok", client).map(Outcome.OK)
               : Future.succeededFuture(Outcome.STALE))));
     });
@@ -308,33 +321,15 @@ public final class OnboardingService {
 
   /** J1.9 → J1.10: onboarding is complete; the set-up deadline of the chosen method starts now. */
   public Future<Outcome> finish(Progress p, AuditEvent.Client client) {
-    return pool.withTransaction(tx -> move(tx, p.memberId(), State.PASSWORD_SET, State.ONBOARDED,
-            ", onboarded_at = now(), setup_deadline = now() + make_interval(days => $4)", settings.setupDays())
+    return pool.withTransaction(tx -> JourneyEngine.move(tx, p.memberId(),
+            MemberState.PASSWORD_SET, MemberState.ONBOARDED, Actor.MEMBER,
+            ColumnUpdates.set("onboarded_at = now(), setup_deadline = now() + make_interval(days => $4)", settings.setupDays()))
         .compose(moved -> moved ? recordIn(tx, p, "onboarding.complete", "ok", client).map(Outcome.OK)
             : Future.succeededFuture(Outcome.STALE)));
   }
 
-  /**
-   * The one way the state column changes during onboarding: from → to only if the table of
-   * {@link OnboardingFlow} allows it and only if the member is still in from (a second tab, a
-   * replayed form or another process that moved first makes this a no-op: false). Extra SET
-   * clauses use $4, $5... for params.
-   */
-  static Future<Boolean> move(SqlClient tx, long memberId, State from, State to, String extraSets, Object... params) {
-    if (!OnboardingFlow.allowed(from, to, false)) {
-      return Future.failedFuture(new IllegalStateException("onboarding move " + from + " -> " + to + " is not allowed"));
-    }
-    Tuple tuple = Tuple.of(to.code(), memberId, from.code());
-    for (Object param : params) {
-      tuple.addValue(param);
-    }
-    return tx.preparedQuery("update member set onboarding_state = $1, updated_at = now()" + extraSets
-            + " where id = $2 and onboarding_state = $3")
-        .execute(tuple).map(rows -> rows.rowCount() == 1);
-  }
-
   private Future<Void> audit(Progress p, String kind, String outcome, AuditEvent.Client client) {
-    return new AuditLog(pool).record(AuditEvent.of(p.memberId(), p.member().loginId(), kind, outcome, client));
+    return audit.record(AuditEvent.of(p.memberId(), p.member().loginId(), kind, outcome, client));
   }
 
   private static Future<Void> recordIn(SqlClient tx, Progress p, String kind, String outcome, AuditEvent.Client client) {

@@ -1,7 +1,7 @@
 package dev.sekisho.onboarding;
 
 import dev.sekisho.config.ConfigReader;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 
 import java.time.Duration;
 import java.util.ArrayList;

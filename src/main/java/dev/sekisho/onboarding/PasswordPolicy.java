@@ -2,6 +2,7 @@ package dev.sekisho.onboarding;
 
 import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.Member;
+import dev.sekisho.member.NewPasswordRule;
 
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.Locale;
  * and number, the issued password). Cheap checks only; "differs from the current password" needs
  * a hash verification and is done by the service on the hashing pool.
  */
-public final class PasswordPolicy {
+public final class PasswordPolicy implements NewPasswordRule {
   private final OnboardingSettings settings;
   private final OnboardingTexts texts;
   private final IssuedPasswordRule issuedRule;
@@ -25,6 +26,7 @@ public final class PasswordPolicy {
   }
 
   /** Null when acceptable, else the message key saying why not. */
+  @Override
   public String problem(String password, Member member) {
     if (password.length() < settings.passwordMinLength()) {
       return "onboarding.password.tooShort";

@@ -1,6 +1,8 @@
 package dev.sekisho.onboarding;
 
+import dev.sekisho.journey.OnboardingFlow;
 import dev.sekisho.member.Member;
+import dev.sekisho.member.MemberState;
 
 import java.time.OffsetDateTime;
 
@@ -8,7 +10,7 @@ import java.time.OffsetDateTime;
  * Where a member is in onboarding, read in one query: the state, whether a newer terms version
  * must be accepted, and the confirmation mail outstanding (address and when it was sent).
  */
-public record Progress(Member member, OnboardingFlow.State state, String termsVersion, boolean termsOutdated,
+public record Progress(Member member, MemberState state, String termsVersion, boolean termsOutdated,
                        String pendingEmail, OffsetDateTime lastSentAt, OffsetDateTime setupDeadline) {
 
   public long memberId() {
@@ -17,7 +19,7 @@ public record Progress(Member member, OnboardingFlow.State state, String termsVe
 
   /** Where this member belongs now. */
   public String page() {
-    if (state == OnboardingFlow.State.TERMS_ACCEPTED && pendingEmail != null) {
+    if (state == MemberState.TERMS_ACCEPTED && pendingEmail != null) {
       return OnboardingFlow.Page.WAIT.path();
     }
     return OnboardingFlow.pageFor(state, member.chosenMethod(), termsOutdated);

@@ -2,7 +2,7 @@ package dev.sekisho.otp;
 
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.login.LoginThrottle;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import dev.sekisho.login.SendLimit;
 import dev.sekisho.mail.MailOutbox;
 import dev.sekisho.mail.OutgoingMail;

@@ -1,7 +1,7 @@
 package dev.sekisho.otp;
 
 import dev.sekisho.crypto.SecretBox;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;

@@ -1,6 +1,9 @@
 package dev.sekisho.otp;
 
-import dev.sekisho.factor.Method;
+import dev.sekisho.journey.Actor;
+import dev.sekisho.journey.JourneyEngine;
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.Method;
 import dev.sekisho.factor.SetupDeadline;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
@@ -25,18 +28,26 @@ public final class MethodActivation {
    * when the set-up deadline has passed meanwhile.
    */
   public Future<List<String>> activateByMember(SqlClient tx, long memberId, Method method, Method replaced) {
-    return SetupDeadline.check(tx, memberId).compose(v -> activate(tx, memberId, method, replaced));
+    return SetupDeadline.check(tx, memberId).compose(v -> activate(tx, memberId, method, replaced, Actor.MEMBER));
   }
 
-  /** @return the recovery codes to show once, or an empty list when the member already had codes */
+  /**
+   * An activation by the insurer (a key installed, a token assigned).
+   *
+   * @return the recovery codes to show once, or an empty list when the member already had codes
+   */
   public Future<List<String>> activate(SqlClient tx, long memberId, Method method, Method replaced) {
+    return activate(tx, memberId, method, replaced, Actor.INSURER);
+  }
+
+  private Future<List<String>> activate(SqlClient tx, long memberId, Method method, Method replaced, Actor by) {
     Future<Void> removal = replaced == null || replaced == method ? Future.succeededFuture() : remove(tx, memberId, replaced);
     return removal
         .compose(v -> tx.preparedQuery("insert into member_method (member_id, method, last_used_at) values ($1, $2, now()) "
             + "on conflict (member_id, method) do update set last_used_at = now()").execute(Tuple.of(memberId, method.code())))
-        .compose(v -> tx.preparedQuery("update member set last_method = $2, updated_at = now(), onboarding_state = "
-            + "case when onboarding_state = 'onboarded' then 'method_set_up' else onboarding_state end where id = $1")
+        .compose(v -> tx.preparedQuery("update member set last_method = $2, updated_at = now() where id = $1")
             .execute(Tuple.of(memberId, method.code())))
+        .compose(v -> JourneyEngine.move(tx, memberId, MemberState.ONBOARDED, MemberState.METHOD_SET_UP, by))
         .compose(v -> recovery.issued(tx, memberId))
         .compose(issued -> issued ? Future.succeededFuture(List.<String>of()) : recovery.replace(tx, memberId));
   }

@@ -1,6 +1,6 @@
 package dev.sekisho.otp;
 
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

@@ -2,7 +2,8 @@ package dev.sekisho.otp;
 
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.Method;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.login.LoginResult;
 import dev.sekisho.login.LoginService;
@@ -131,7 +132,7 @@ public final class OtpApiRoutes {
       ctx.session().regenerateId();
       Csrf.carryOver(ctx.session());
       MemberSession.signIn(ctx.session(), member.id(), member.loginId(), MemberSession.Level.PASSWORD);
-      if (Journey.METHOD_SET_UP.equals(member.onboardingState()) && Journey.VERIFY.equals(next)) {
+      if (member.onboardingState() == MemberState.METHOD_SET_UP && Journey.VERIFY.equals(next)) {
         // Remembered so the hot check path needs no member lookup; the state never moves back.
         ctx.session().put(READY, true);
       }
@@ -189,7 +190,7 @@ public final class OtpApiRoutes {
     members.findById(id).onComplete(found -> {
       if (found.failed()) {
         ctx.fail(found.cause());
-      } else if (found.result() == null || !Journey.METHOD_SET_UP.equals(found.result().onboardingState())) {
+      } else if (found.result() == null || found.result().onboardingState() != MemberState.METHOD_SET_UP) {
         Pages.json(ctx, 409, "not_ready", "Finish onboarding first: " + (found.result() == null ? Paths.LOGIN
             : Journey.afterPassword(found.result())));
       } else {

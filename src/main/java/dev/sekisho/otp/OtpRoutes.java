@@ -2,7 +2,8 @@ package dev.sekisho.otp;
 
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.Method;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberRepository;
@@ -112,7 +113,7 @@ public final class OtpRoutes {
   /** The second step (J3.1): a password-level session whose member has a method set up. */
   private Future<Member> verifier(RoutingContext ctx) {
     return member(ctx, MemberSession.Level.PASSWORD).map(member -> {
-      if (member != null && !Journey.METHOD_SET_UP.equals(member.onboardingState())) {
+      if (member != null && member.onboardingState() != MemberState.METHOD_SET_UP) {
         pages.redirect(ctx, Journey.afterPassword(member));
         return null;
       }
@@ -138,7 +139,7 @@ public final class OtpRoutes {
       return member(ctx, MemberSession.Level.COMPLETE);
     }
     return member(ctx, MemberSession.Level.PASSWORD).map(member -> {
-      if (member != null && !(Journey.ONBOARDED.equals(member.onboardingState()) && method.code().equals(member.chosenMethod()))) {
+      if (member != null && !(member.onboardingState() == MemberState.ONBOARDED && method == member.chosenMethod())) {
         pages.redirect(ctx, Journey.afterPassword(member));
         return null;
       }

@@ -2,7 +2,7 @@ package dev.sekisho.otp;
 
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.session.MemberSession;

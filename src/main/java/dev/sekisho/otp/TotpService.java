@@ -2,7 +2,7 @@ package dev.sekisho.otp;
 
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.login.LoginThrottle;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.Method;
 import io.vertx.core.Future;
 import io.vertx.ext.auth.otp.OtpKey;
 import io.vertx.ext.auth.otp.OtpKeyGenerator;

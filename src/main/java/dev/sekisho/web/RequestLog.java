@@ -1,12 +1,13 @@
 package dev.sekisho.web;
 
+import dev.sekisho.logging.RequestIds;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One key=value line per request. The path is logged without its query string, because links in
+ * One line per request, under the request's id (see {@link RequestIds}). The path is logged without its query string, because links in
  * mails carry their tokens there; bodies, cookies and headers are never logged.
  */
 public final class RequestLog implements Handler<RoutingContext> {
@@ -20,6 +21,9 @@ public final class RequestLog implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     long start = System.nanoTime();
+    // One id per request, on every line of it (RequestIdFilter), answered to the client and passed to the portal.
+    String requestId = RequestIds.assign(ctx, clientAddress.isTrustedProxy(ctx));
+    ctx.response().putHeader(RequestIds.HEADER, requestId);
     ctx.addEndHandler(done -> {
       if (LOG.isInfoEnabled()) {
         LOG.info("method={} path={} status={} ms={} ip={} bytes={}",

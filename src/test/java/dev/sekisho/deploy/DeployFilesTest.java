@@ -86,7 +86,7 @@ class DeployFilesTest {
     assertThat(env.get("SEKISHO_HTTP_TRUSTED_PROXIES")).isEqualTo(nginxNet.get("ipv4_address"));
     assertThat(services.get("nginx").get("ports").toString()).contains("8000:80");
     assertThat(env.get("SEKISHO_HTTP_PUBLIC_ORIGIN")).isEqualTo("http://localhost:8000");
-    assertThat(sekisho.get("healthcheck").toString()).contains("/ready");
+    assertThat(sekisho.get("healthcheck").toString()).contains("/ready").contains("127.0.0.1/8081");
     // The gateway's own production check passes on exactly this environment: `start` would come up.
     java.util.Map<String, String> vars = new java.util.HashMap<>();
     env.forEach((k, v) -> vars.put(k, v.toString()));
@@ -131,8 +131,10 @@ class DeployFilesTest {
     assertThat(map(spec, "selector").get("matchLabels")).isEqualTo(podLabels);
     Map<String, Object> container = ((List<Map<String, Object>>) map(map(spec, "template"), "spec").get("containers")).get(0);
     assertThat(container.get("args")).isEqualTo(List.of("start"));
-    assertThat(map(map(container, "livenessProbe"), "httpGet").get("path")).isEqualTo("/health");
-    assertThat(map(map(container, "readinessProbe"), "httpGet").get("path")).isEqualTo("/ready");
+    assertThat(map(map(container, "livenessProbe"), "httpGet")).containsEntry("path", "/health").containsEntry("port", "management");
+    assertThat(map(map(container, "readinessProbe"), "httpGet")).containsEntry("path", "/ready").containsEntry("port", "management");
+    assertThat(container.get("ports").toString()).contains("name=management, containerPort=8081");
+    assertThat(container.get("env").toString()).contains("SEKISHO_MANAGEMENT_HOST, value=0.0.0.0");
     assertThat(map(container, "securityContext")).containsEntry("allowPrivilegeEscalation", false)
         .containsEntry("readOnlyRootFilesystem", true);
     String secretName = (String) map(byKind.get("Secret"), "metadata").get("name");

@@ -22,6 +22,8 @@ final class FaultChildren {
       env.put("SEKISHO_DB_EMBEDDED_DATA_DIR", dataDir.toString());
     }
     env.put("SEKISHO_HTTP_INSTANCES", "1");
+    env.put("SEKISHO_MANAGEMENT_PORT", "0");
+    env.put("SEKISHO_MANAGEMENT_PUBLIC", "true");
     env.put("SEKISHO_HTTP_TRUSTED_PROXIES", "127.0.0.1");
     env.put("SEKISHO_ADMIN_TOKEN", TestGateway.ADMIN_TOKEN);
     env.putAll(extraEnv);

@@ -27,6 +27,7 @@ class PortInUseTest {
       gateway.environment().keySet().removeIf(k -> k.startsWith("SEKISHO_"));
       gateway.environment().put("SEKISHO_DB_EMBEDDED_DATA_DIR", data.toString());
       gateway.environment().put("SEKISHO_HTTP_PORT", String.valueOf(taken.getLocalPort()));
+      gateway.environment().put("SEKISHO_MANAGEMENT_PORT", "0");
       Process run = gateway.start();
       String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(run.waitFor(180, TimeUnit.SECONDS)).isTrue();

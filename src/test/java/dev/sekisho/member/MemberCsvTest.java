@@ -46,7 +46,7 @@ class MemberCsvTest {
   void refusesEveryEmailAddressTheOnboardingFormRefuses() {
     for (String address : new String[] {"\"\"><svg/onload=alert(4)>\"\"@example.jp", "a b@example.jp", "a<b>@example.jp",
         "a(b)@example.jp", "a..b@example.jp", "a@example", "a@-example.jp"}) {
-      assertThat(dev.sekisho.onboarding.EmailAddresses.normalize(address.replace("\"\"", "\""))).as(address).isNull();
+      assertThat(dev.sekisho.member.EmailAddresses.normalize(address.replace("\"\"", "\""))).as(address).isNull();
       ImportRejected rejected = catchThrowableOfType(ImportRejected.class,
           () -> MemberCsv.parse(HEADER + "x1,12,3456,1980-04-01,A,\"" + address + "\"\n"));
       assertThat(rejected).as(address).isNotNull();

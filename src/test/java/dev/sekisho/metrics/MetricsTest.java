@@ -2,6 +2,9 @@ package dev.sekisho.metrics;
 
 import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.GatewayExtension;
+import dev.sekisho.testing.SignedIn;
+import dev.sekisho.testing.Sql;
+import dev.sekisho.testing.WebClientSession;
 import dev.sekisho.testing.TestGateway;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -32,9 +35,7 @@ class MetricsTest {
         new JsonObject().put("userId", id).put("password", "wrong").encode());
     assertThat(wrong.statusCode()).isEqualTo(401);
 
-    HttpResponse<String> scrape = get(gateway, "/metrics");
-    assertThat(scrape.statusCode()).isEqualTo(200);
-    String text = scrape.body();
+    String text = scrape(gateway);
     assertThat(lines(text, "sekisho_login_outcomes_total{")).anySatisfy(l -> assertThat(l)
         .contains("kind=\"login.password\"").contains("outcome=\"success\"").endsWith(" 1.0"));
     assertThat(lines(text, "sekisho_login_outcomes_total{")).anySatisfy(l -> assertThat(l)
@@ -45,6 +46,54 @@ class MetricsTest {
         .containsPattern("route=\"[^\"]*/sekisho/api/login\"").contains("method=\"POST\"").contains("code=\"200\""));
     assertThat(lines(text, "vertx_pool_in_use{")).anySatisfy(l -> assertThat(l).contains("pool_type=\"sql\""));
     assertThat(text).contains("sekisho_mail_outbox{status=\"pending\"}");
+  }
+
+  /**
+   * After a whole journey (API login right and wrong, a second-factor check, a browser through to
+   * the portal) each series an operator alerts on is there: latency histograms per route and per
+   * upstream with buckets, pool and hashing waits as histograms, login and check outcomes, the
+   * outbox's age; route labels are one clean pattern each; series no event touched read zero.
+   */
+  @Test
+  void aScrapeAfterAJourneyHasEveryAlertableSeriesWithBucketsAndCleanRoutes() throws Exception {
+    String id = gateway.admin().newMember("watch");
+    Sql.memberSetUp(id, "totp");
+    HttpResponse<String> login = post(gateway, "/sekisho/api/login",
+        new JsonObject().put("userId", id).put("password", AdminClient.RULE_PASSWORD).encode());
+    assertThat(login.statusCode()).isEqualTo(200);
+    String token = new JsonObject(login.body()).getString("token");
+    HttpResponse<String> check = http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/sekisho/api/otp/verify"))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("method", "recovery").put("code", "aaaa-bbbb-cccc")
+            .encode())).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(check.statusCode()).as(check.body()).isBetween(400, 499);
+    WebClientSession browser = gateway.client();
+    SignedIn.member(gateway, browser, "totp");
+    assertThat(browser.get("/portal/page").statusCode()).isEqualTo(200);
+
+    String text = scrape(gateway);
+    assertThat(lines(text, "vertx_http_server_response_time_seconds_bucket{")).anySatisfy(l -> assertThat(l)
+        .contains("route=\"/sekisho/api/login\"").contains("le=\"0.25\""));
+    assertThat(lines(text, "vertx_http_server_response_time_seconds_bucket{")).anySatisfy(l -> assertThat(l)
+        .contains("route=\"upstream:/\"").contains("code=\"200\"").contains("le=\"+Inf\""));
+    // One pattern per route label: never the joined chain, never empty.
+    assertThat(lines(text, "vertx_http_server_")).allSatisfy(l -> assertThat(l)
+        .doesNotContain(">").doesNotContain("route=\"\""));
+    assertThat(lines(text, "vertx_pool_queue_time_seconds_bucket{")).anySatisfy(l -> assertThat(l)
+        .contains("pool_name=\"sekisho-password-hash\""));
+    assertThat(lines(text, "vertx_pool_queue_time_seconds_bucket{")).anySatisfy(l -> assertThat(l)
+        .contains("pool_type=\"sql\""));
+    assertThat(lines(text, "sekisho_login_outcomes_total{")).anySatisfy(l -> assertThat(l)
+        .contains("kind=\"login.password\"").contains("outcome=\"success\"").doesNotEndWith(" 0.0"));
+    assertThat(lines(text, "sekisho_otp_checks_total{")).anySatisfy(l -> assertThat(l)
+        .contains("method=\"recovery\"").contains("outcome=\"invalid\"").endsWith(" 1.0"));
+    // Present from the start at zero: nothing in this test touched them.
+    assertThat(lines(text, "sekisho_otp_checks_total{")).anySatisfy(l -> assertThat(l)
+        .contains("method=\"passkey\"").contains("outcome=\"locked\"").endsWith(" 0.0"));
+    assertThat(lines(text, "sekisho_login_outcomes_total{")).anySatisfy(l -> assertThat(l)
+        .contains("kind=\"passkey.first\"").contains("outcome=\"refused\"").endsWith(" 0.0"));
+    assertThat(lines(text, "sekisho_otp_api_check_path_total{")).hasSize(3);
+    assertThat(lines(text, "sekisho_mail_outbox_oldest_age_seconds")).hasSize(1);
   }
 
   @Test
@@ -60,6 +109,12 @@ class MetricsTest {
       HttpResponse<String> scrape = get(off, "/metrics");
       assertThat(scrape.body()).doesNotContain("vertx_http_server");
     }
+  }
+
+  private static String scrape(TestGateway g) throws Exception {
+    HttpResponse<String> scrape = get(g, "/metrics");
+    assertThat(scrape.statusCode()).isEqualTo(200);
+    return scrape.body();
   }
 
   private static List<String> lines(String text, String prefix) {

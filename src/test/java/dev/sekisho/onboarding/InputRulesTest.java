@@ -1,5 +1,7 @@
 package dev.sekisho.onboarding;
 
+import dev.sekisho.member.EmailAddresses;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDate;

@@ -211,9 +211,21 @@ class SecretsInLogsTest {
         .call("GET", "/members/" + id, null, null));
     assertThat(refusedAdmin.statusCode()).isEqualTo(401);
 
-    // ---- the logs: every event's formatted message, arguments, key-values, MDC and stack trace.
+    // ---- the logs: every event's formatted message, arguments, key-values, MDC and stack trace,
+    // and every event as each log.format writes it (text and JSON lines, as shipped).
     StringBuilder all = new StringBuilder();
-    for (ILoggingEvent event : List.copyOf(logs.list)) {
+    ch.qos.logback.classic.LoggerContext logging = (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
+    var textLines = dev.sekisho.logging.LogFormat.TEXT.encoder(logging);
+    var jsonLines = dev.sekisho.logging.LogFormat.JSON.encoder(logging);
+    int accessLinesWithId = 0;
+    List<ILoggingEvent> events = List.copyOf(logs.list);
+    for (ILoggingEvent event : events) {
+      String json = new String(jsonLines.encode(event), java.nio.charset.StandardCharsets.UTF_8);
+      all.append(new String(textLines.encode(event), java.nio.charset.StandardCharsets.UTF_8)).append(json);
+      if (event.getLoggerName().equals("sekisho.access")
+          && new JsonObject(json).getJsonObject("mdc", new JsonObject()).getString("requestId") != null) {
+        accessLinesWithId++;
+      }
       all.append(event.getLoggerName()).append(' ').append(event.getFormattedMessage()).append(' ')
           .append(event.getMDCPropertyMap()).append(' ').append(event.getKeyValuePairs());
       if (event.getThrowableProxy() != null) {
@@ -223,7 +235,9 @@ class SecretsInLogsTest {
     }
     String text = all.toString();
     assertThat(logs.list).as("the journey was logged (access lines)").hasSizeGreaterThan(30);
-    assertThat(text).contains("path=/sekisho/verify/totp");
+    assertThat(text).contains("path=/sekisho/verify/totp").contains("\"formattedMessage\":\"method=POST path=\\/sekisho\\/verify\\/totp");
+    assertThat(accessLinesWithId).as("access lines with their request id").isEqualTo(
+        (int) events.stream().filter(e -> e.getLoggerName().equals("sekisho.access")).count());
     List<String> inLogs = new ArrayList<>();
     List<String> inPages = new ArrayList<>();
     for (Map.Entry<String, String> s : secrets.entrySet()) {

@@ -76,6 +76,10 @@ public class TestGateway implements AutoCloseable {
     config.put("http.trustedProxies", "127.0.0.1");
     config.put("admin.token", ADMIN_TOKEN);
     config.put("demo.member", "false");
+    // Health, readiness and metrics stay on the public listener too, where most tests read them;
+    // ManagementListenerTest covers the default (management listener only).
+    config.put("management.port", "0");
+    config.put("management.public", "true");
     config.putAll(overrides);
     JsonObject json = ConfigLoader.load(Map.of(), config);
     Settings settings = Settings.from(json);
@@ -97,6 +101,11 @@ public class TestGateway implements AutoCloseable {
 
   public String baseUrl() {
     return "http://localhost:" + port;
+  }
+
+  /** The management listener's base URL (health, readiness, metrics). */
+  public String managementUrl() {
+    return "http://127.0.0.1:" + main.managementPort();
   }
 
   public Vertx vertx() {

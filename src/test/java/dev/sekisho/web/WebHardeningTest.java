@@ -41,7 +41,9 @@ class WebHardeningTest {
    * the visitor's own same-site return-to path). A new one fails this test until it is looked at.
    */
   static final Set<String> ANY_METHOD = Set.of("/sekisho/", "/sekisho/api/", "/sekisho/static/",
-      "/sekisho/auth/verify", "/sekisho/auth/start");
+      "/sekisho/auth/verify", "/sekisho/auth/start",
+      // The staff console's session, body and CSRF handlers and its 404 (staff/StaffConsole).
+      "/sekisho/admin");
 
   @AfterAll
   static void stop() {
@@ -101,7 +103,8 @@ class WebHardeningTest {
     }
     System.out.println("CSRF refused on " + tried.size() + " state-changing routes: " + tried);
     assertThat(tried).as("the enumeration found the routes").hasSizeGreaterThan(20)
-        .contains("POST /sekisho/logout", "POST /sekisho/login", "POST /sekisho/verify/totp", "POST /sekisho/api/otp/verify");
+        .contains("POST /sekisho/logout", "POST /sekisho/login", "POST /sekisho/verify/totp", "POST /sekisho/api/otp/verify",
+            "POST /sekisho/admin/login", "POST /sekisho/admin/members/x/password", "POST /sekisho/admin/staff");
     assertThat(anyMethod).as("any-method routes under /sekisho").isSubsetOf(ANY_METHOD);
     // Nothing happened: still signed in, the member unchanged.
     assertThat(browser.get("/sekisho/home").statusCode()).isEqualTo(200);

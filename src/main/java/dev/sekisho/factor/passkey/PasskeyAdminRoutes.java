@@ -73,7 +73,7 @@ public final class PasskeyAdminRoutes {
         .compose(member -> member == null ? Future.succeededFuture(-1) : passkeys.removeAll(member.id(), loginId, client))
         .compose(removed -> removed < 0 ? Future.succeededFuture((JsonObject) null)
             : members.findByLoginId(loginId).map(member -> new JsonObject().put("userId", loginId)
-                .put("removed", removed).put("onboardingState", member == null ? null : member.onboardingState())))
+                .put("removed", removed).put("onboardingState", member == null ? null : member.onboardingState().code())))
         .onComplete(result -> {
           if (result.failed()) {
             ctx.fail(result.cause());

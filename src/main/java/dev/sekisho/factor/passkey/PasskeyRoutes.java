@@ -1,7 +1,8 @@
 package dev.sekisho.factor.passkey;
 
 import dev.sekisho.audit.AuditEvent;
-import dev.sekisho.factor.Method;
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.Method;
 import dev.sekisho.factor.SetupCompletion;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.member.Member;
@@ -96,7 +97,7 @@ public final class PasskeyRoutes {
       return;
     }
     withMember(ctx, member -> {
-      if (session.get(REGISTERED) == null && !Journey.ONBOARDED.equals(member.onboardingState())) {
+      if (session.get(REGISTERED) == null && member.onboardingState() != MemberState.ONBOARDED) {
         pages.redirect(ctx, Journey.afterPassword(member));
         return;
       }
@@ -113,7 +114,7 @@ public final class PasskeyRoutes {
       return;
     }
     withMember(ctx, member -> {
-      if (level == MemberSession.Level.PASSWORD && !Journey.ONBOARDED.equals(member.onboardingState())) {
+      if (level == MemberSession.Level.PASSWORD && member.onboardingState() != MemberState.ONBOARDED) {
         jsonError(ctx, 403, "passkey.errors.notNow");
         return;
       }
@@ -196,7 +197,7 @@ public final class PasskeyRoutes {
       return;
     }
     withMember(ctx, member -> {
-      if (!Journey.METHOD_SET_UP.equals(member.onboardingState())) {
+      if (member.onboardingState() != MemberState.METHOD_SET_UP) {
         pages.redirect(ctx, Journey.afterPassword(member));
         return;
       }
@@ -220,7 +221,7 @@ public final class PasskeyRoutes {
       return;
     }
     withMember(ctx, member -> {
-      if (!Journey.METHOD_SET_UP.equals(member.onboardingState())) {
+      if (member.onboardingState() != MemberState.METHOD_SET_UP) {
         jsonError(ctx, 403, "passkey.errors.notNow");
         return;
       }

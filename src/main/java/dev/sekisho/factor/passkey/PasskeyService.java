@@ -3,6 +3,7 @@ package dev.sekisho.factor.passkey;
 import com.webauthn4j.verifier.exception.MaliciousCounterValueException;
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
+import dev.sekisho.member.MemberState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -163,7 +164,7 @@ public final class PasskeyService {
               && java.security.MessageDigest.isEqual(PasskeyStore.decode(handle), owner.userHandle());
           Future<Void> checked = !handleMatches
               ? Future.failedFuture(new PasskeyRefused(PasskeyRefused.Reason.NOT_RECOGNISED, "user handle mismatch"))
-              : !dev.sekisho.journey.Journey.METHOD_SET_UP.equals(owner.onboardingState())
+              : owner.onboardingState() != MemberState.METHOD_SET_UP
                   ? Future.failedFuture(new PasskeyRefused(PasskeyRefused.Reason.INVALID, "member not set up"))
                   : Future.succeededFuture();
           return checked

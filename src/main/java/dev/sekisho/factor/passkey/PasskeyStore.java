@@ -3,7 +3,10 @@ package dev.sekisho.factor.passkey;
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.factor.SetupDeadline;
-import dev.sekisho.journey.Journey;
+import dev.sekisho.journey.Actor;
+import dev.sekisho.journey.ColumnUpdates;
+import dev.sekisho.journey.JourneyEngine;
+import dev.sekisho.member.MemberState;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.webauthn4j.Authenticator;
@@ -141,9 +144,8 @@ public final class PasskeyStore {
             long id = inserted.iterator().next().getLong(0);
             return conn.preparedQuery("insert into member_method (member_id, method) values ($1, 'passkey') "
                     + "on conflict do nothing").execute(Tuple.of(key.memberId()))
-                .compose(v -> conn.preparedQuery("update member set onboarding_state = $2, updated_at = now() "
-                    + "where id = $1 and onboarding_state = $3")
-                    .execute(Tuple.of(key.memberId(), Journey.METHOD_SET_UP, Journey.ONBOARDED)))
+                .compose(v -> JourneyEngine.move(conn, key.memberId(), MemberState.ONBOARDED, MemberState.METHOD_SET_UP,
+                    Actor.MEMBER))
                 .compose(v -> AuditLog.record(conn, event.with(new JsonObject().put("passkeyId", id)
                     .put("aaguid", key.aaguid()).put("backupEligible", key.backupEligible()))))
                 .map(v -> id);
@@ -221,11 +223,8 @@ public final class PasskeyStore {
       return conn.preparedQuery("delete from passkey where member_id = $1").execute(Tuple.of(memberId))
           .compose(deleted -> conn.preparedQuery("delete from member_method where member_id = $1 and method = 'passkey'")
               .execute(Tuple.of(memberId))
-              .compose(v -> conn.preparedQuery("""
-                  update member set onboarding_state = $2, updated_at = now()
-                  where id = $1 and onboarding_state = $3
-                    and not exists (select 1 from member_method where member_id = $1)
-                  """).execute(Tuple.of(memberId, Journey.ONBOARDED, Journey.METHOD_SET_UP)))
+              .compose(v -> JourneyEngine.move(conn, memberId, MemberState.METHOD_SET_UP, MemberState.ONBOARDED, Actor.INSURER,
+                  ColumnUpdates.none().onlyIf("not exists (select 1 from member_method where member_id = $1)")))
               .compose(v -> conn.preparedQuery("delete from http_session where member_id = $1").execute(Tuple.of(memberId)))
               .compose(v -> AuditLog.record(conn, event.with(new JsonObject().put("removed", deleted.rowCount()))))
               .map(v -> deleted.rowCount()));
@@ -260,13 +259,13 @@ public final class PasskeyStore {
           }
           Row row = rows.iterator().next();
           io.vertx.core.buffer.Buffer handle = row.getBuffer("user_handle");
-          return new Owner(row.getLong("id"), row.getString("login_id"), row.getString("onboarding_state"),
+          return new Owner(row.getLong("id"), row.getString("login_id"), MemberState.of(row.getString("onboarding_state")),
               handle == null ? null : handle.getBytes());
         });
   }
 
   /** The member a passkey belongs to. */
-  public record Owner(long memberId, String loginId, String onboardingState, byte[] userHandle) {
+  public record Owner(long memberId, String loginId, MemberState onboardingState, byte[] userHandle) {
   }
 
   private static Future<Row> lockMember(SqlConnection conn, long memberId) {

@@ -1,4 +1,4 @@
-package dev.sekisho.onboarding;
+package dev.sekisho.member;
 
 import java.text.Normalizer;
 import java.util.Locale;

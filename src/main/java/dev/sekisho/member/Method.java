@@ -1,4 +1,4 @@
-package dev.sekisho.factor;
+package dev.sekisho.member;
 
 import java.util.Arrays;
 import java.util.Optional;

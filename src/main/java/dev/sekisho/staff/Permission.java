@@ -1,0 +1,15 @@
+package dev.sekisho.staff;
+
+/** What a staff member may do in the console; each role grants a set of these (see {@link Role}). */
+public enum Permission {
+  /** Search members, open a member page, read the audit log and the locks. */
+  READ,
+  UNLOCK,
+  EXTEND_DEADLINE,
+  RESET_PASSWORD,
+  RESET_FACTORS,
+  END_SESSIONS,
+  RESET_ONBOARDING,
+  IMPORT,
+  MANAGE_STAFF
+}
