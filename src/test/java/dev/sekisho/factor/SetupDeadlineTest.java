@@ -3,16 +3,15 @@ package dev.sekisho.factor;
 import dev.sekisho.factor.code.Base32Text;
 import dev.sekisho.factor.code.OtpFlowTest;
 import dev.sekisho.testing.AdminClient;
-import dev.sekisho.testing.TestGateway;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.WebClientSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,19 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * insurer" message and changes nothing.
  */
 class SetupDeadlineTest {
-  static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
   private static final Pattern KEY = Pattern.compile("data-key=\"([A-Z2-7]+)\"");
   private static final Pattern CODE_LINE = Pattern.compile("(?m)^(\\d{6})$");
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateway.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-  }
 
   @Test
   void aTotpSetUpStartedBeforeTheDeadlineIsRefusedAfterIt() {

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.sekisho.mail.CaughtMail;
 import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.Mailboxes;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestGateway;
@@ -16,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
@@ -45,7 +47,8 @@ class SecretsInLogsTest {
   private static final String WRONG_PASSWORD = "Wrong-Passw0rd-Typed-9182";
   private static final String ADMIN_SET_PASSWORD = "Admin-Chosen-Pass-5531";
 
-  static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
   static ListAppender<ILoggingEvent> logs;
   /** Every secret the journey used, by what it is (for the failure message). */
   static final Map<String, String> secrets = new LinkedHashMap<>();
@@ -56,12 +59,10 @@ class SecretsInLogsTest {
     logs = new ListAppender<>();
     logs.start();
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-    gateway = TestGateway.start();
   }
 
   @AfterAll
   static void stop() {
-    gateway.close();
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
   }
 

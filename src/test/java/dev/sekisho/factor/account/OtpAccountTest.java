@@ -4,11 +4,9 @@ import dev.sekisho.factor.OtpFixtures;
 import dev.sekisho.factor.code.Base32Text;
 import dev.sekisho.factor.code.OtpFlowTest;
 import dev.sekisho.testing.AdminClient;
-import dev.sekisho.testing.TestGateway;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -16,24 +14,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Self-service (re-create the key, switch method, new recovery codes), the second-step lock over HTTP, key rotation by the insurer. */
 class OtpAccountTest {
-  static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.with(Map.of("otp.maxFailures", "3"));
   private static final Pattern KEY = Pattern.compile("data-key=\"([A-Z2-7]+)\"");
   private static final Pattern CODE_LINE = Pattern.compile("(?m)^(\\d{6})$");
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateway.start(Map.of("otp.maxFailures", "3"));
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-  }
 
   /** A signed-in member (COMPLETE) with TOTP; returns {client, key, recovery codes, login id}. */
   static Object[] signedIn() {

@@ -3,8 +3,8 @@ package dev.sekisho.factor.code;
 import dev.sekisho.factor.OtpFixtures;
 import dev.sekisho.factor.totp.TotpApiCheck;
 import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.Sql;
-import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,19 +36,18 @@ class GuessingBoundTest {
       Map.entry("login.ipBackoffAfter", "100000"));
   static final int BOUND = 100;
   static final HttpClient http = HttpClient.newHttpClient();
-  static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.with(CONFIG);
   static AdminClient admin;
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start(CONFIG);
     admin = gateway.admin();
   }
 
   @AfterAll
   static void stop() {
     Sql.update("delete from login_throttle where subject = ?", "ip:" + CHECK_ADDRESS);
-    gateway.close();
   }
 
   /** As if every lock and wait had run its course (the lock period passed). */

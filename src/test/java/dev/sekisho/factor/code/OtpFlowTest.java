@@ -2,10 +2,9 @@ package dev.sekisho.factor.code;
 
 import dev.sekisho.factor.OtpFixtures;
 import dev.sekisho.testing.AdminClient;
-import dev.sekisho.testing.TestGateway;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,28 +16,23 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The OTP pages and JSON API end to end: two real gateways sharing one PostgreSQL. */
 public class OtpFlowTest {
-  public static TestGateway gateway;
-  public static TestGateway second;
+  @RegisterExtension
+  public static final GatewayExtension gateway = GatewayExtension.defaults();
+  @RegisterExtension
+  public static final GatewayExtension second = GatewayExtension.defaults();
   public static AdminClient admin;
   private static final Pattern KEY = Pattern.compile("data-key=\"([A-Z2-7]+)\"");
   private static final Pattern RECOVERY = Pattern.compile("<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>");
 
   @BeforeAll
   public static void start() {
-    gateway = TestGateway.start();
-    second = TestGateway.start();
     admin = gateway.admin();
-  }
-
-  @AfterAll
-  public static void stop() {
-    second.close();
-    gateway.close();
   }
 
   public static String code(byte[] key, long offsetSteps) {

@@ -8,10 +8,9 @@ import dev.sekisho.mail.MailCatcher;
 import dev.sekisho.testing.Browser;
 import dev.sekisho.testing.AdminClient;
 
-import dev.sekisho.testing.TestGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.sekisho.testing.GatewayExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 import java.util.List;
@@ -23,18 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Real headless Chromium: TOTP set-up from the "can't scan?" key and login (J2.4, J3.1); email OTP with the real mail (J2.7). */
 class OtpBrowserTest {
-  static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.with(Map.of("otp.resendCooldownSeconds", "0"));
   private static final Pattern CODE_LINE = Pattern.compile("(?m)^(\\d{6})\\r?$");
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateway.start(Map.of("otp.resendCooldownSeconds", "0"));
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-  }
 
   static String code(byte[] key, long offsetSteps) {
     return OtpAlgorithm.SHA1.text(key, System.currentTimeMillis() / 1000 / 30 + offsetSteps, 6);

@@ -3,11 +3,11 @@ package dev.sekisho.factor.totp;
 import dev.sekisho.factor.OtpFixtures;
 import dev.sekisho.factor.code.OtpFlowTest;
 import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,22 +28,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * becomes complete once.
  */
 class TotpApiCheckTest {
-  static TestGateway gateway;
-  static TestGateway second;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
+  @RegisterExtension
+  static final GatewayExtension second = GatewayExtension.defaults();
   static AdminClient admin;
   static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start();
-    second = TestGateway.start();
     admin = gateway.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    second.close();
-    gateway.close();
   }
 
   /** A member with TOTP set up through the pages; returns [login id, key]. */

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A gateway (or the demo upstream) in its own JVM, as in production, so the load generator and the gateway do not share
- * a heap or a JIT, and the gateway's CPU time and RSS can be read from /proc.
+ * a heap or a JIT, and the gateway's CPU time and RSS can be read from /proc. The fault tests use it too (a real OS
+ * process to send SIGTERM or SIGKILL to): the one copy of this machinery.
  */
 public final class GatewayProcess implements AutoCloseable {
   /**
@@ -28,12 +29,17 @@ public final class GatewayProcess implements AutoCloseable {
   public static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx160m");
   private final Process process;
   private final int port;
+  private final Path log;
+  /** How long close() waits after SIGTERM: a test's child may stop an embedded database too. */
+  private final int stopWaitSeconds;
   private final CompletableFuture<Long> readyAfterMillis = new CompletableFuture<>();
   private long startMillis;
 
-  private GatewayProcess(Process process, int port) {
+  private GatewayProcess(Process process, int port, Path log, int stopWaitSeconds) {
     this.process = process;
     this.port = port;
+    this.log = log;
+    this.stopWaitSeconds = stopWaitSeconds;
   }
 
   /**
@@ -55,6 +61,24 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   /**
+   * Starts a gateway ({@code run}) with exactly the given SEKISHO_* environment (this process's own are dropped, so a
+   * test's child depends on nothing it inherited); returns once its output says readyLine, which the caller may then
+   * read in {@link #log()}. Its output goes to a temporary file.
+   */
+  public static GatewayProcess isolated(int port, Map<String, String> env, String readyLine, int maxSeconds)
+      throws IOException {
+    Path log = Files.createTempFile("sekisho-child-", ".log");
+    ProcessBuilder builder = new ProcessBuilder(command(List.of(), "run")).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).directory(Path.of("").toAbsolutePath().toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("SEKISHO_"));
+    builder.environment().put("SEKISHO_HTTP_PORT", String.valueOf(port));
+    builder.environment().putAll(env);
+    GatewayProcess child = new GatewayProcess(builder.start(), port, log, 120);
+    child.awaitLog(readyLine, maxSeconds);
+    return child;
+  }
+
+  /**
    * Starts the demo portal alone ({@code demo-upstream}) on port, like a real portal beside the
    * gateways; returns once its top page answers 200. Same machinery, so its CPU time can be read too.
    */
@@ -65,13 +89,10 @@ public final class GatewayProcess implements AutoCloseable {
 
   private static GatewayProcess launch(String subcommand, int port, String readyPath, Map<String, String> extraEnv,
                                        List<String> jvmArgs, Path log, String what) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    command.addAll(jvmArgs);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.sekisho.launcher.Main", subcommand));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(command(jvmArgs, subcommand)).redirectErrorStream(true);
     builder.environment().putAll(extraEnv);
     long started = System.nanoTime();
-    GatewayProcess gateway = new GatewayProcess(builder.start(), port);
+    GatewayProcess gateway = new GatewayProcess(builder.start(), port, log, 30);
     Thread reader = new Thread(() -> gateway.copyOutput(log), what.replace(' ', '-') + "-" + port + "-output");
     reader.setDaemon(true);
     reader.start();
@@ -85,6 +106,14 @@ public final class GatewayProcess implements AutoCloseable {
       throw new IOException("the " + what + " on port " + port + " did not become ready; see " + log, e);
     }
     return gateway;
+  }
+
+  /** This JVM's java and class path (with sekisho-bench.jar, its Class-Path brings sekisho.jar), running Main. */
+  private static List<String> command(List<String> jvmArgs, String subcommand) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.sekisho.launcher.Main", subcommand));
+    return command;
   }
 
   /** Polls readyPath (for a gateway /ready: the database answers through it) every 20 ms. */
@@ -140,6 +169,52 @@ public final class GatewayProcess implements AutoCloseable {
     return port;
   }
 
+  public String baseUrl() {
+    return "http://localhost:" + port;
+  }
+
+  /** The OS process, to signal. */
+  public Process process() {
+    return process;
+  }
+
+  /** Everything the process printed so far. */
+  public String log() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Waits for a line in the process's output (its own progress, not a clock, decides). */
+  public void awaitLog(String text, int maxSeconds) {
+    long deadline = System.currentTimeMillis() + maxSeconds * 1000L;
+    while (!log().contains(text)) {
+      if (!process.isAlive() && !log().contains(text)) {
+        throw new IllegalStateException("gateway process exited (" + process.exitValue() + ") before '" + text + "':\n" + log());
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("no '" + text + "' from the gateway process:\n" + log());
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** Waits for the process to end by itself (after a SIGTERM, say); returns its exit status. */
+  public int awaitExit() throws InterruptedException {
+    if (!process.waitFor(180, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("gateway process did not exit:\n" + log());
+    }
+    return process.exitValue();
+  }
+
   public long pid() {
     return process.pid();
   }
@@ -159,12 +234,12 @@ public final class GatewayProcess implements AutoCloseable {
     return ProcStats.rssBytes(process.pid());
   }
 
-  /** SIGTERM, as an orchestrator would; waits for the drain. */
+  /** SIGTERM, as an orchestrator would; waits for the drain (and the embedded database's stop). */
   @Override
   public void close() {
     process.destroy();
     try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      if (!process.waitFor(stopWaitSeconds, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
     } catch (InterruptedException e) {

@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * {@code java -jar sekisho.jar bench}: seeds members straight into PostgreSQL, starts one or two
+ * {@code java -jar sekisho-bench.jar} (or {@code java -jar sekisho.jar bench} with that jar beside it): seeds members straight into PostgreSQL, starts one or two
  * gateway processes (or targets running ones), drives each scenario from this process with a
  * closed and an open model, measures the ceilings beside them (pgbench on the OTP check's single-row
  * UPDATE, the Argon2id hash rate, the demo upstream hit directly), prints the figures with
@@ -62,7 +62,15 @@ public final class BenchCommand {
     this.out = out;
   }
 
-  /** Runs the command; returns the exit status. */
+  /** {@code java -jar sekisho-bench.jar [options]}: the same as {@code java -jar sekisho.jar bench [options]}. */
+  public static void main(String[] args) {
+    String[] withCommand = new String[args.length + 1];
+    withCommand[0] = "bench";
+    System.arraycopy(args, 0, withCommand, 1, args.length);
+    System.exit(run(withCommand, System.out));
+  }
+
+  /** Runs the command (args[0] is "bench"); returns the exit status. */
   public static int run(String[] args, PrintStream out) {
     BenchOptions options;
     try {

@@ -50,7 +50,7 @@ public record BenchOptions(int members, int gateways, double seconds, double war
         case "--jfr" -> jfr = true;
         case "--cold-checks" -> cold = true;
         case "--live-sessions" -> { liveSessions = Integer.parseInt(need(a, value)); i++; }
-        default -> throw new IllegalArgumentException("unknown option " + a + " (see java -jar sekisho.jar help)");
+        default -> throw new IllegalArgumentException("unknown option " + a + "");
       }
     }
     if (members < 10 || members > 1_000_000) {
