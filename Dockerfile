@@ -33,4 +33,4 @@ ENV SEKISHO_HTTP_HOST=0.0.0.0 \
     SEKISHO_GATEWAY_DEMO_UPSTREAM_ENABLED=false
 USER sekisho
 EXPOSE 8080 8081
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-jar", "/app/sekisho.jar", "start"]
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx160m", "-jar", "/app/sekisho.jar", "start"]

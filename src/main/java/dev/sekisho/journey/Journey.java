@@ -3,8 +3,7 @@ package dev.sekisho.journey;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberState;
 import dev.sekisho.member.Method;
-import dev.sekisho.session.MemberSession;
-import dev.sekisho.web.Csrf;
+import dev.sekisho.session.SignIn;
 import dev.sekisho.web.Pages;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
@@ -76,11 +75,8 @@ public final class Journey {
    * session itself (the OTP API's one-statement check). Everyone else uses completeSignIn.
    */
   public static String complete(Session session, Method method) {
-    session.regenerateId();
-    Csrf.carryOver(session);
     // No method: a single-use recovery code stood in for the second factor.
-    MemberSession.setMethod(session, method == null ? "recovery" : method.code());
-    MemberSession.raise(session, MemberSession.Level.COMPLETE);
+    SignIn.upgrade(session, method == null ? SignIn.RECOVERY : method.code());
     String target = session.remove(RETURN_TO);
     return isSafeReturnTo(target) ? target : "/";
   }

@@ -1,10 +1,5 @@
 package dev.sekisho.launcher;
 
-import dev.sekisho.db.DatabaseTarget;
-import dev.sekisho.db.DatabaseWait;
-import dev.sekisho.db.EmbeddedPostgres;
-import dev.sekisho.db.Migrations;
-import dev.sekisho.db.Pools;
 import dev.sekisho.member.ImportProblem;
 import dev.sekisho.member.ImportRejected;
 import dev.sekisho.member.IssuedPasswordRule;
@@ -49,20 +44,9 @@ final class ImportCommand {
       return 1;
     }
     Settings settings = Settings.from(Main.config());
-    EmbeddedPostgres embedded = null;
-    Vertx vertx = Vertx.vertx();
-    try {
-      DatabaseTarget target;
-      if (settings.db().embedded()) {
-        embedded = EmbeddedPostgres.start(settings.db().embeddedDataDir(), settings.db().embeddedPort(),
-            settings.db().database());
-        target = DatabaseTarget.of(embedded);
-      } else {
-        target = DatabaseTarget.of(settings.db());
-        DatabaseWait.untilReachable(target, java.time.Duration.ofSeconds(settings.db().startupWaitSeconds()));
-      }
-      Migrations.apply(target);
-      Pool pool = Pools.create(vertx, target, 2);
+    try (CommandDatabase db = CommandDatabase.open(settings, 2)) {
+      Vertx vertx = db.vertx();
+      Pool pool = db.pool();
       MemberImporter importer = new MemberImporter(vertx, new MemberRepository(pool),
           new PasswordHasher(vertx, settings.password()), new IssuedPasswordRule(settings.password().issuedRule()));
       CompletableFuture<Integer> status = new CompletableFuture<>();
@@ -87,11 +71,6 @@ final class ImportCommand {
     } catch (Exception e) {
       System.err.println("Import failed: " + e.getMessage());
       return 1;
-    } finally {
-      vertx.close();
-      if (embedded != null) {
-        embedded.close();
-      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.sekisho.launcher;
 
+import dev.sekisho.factor.totp.OtpCaches;
 import dev.sekisho.web.ServingListeners;
 
 import dev.sekisho.crypto.SecretBox;
@@ -8,7 +9,6 @@ import dev.sekisho.mail.MailCatcher;
 import dev.sekisho.mail.MailTemplates;
 import dev.sekisho.gateway.Upstream;
 import dev.sekisho.member.PasswordHasher;
-import dev.sekisho.otp.OtpCaches;
 import dev.sekisho.onboarding.OnboardingTexts;
 import dev.sekisho.web.I18n;
 import dev.sekisho.web.Templates;

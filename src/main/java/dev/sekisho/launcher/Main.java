@@ -37,7 +37,7 @@ public final class Main {
         case "start" -> run(RunMode.PRODUCTION);
         case "import-members" -> System.exit(ImportCommand.run(args));
         case "staff" -> System.exit(StaffCommand.run(args, config(), System.out, System.err));
-        case "bench" -> System.exit(dev.sekisho.bench.BenchCommand.run(args, System.out));
+        case "bench" -> System.exit(BenchLauncher.run(args, System.out));
         case "demo-upstream" -> DemoUpstreamCommand.run();
         case "help", "--help", "-h" -> usage(0);
         default -> usage(2);
@@ -49,7 +49,7 @@ public final class Main {
   }
 
   private static void usage(int status) {
-    System.out.print("""
+    System.out.println("""
         Usage: java -jar sekisho.jar [command]
           run                      the development run (the default): embedded database, mail catcher
                                    and dev mailbox, demo portal and member, on loopback
@@ -61,9 +61,8 @@ public final class Main {
                                    --name NAME); prints its one-time set-up link for the console
           demo-upstream            the demo portal alone, on loopback at gateway.demoUpstream.port
                                    (for gateway.upstreams; the bench runs it so)
-        """);
-    System.out.print(dev.sekisho.bench.BenchOptions.usage().indent(2));
-    System.out.println("""
+          bench [options]          the load generator, when sekisho-bench.jar (built beside this jar by
+                                   mvn package) lies next to it; its options: java -jar sekisho-bench.jar
           help                     this text
         Configuration: conf/config.json, each key overridable by an environment variable (see README).""");
     System.exit(status);

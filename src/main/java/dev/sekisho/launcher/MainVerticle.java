@@ -1,5 +1,6 @@
 package dev.sekisho.launcher;
 
+import dev.sekisho.factor.totp.OtpCaches;
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.db.DatabaseWait;
@@ -18,7 +19,6 @@ import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.MemberImporter;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.member.PasswordHasher;
-import dev.sekisho.otp.OtpCaches;
 import dev.sekisho.onboarding.ConfirmationSignals;
 import dev.sekisho.onboarding.OnboardingTexts;
 import dev.sekisho.session.SessionSweeper;

@@ -1,9 +1,9 @@
 package dev.sekisho.launcher;
 
+import dev.sekisho.factor.code.OtpSettings;
 import dev.sekisho.config.ConfigReader;
 import dev.sekisho.config.RunMode;
 import dev.sekisho.crypto.SecretSettings;
-import dev.sekisho.otp.OtpSettings;
 import dev.sekisho.db.DatabaseSettings;
 import dev.sekisho.factor.passkey.PasskeySettings;
 import dev.sekisho.gateway.GatewaySettings;

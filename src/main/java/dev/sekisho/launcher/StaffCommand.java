@@ -1,14 +1,8 @@
 package dev.sekisho.launcher;
 
-import dev.sekisho.db.DatabaseTarget;
-import dev.sekisho.db.DatabaseWait;
-import dev.sekisho.db.EmbeddedPostgres;
-import dev.sekisho.db.Migrations;
-import dev.sekisho.db.Pools;
 import dev.sekisho.staff.Role;
 import dev.sekisho.staff.StaffStore;
 import dev.sekisho.staff.StaffPaths;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
 import java.io.PrintStream;
@@ -31,20 +25,8 @@ public final class StaffCommand {
       return 2;
     }
     Settings settings = Settings.from(config);
-    EmbeddedPostgres embedded = null;
-    Vertx vertx = Vertx.vertx();
-    try {
-      DatabaseTarget target;
-      if (settings.db().embedded()) {
-        embedded = EmbeddedPostgres.start(settings.db().embeddedDataDir(), settings.db().embeddedPort(),
-            settings.db().database());
-        target = DatabaseTarget.of(embedded);
-      } else {
-        target = DatabaseTarget.of(settings.db());
-        DatabaseWait.untilReachable(target, java.time.Duration.ofSeconds(settings.db().startupWaitSeconds()));
-      }
-      Migrations.apply(target);
-      Pool pool = Pools.create(vertx, target, 1);
+    try (CommandDatabase db = CommandDatabase.open(settings, 1)) {
+      Pool pool = db.pool();
       String token = new StaffStore(pool).add(request.id(), request.name(), request.role(), "command-line")
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       out.println("Staff account " + request.id() + " (" + request.role().key() + ") created. Set-up link, valid "
@@ -59,11 +41,6 @@ public final class StaffCommand {
     } catch (Exception e) {
       err.println("Could not add the staff account: " + e.getMessage());
       return 1;
-    } finally {
-      vertx.close();
-      if (embedded != null) {
-        embedded.close();
-      }
     }
   }
 

@@ -5,8 +5,8 @@ import dev.sekisho.journey.Journey;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.session.MemberSession;
+import dev.sekisho.session.SignIn;
 import dev.sekisho.web.ClientAddress;
-import dev.sekisho.web.Csrf;
 import dev.sekisho.web.FormInput;
 import dev.sekisho.web.Pages;
 import dev.sekisho.web.Paths;
@@ -83,9 +83,7 @@ public final class LoginRoutes {
 
   private void signIn(RoutingContext ctx, Member member, String next) {
     // A new session id at login defeats session fixation; the pre-login CSRF token goes with it.
-    ctx.session().regenerateId();
-    Csrf.carryOver(ctx.session());
-    MemberSession.signIn(ctx.session(), member.id(), member.loginId(), MemberSession.Level.PASSWORD);
+    SignIn.upgrade(ctx.session(), member.id(), member.loginId());
     pages.redirect(ctx, next != null ? next : Journey.afterPassword(member));
   }
 

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
  * priority ({@code password.hashNice}) so hashing never takes CPU time from the event loops.
  */
 public final class PasswordHasher {
+  private static final long RELEASE_CHECK_MILLIS = 10_000;
   private final Argon2Engine engine;
   private final WorkerExecutor workers;
   private final int nice;
@@ -25,6 +26,11 @@ public final class PasswordHasher {
     this.workers = vertx.createSharedWorkerExecutor("sekisho-password-hash", settings.hashThreads());
     this.decoyHash = engine.hash("decoy-" + System.nanoTime());
     startEventLoops(vertx);
+    // Memory kept between hashes goes back once logins stop (checked off the event loop: freeing unmaps).
+    vertx.setPeriodic(RELEASE_CHECK_MILLIS, id -> workers.executeBlocking(() -> {
+      engine.releaseIdleMemory();
+      return null;
+    }, false));
     LoggerFactory.getLogger(PasswordHasher.class).info("Argon2id m={} KiB t={} p={} by {}", settings.memoryKiB(),
         settings.iterations(), settings.parallelism(), engine.name());
   }
@@ -63,7 +69,7 @@ public final class PasswordHasher {
     return engine.hash(password);
   }
 
-  /** The implementation in use ("libsodium" or "bouncycastle"), for the bench and the logs. */
+  /** The implementation in use ("argon2-reused-memory", "libsodium" or "bouncycastle"), for the bench and the logs. */
   public String implementation() {
     return engine.name();
   }

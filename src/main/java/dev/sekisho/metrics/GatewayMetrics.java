@@ -43,7 +43,7 @@ public final class GatewayMetrics {
     for (String method : CHECK_METHODS) {
       CHECK_OUTCOMES.forEach(outcome -> counter("sekisho_otp_checks", method, outcome));
     }
-    for (dev.sekisho.otp.TotpApiCheck.Path path : dev.sekisho.otp.TotpApiCheck.Path.values()) {
+    for (dev.sekisho.factor.totp.TotpApiCheck.Path path : dev.sekisho.factor.totp.TotpApiCheck.Path.values()) {
       pathCounter(path);
     }
   }
@@ -64,11 +64,11 @@ public final class GatewayMetrics {
    * Which path a TOTP check of the JSON API took: warm (one database round trip), cold (two), or
    * ordinary (the general path, taken by every refused check and by sessions it could not use).
    */
-  public void otpCheckPath(dev.sekisho.otp.TotpApiCheck.Path path) {
+  public void otpCheckPath(dev.sekisho.factor.totp.TotpApiCheck.Path path) {
     pathCounter(path).increment();
   }
 
-  private Counter pathCounter(dev.sekisho.otp.TotpApiCheck.Path path) {
+  private Counter pathCounter(dev.sekisho.factor.totp.TotpApiCheck.Path path) {
     return Counter.builder("sekisho_otp_api_check_path").tag("path", path.name().toLowerCase(java.util.Locale.ROOT))
         .description("TOTP checks of the JSON API by path: warm = 1 database round trip, cold = 2, ordinary = the general path")
         .register(registry);

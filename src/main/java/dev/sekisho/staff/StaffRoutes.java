@@ -1,8 +1,8 @@
 package dev.sekisho.staff;
 
 import dev.sekisho.member.PasswordHasher;
-import dev.sekisho.otp.Base32;
-import dev.sekisho.otp.QrCodes;
+import dev.sekisho.factor.code.Base32Text;
+import dev.sekisho.factor.code.QrCodes;
 import dev.sekisho.web.Csrf;
 import dev.sekisho.web.FormInput;
 import dev.sekisho.web.Pages;
@@ -91,7 +91,7 @@ final class StaffRoutes {
             // A new session id at sign-in (no fixation) and a fresh CSRF token for it.
             Session session = ctx.session();
             session.regenerateId();
-            Csrf.carryOver(session);
+            Csrf.renewAtSignIn(session);
             session.put(StaffGuard.SESSION_KEY, staffId);
             pages.redirect(ctx, StaffPaths.MEMBERS);
           });
@@ -123,7 +123,7 @@ final class StaffRoutes {
       } else {
         byte[] key = StaffTotp.newKey();
         ctx.session().put(SETUP_TOKEN, token);
-        ctx.session().put(SETUP_KEY, Base32.encode(key));
+        ctx.session().put(SETUP_KEY, Base32Text.encode(key));
         pages.render(ctx, "staff-setup", setupModel(found.result(), key));
       }
     });
@@ -132,7 +132,7 @@ final class StaffRoutes {
   private static JsonObject setupModel(String staffId, byte[] key) {
     String qr = Base64.getEncoder().encodeToString(QrCodes.png(StaffTotp.uri(staffId, key), 220));
     return new JsonObject().put("staffId", staffId).put("qr", "data:image/png;base64," + qr)
-        .put("key", Base32.grouped(Base32.encode(key))).put("minPassword", MIN_PASSWORD);
+        .put("key", Base32Text.grouped(Base32Text.encode(key))).put("minPassword", MIN_PASSWORD);
   }
 
   private void setup(RoutingContext ctx) {
@@ -142,7 +142,7 @@ final class StaffRoutes {
       pages.error(ctx, 404, "staff.errors.setupLink");
       return;
     }
-    byte[] key = Base32.decode(keyText);
+    byte[] key = Base32Text.decode(keyText);
     String password = FormInput.field(ctx, "password", MAX_PASSWORD);
     String again = FormInput.field(ctx, "password_again", MAX_PASSWORD);
     String code = FormInput.field(ctx, "code", 12);

@@ -1,8 +1,8 @@
 package dev.sekisho.staff;
 
 import dev.sekisho.crypto.SecretBox;
-import dev.sekisho.otp.Base32;
-import dev.sekisho.otp.OtpAlgorithm;
+import dev.sekisho.factor.code.Base32Text;
+import dev.sekisho.factor.code.OtpAlgorithm;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,7 @@ public final class StaffTotp {
 
   public static String uri(String staffId, byte[] key) {
     String label = URLEncoder.encode("Sekisho staff:" + staffId, StandardCharsets.UTF_8).replace("+", "%20");
-    return "otpauth://totp/" + label + "?secret=" + Base32.encode(key) + "&issuer=Sekisho%20staff&digits=6&period=30";
+    return "otpauth://totp/" + label + "?secret=" + Base32Text.encode(key) + "&issuer=Sekisho%20staff&digits=6&period=30";
   }
 
   public byte[] seal(String staffId, byte[] key) {

@@ -16,8 +16,8 @@ import java.util.Base64;
  *
  * <p>vertx-web's CSRFHandler ties its token to the session id and a cookie, and re-issues it on
  * every GET; that breaks a second tab and the form rendered just before login regenerates the id.
- * A per-session token that a login carries into the new session (see {@link #carryOver}) has
- * neither problem and is the pattern OWASP recommends.
+ * A per-session token has neither problem and is the pattern OWASP recommends; a sign-in renews
+ * it with the session id ({@link #renewAtSignIn}), so no token seen before the sign-in is good after it.
  */
 public final class Csrf implements Handler<RoutingContext> {
   public static final String FIELD = "_csrf";
@@ -46,10 +46,10 @@ public final class Csrf implements Handler<RoutingContext> {
   }
 
   /**
-   * A login replaces the session data; a fresh token is issued for the signed-in session so no
-   * token seen before login stays valid after it.
+   * A sign-in raised the session's privilege: the token of the lower level is dropped, and the
+   * next page gets a fresh one, so no token seen before the sign-in stays valid after it.
    */
-  public static void carryOver(Session session) {
+  public static void renewAtSignIn(Session session) {
     session.remove(SESSION_KEY);
   }
 

@@ -1,14 +1,12 @@
 package dev.sekisho.admin;
 
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.AdminClient;
-import dev.sekisho.testing.JourneyFinisher;
 import dev.sekisho.testing.SignedIn;
-import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,26 +15,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every admin call: its answer, its validation errors, and its audit record. */
 class AdminApiTest {
-  static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
   static AdminClient admin;
-  static JourneyFinisher finisher;
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start();
     admin = gateway.admin();
-    finisher = new JourneyFinisher();
-  }
-
-  @AfterAll
-  static void stop() {
-    finisher.close();
-    gateway.close();
   }
 
   @Test
@@ -71,7 +62,7 @@ class AdminApiTest {
   @Test
   void viewShowsStateMethodsLockAndLastLogin() {
     WebClientSession browser = gateway.client();
-    String id = SignedIn.member(gateway, finisher, browser, "totp");
+    String id = SignedIn.member(gateway, browser, "totp");
     JsonObject member = ok(admin.call("GET", "/members/" + id, null, null));
     assertThat(member.getString("onboardingState")).isEqualTo("method_set_up");
     assertThat(member.getJsonArray("methods").getJsonObject(0).getString("method")).isEqualTo("totp");
@@ -88,7 +79,7 @@ class AdminApiTest {
   @Test
   void passwordResetToAGivenOneAndToTheRule() {
     WebClientSession browser = gateway.client();
-    String id = SignedIn.member(gateway, finisher, browser, "totp");
+    String id = SignedIn.member(gateway, browser, "totp");
     Sql.update("update member set password_must_change = false where login_id = ?", id);
 
     error(admin.call("POST", "/members/" + id + "/password", "{\"password\":\"short\"}", "application/json"), 400, "bad_password");
@@ -135,7 +126,7 @@ class AdminApiTest {
   @Test
   void factorResetSendsTheMemberBackToSetUp() {
     WebClientSession browser = gateway.client();
-    String id = SignedIn.member(gateway, finisher, browser, "totp");
+    String id = SignedIn.member(gateway, browser, "totp");
     JsonObject reset = ok(admin.call("POST", "/members/" + id + "/factors/reset", null, null));
     assertThat(reset.getInteger("methodsRemoved")).isEqualTo(1);
     assertThat(reset.getString("onboardingState")).isEqualTo("onboarded");

@@ -1,5 +1,6 @@
 package dev.sekisho.faults;
 
+import dev.sekisho.bench.GatewayProcess;
 import dev.sekisho.testing.TestDatabase;
 import dev.sekisho.testing.TestGateway;
 import io.vertx.core.json.JsonObject;
@@ -28,7 +29,7 @@ class LargeImportTest {
   void sixtyMebibyteImportIsAnsweredWithinA512MbHeap() throws Exception {
     Map<String, String> env = Map.of("SEKISHO_DB_URL", TestDatabase.url(), "SEKISHO_DEMO_MEMBER", "false",
         "JAVA_TOOL_OPTIONS", "-Xmx512m");
-    try (GatewayProcess gateway = GatewayProcess.start(null, env)) {
+    try (GatewayProcess gateway = FaultChildren.start(null, env)) {
       byte[] file = memberFile(60 * 1024 * 1024);
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/sekisho/admin/api/members/import"))

@@ -1,5 +1,6 @@
 package dev.sekisho.faults;
 
+import dev.sekisho.bench.GatewayProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,11 +33,11 @@ class LiveOwnerTest {
     Path data = dir.resolve("postgres");
     Path csv = dir.resolve("members.csv");
     Files.writeString(csv, "user_id,symbol,number,birthdate,name,email\nm1,12,3456,1980-04-01,関所 一郎,m1@example.jp\n");
-    try (GatewayProcess gateway = GatewayProcess.start(data, Map.of())) {
+    try (GatewayProcess gateway = FaultChildren.start(data, Map.of())) {
       // The development run's start-up, as an operator sees it: the banner names the public origin and
       // the mode, and no meter is registered twice (a duplicate-gauge warning came at every start).
       assertThat(gateway.log()).contains("Sekisho is ready on http://localhost:8080 (listening on http://127.0.0.1:"
-          + gateway.port + ", development run").doesNotContain("already registered");
+          + gateway.port() + ", development run").doesNotContain("already registered");
       // Failed before: the import stopped the gateway's server "from an earlier run", and the gateway answered 503.
       ProcessBuilder importer = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-cp", System.getProperty("java.class.path"), "dev.sekisho.launcher.Main", "import-members", csv.toString()))
@@ -47,7 +48,7 @@ class LiveOwnerTest {
       String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
       assertThat(run.exitValue()).as(output).isEqualTo(1);
-      assertThat(output).contains("in use by a running Sekisho process (pid " + gateway.process.pid() + ")")
+      assertThat(output).contains("in use by a running Sekisho process (pid " + gateway.process().pid() + ")")
           .contains("/sekisho/admin/api/members/import");
       assertThat(get(gateway, "/ready").statusCode()).isEqualTo(200);
       assertThat(get(gateway, "/health").statusCode()).isEqualTo(200);
@@ -57,7 +58,7 @@ class LiveOwnerTest {
       assertThat(new ProcessBuilder("kill", "-INT", pid).start().waitFor()).isZero();
       HttpResponse<String> health = get(gateway, "/health");
       while (health.statusCode() == 200) {
-        GatewayProcess.pause(100);
+        FaultChildren.pause(100);
         health = get(gateway, "/health");
       }
       assertThat(health.statusCode()).isEqualTo(503);

@@ -1,5 +1,6 @@
 package dev.sekisho.faults;
 
+import dev.sekisho.bench.GatewayProcess;
 import dev.sekisho.testing.WebClientSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,7 @@ class ProcessFaultTest {
   void sigtermDrainsAnInFlightRequestAndStopsTheDatabaseCleanly(@TempDir Path dir) throws Exception {
     dir.toFile().setExecutable(true, false);
     Path data = dir.resolve("pg");
-    try (GatewayProcess gateway = GatewayProcess.start(data, Map.of("SEKISHO_HTTP_SHUTDOWN_GRACE_SECONDS", "60"))) {
+    try (GatewayProcess gateway = FaultChildren.start(data, Map.of("SEKISHO_HTTP_SHUTDOWN_GRACE_SECONDS", "60"))) {
       WebClientSession browser = new WebClientSession(gateway.baseUrl());
       assertThat(browser.get("/sekisho/login").statusCode()).isEqualTo(200);
       String body = "_csrf=" + URLEncoder.encode(browser.csrf(), StandardCharsets.UTF_8)
@@ -37,10 +38,10 @@ class ProcessFaultTest {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       int half = bytes.length / 2;
 
-      try (Socket socket = new Socket("127.0.0.1", gateway.port)) {
+      try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
         OutputStream out = socket.getOutputStream();
         InputStream in = socket.getInputStream();
-        out.write(("POST /sekisho/login HTTP/1.1\r\nHost: localhost:" + gateway.port + "\r\n"
+        out.write(("POST /sekisho/login HTTP/1.1\r\nHost: localhost:" + gateway.port() + "\r\n"
             + "Cookie: sekisho.sid=" + browser.cookie("sekisho.sid") + "\r\n"
             + "X-Forwarded-For: " + browser.clientAddress() + "\r\n"
             + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + bytes.length + "\r\n"
@@ -51,7 +52,7 @@ class ProcessFaultTest {
         out.write(bytes, 0, half);
         out.flush();
 
-        gateway.process.destroy();  // SIGTERM
+        gateway.process().destroy();  // SIGTERM
         gateway.awaitLog("Stopping: draining in-flight requests", 60);
 
         // The rest of the body arrives after the stop began: the request still completes (a real login).
@@ -74,7 +75,7 @@ class ProcessFaultTest {
     dir.toFile().setExecutable(true, false);
     Path data = dir.resolve("pg");
     String cookie;
-    try (GatewayProcess first = GatewayProcess.start(data, Map.of())) {
+    try (GatewayProcess first = FaultChildren.start(data, Map.of())) {
       WebClientSession browser = new WebClientSession(first.baseUrl());
       assertThat(browser.login("demo", DEMO_PASSWORD).statusCode()).isEqualTo(303);
       browser.get("/sekisho/onboarding/birthdate");
@@ -83,12 +84,12 @@ class ProcessFaultTest {
       assertThat(step.headers().firstValue("Location").orElse("")).isEqualTo("/sekisho/onboarding/terms");
       cookie = browser.cookie("sekisho.sid");
 
-      first.process.destroyForcibly();  // SIGKILL: no hook, no drain; PostgreSQL may outlive it
+      first.process().destroyForcibly();  // SIGKILL: no hook, no drain; PostgreSQL may outlive it
       assertThat(first.awaitExit()).isEqualTo(137);
     }
 
     // A new process on the same data directory takes over (stopping a left-over server first).
-    try (GatewayProcess second = GatewayProcess.start(data, Map.of())) {
+    try (GatewayProcess second = FaultChildren.start(data, Map.of())) {
       WebClientSession same = new WebClientSession(second.baseUrl());
       same.setCookie("sekisho.sid", cookie);
       // The session and the committed step survived: the member is at the terms, not the birthdate.
@@ -100,7 +101,7 @@ class ProcessFaultTest {
       HttpResponse<String> login = fresh.login("demo", DEMO_PASSWORD);
       assertThat(login.headers().firstValue("Location").orElse("")).isEqualTo("/sekisho/onboarding/terms");
 
-      second.process.destroy();
+      second.process().destroy();
       assertThat(second.awaitExit()).as(second.log()).isZero();
       assertThat(data.resolve("postmaster.pid")).doesNotExist();
     }

@@ -1,8 +1,9 @@
 package dev.sekisho.faults;
 
+import dev.sekisho.factor.code.OtpAlgorithm;
+import dev.sekisho.bench.GatewayProcess;
 import dev.sekisho.mail.CaughtMail;
 import dev.sekisho.mail.MailCatcher;
-import dev.sekisho.otp.OtpAlgorithm;
 import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.Mailboxes;
 import dev.sekisho.testing.Sql;
@@ -43,7 +44,7 @@ class ProcessRaceTest {
     relay = MailCatcher.start(TestGateway.freePort());
     String port = String.valueOf(relay.port());
     inJvm = TestGateway.start(Map.of("mail.mode", "relay", "mail.host", "127.0.0.1", "mail.port", port));
-    child = GatewayProcess.start(null, Map.of("SEKISHO_DB_URL", TestDatabase.url(), "SEKISHO_DEMO_MEMBER", "false",
+    child = FaultChildren.start(null, Map.of("SEKISHO_DB_URL", TestDatabase.url(), "SEKISHO_DEMO_MEMBER", "false",
         "SEKISHO_MAIL_MODE", "relay", "SEKISHO_MAIL_HOST", "127.0.0.1", "SEKISHO_MAIL_PORT", port));
   }
 

@@ -1,17 +1,15 @@
 package dev.sekisho.gateway;
 
-import dev.sekisho.testing.JourneyFinisher;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.SignedIn;
-import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,29 +18,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * original URL is believed only from a configured trusted proxy.
  */
 class ForwardAuthTest {
-  static TestGateway trusting;
-  static TestGateway untrusting;
-  static JourneyFinisher finisher;
-
-  @BeforeAll
-  static void start() {
-    trusting = TestGateway.start();
-    untrusting = TestGateway.start(Map.of("http.trustedProxies", "192.0.2.1"));
-    finisher = new JourneyFinisher();
-  }
-
-  @AfterAll
-  static void stop() {
-    finisher.close();
-    trusting.close();
-    untrusting.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension trusting = GatewayExtension.defaults();
+  @RegisterExtension
+  static final GatewayExtension untrusting = GatewayExtension.with(Map.of("http.trustedProxies", "192.0.2.1"));
 
   @Test
   void verifyAnswers200WithIdentityOr401() {
     WebClientSession browser = trusting.client();
     assertThat(browser.get("/sekisho/auth/verify").statusCode()).isEqualTo(401);
-    String id = SignedIn.member(trusting, finisher, browser, "hotp");
+    String id = SignedIn.member(trusting, browser, "hotp");
     HttpResponse<String> ok = browser.send(browser.request("/sekisho/auth/verify").method("POST",
         java.net.http.HttpRequest.BodyPublishers.noBody()).build());
     assertThat(ok.statusCode()).as("any method, no CSRF: nginx asks with the original one").isEqualTo(200);
@@ -56,7 +41,7 @@ class ForwardAuthTest {
   @Test
   void verifyRefusesLookAlikeAndLegacyIdentityHeadersTheProxyWouldPassOn() {
     WebClientSession browser = trusting.client();
-    String id = SignedIn.member(trusting, finisher, browser, "totp");
+    String id = SignedIn.member(trusting, browser, "totp");
     for (String[] header : new String[][] {{"X_Sekisho_User", "admin"}, {"x-sekisho_email", "evil@example"},
         {"X-Forwarded-User", "admin"}, {"Remote-User", "admin"}, {"X-Forwarded-Groups", "admins"},
         {"X-Auth-Request-Preferred-Username", "admin"}}) {
@@ -75,7 +60,7 @@ class ForwardAuthTest {
   @Test
   void verifyRefusesAWebSocketOpeningFromAForeignOrigin() {
     WebClientSession browser = trusting.client();
-    SignedIn.member(trusting, finisher, browser, "totp");
+    SignedIn.member(trusting, browser, "totp");
     // What nginx passes on for a WebSocket opening: the key and the page's origin, not Upgrade.
     HttpResponse<String> foreign = browser.send(browser.request("/sekisho/auth/verify")
         .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").header("Origin", "https://evil.example").GET().build());
@@ -94,7 +79,7 @@ class ForwardAuthTest {
     assertThat(redirect.statusCode()).isEqualTo(302);
     assertThat(redirect.headers().firstValue("Location")).contains("/sekisho/login");
     String id = trusting.admin().newMember("fa");
-    assertThat(SignedIn.complete(finisher, browser, id, "totp").headers().firstValue("Location"))
+    assertThat(SignedIn.complete(trusting, browser, id, "totp").headers().firstValue("Location"))
         .contains("/claims/2026?tab=dental");
 
     // A full X-Original-URL gives only its path: never another site.
@@ -102,7 +87,7 @@ class ForwardAuthTest {
     other.send(other.request("/sekisho/auth/verify").header("X-Sekisho-Auth-Mode", "redirect")
         .header("X-Original-URL", "https://evil.example/steal?x=1").GET().build());
     String id2 = trusting.admin().newMember("fa");
-    assertThat(SignedIn.complete(finisher, other, id2, "totp").headers().firstValue("Location")).contains("/steal?x=1");
+    assertThat(SignedIn.complete(trusting, other, id2, "totp").headers().firstValue("Location")).contains("/steal?x=1");
   }
 
   @Test
@@ -112,6 +97,6 @@ class ForwardAuthTest {
         .header("X-Original-URI", "/claims/secret").GET().build());
     assertThat(redirect.statusCode()).isEqualTo(302);
     String id = untrusting.admin().newMember("fu");
-    assertThat(SignedIn.complete(finisher, browser, id, "totp").headers().firstValue("Location")).contains("/");
+    assertThat(SignedIn.complete(untrusting, browser, id, "totp").headers().firstValue("Location")).contains("/");
   }
 }

@@ -1,17 +1,14 @@
 package dev.sekisho.gateway;
 
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.Sql;
-import dev.sekisho.testing.JourneyFinisher;
 import dev.sekisho.testing.SignedIn;
-import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -25,34 +22,22 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The reverse proxy in front of the demo upstream: identity headers, cookies, streaming, WebSocket, return-to. */
 class ProxyTest {
-  static TestGateway gateway;
-  static JourneyFinisher finisher;
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateway.start();
-    finisher = new JourneyFinisher();
-  }
-
-  @AfterAll
-  static void stop() {
-    finisher.close();
-    gateway.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
 
   @Test
   void identityHeadersAreSetAndSpoofedOnesStripped() {
     WebClientSession browser = gateway.client();
-    String id = SignedIn.member(gateway, finisher, browser, "totp");
+    String id = SignedIn.member(gateway, browser, "totp");
     browser.setCookie("portal_pref", "blue");
     browser.get("/sekisho/login?lang=en"); // sets sekisho.lang too
     HttpResponse<String> response = browser.send(browser.request("/demo/headers")
@@ -82,7 +67,7 @@ class ProxyTest {
   @Test
   void topPageShowsTheMemberInJapaneseAndEnglish() {
     WebClientSession browser = gateway.client();
-    String id = SignedIn.member(gateway, finisher, browser, "email");
+    String id = SignedIn.member(gateway, browser, "email");
     HttpResponse<String> top = browser.get("/");
     assertThat(top.statusCode()).isEqualTo(200);
     assertThat(top.body()).contains("トップページ").contains("Top page").contains(id).contains("テスト 花子")
@@ -98,7 +83,7 @@ class ProxyTest {
     // The login page's favicon must not replace the page remembered.
     browser.send(browser.request("/favicon.ico").header("Sec-Fetch-Dest", "image").GET().build());
     String id = gateway.admin().newMember("ret");
-    HttpResponse<String> finished = SignedIn.complete(finisher, browser, id, "totp");
+    HttpResponse<String> finished = SignedIn.complete(gateway, browser, id, "totp");
     assertThat(finished.headers().firstValue("Location")).contains("/members/claims?year=2026&sort=desc");
     HttpResponse<String> page = browser.get("/members/claims?year=2026&sort=desc");
     assertThat(page.statusCode()).isEqualTo(200);
@@ -125,7 +110,7 @@ class ProxyTest {
       HttpResponse<String> start = browser.get("/sekisho/auth/start?rd=" + java.net.URLEncoder.encode(evil, StandardCharsets.UTF_8));
       assertThat(start.statusCode()).isEqualTo(303);
       String id = gateway.admin().newMember("evil");
-      HttpResponse<String> finished = SignedIn.complete(finisher, browser, id, "totp");
+      HttpResponse<String> finished = SignedIn.complete(gateway, browser, id, "totp");
       assertThat(finished.headers().firstValue("Location")).as(evil).contains("/");
     }
     // A protocol-relative request target is not remembered either.
@@ -133,13 +118,13 @@ class ProxyTest {
     HttpResponse<String> first = browser.get("//evil.example/");
     assertThat(first.statusCode()).isEqualTo(303);
     String id = gateway.admin().newMember("evil2");
-    assertThat(SignedIn.complete(finisher, browser, id, "totp").headers().firstValue("Location")).contains("/");
+    assertThat(SignedIn.complete(gateway, browser, id, "totp").headers().firstValue("Location")).contains("/");
   }
 
   @Test
   void largeBodiesStreamBothWays() throws Exception {
     WebClientSession browser = gateway.client();
-    SignedIn.member(gateway, finisher, browser, "totp");
+    SignedIn.member(gateway, browser, "totp");
     int size = 20 * 1024 * 1024; // twenty times the gateway's form body limit
     byte[] body = new byte[size];
     new java.util.Random(7).nextBytes(body);
@@ -167,7 +152,7 @@ class ProxyTest {
   @Test
   void webSocketIsProxiedWithIdentityAndWithoutSpoofedHeaders() throws Exception {
     WebClientSession browser = gateway.client();
-    String id = SignedIn.member(gateway, finisher, browser, "passkey");
+    String id = SignedIn.member(gateway, browser, "passkey");
     Vertx vertx = Vertx.vertx();
     try {
       WebSocketClient client = vertx.createWebSocketClient();
@@ -205,7 +190,7 @@ class ProxyTest {
   @Test
   void lookAlikeAndLegacyIdentityHeadersNeverReachThePortal() throws Exception {
     WebClientSession browser = gateway.client();
-    String id = SignedIn.member(gateway, finisher, browser, "totp");
+    String id = SignedIn.member(gateway, browser, "totp");
     // Raw HTTP: the names go out exactly as written.
     StringBuilder request = new StringBuilder("GET /demo/headers HTTP/1.1\r\nHost: localhost:" + gateway.port()
         + "\r\nCookie: sekisho.sid=" + browser.cookie("sekisho.sid") + "\r\nConnection: close\r\n");
@@ -226,7 +211,7 @@ class ProxyTest {
   @Test
   void lookAlikeAndLegacyIdentityHeadersAreStrippedFromWebSocketUpgrades() throws Exception {
     WebClientSession browser = gateway.client();
-    String id = SignedIn.member(gateway, finisher, browser, "totp");
+    String id = SignedIn.member(gateway, browser, "totp");
     Vertx vertx = Vertx.vertx();
     try {
       LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
@@ -259,7 +244,7 @@ class ProxyTest {
   @Test
   void webSocketFromAForeignOriginIsRefused() throws Exception {
     WebClientSession browser = gateway.client();
-    SignedIn.member(gateway, finisher, browser, "totp");
+    SignedIn.member(gateway, browser, "totp");
     Vertx vertx = Vertx.vertx();
     try {
       WebSocketClient client = vertx.createWebSocketClient();
@@ -296,7 +281,7 @@ class ProxyTest {
   @Test
   void accountPageListsTheMembersRecentLogins() {
     WebClientSession browser = gateway.client();
-    String id = SignedIn.member(gateway, finisher, browser, "totp");
+    String id = SignedIn.member(gateway, browser, "totp");
     HttpResponse<String> account = browser.get("/sekisho/account");
     assertThat(account.statusCode()).isEqualTo(200);
     assertThat(account.body()).contains("最近のログイン").contains(id).contains("ID・パスワード").contains("成功")

@@ -1,43 +1,28 @@
 package dev.sekisho.gateway;
 
-import dev.sekisho.testing.JourneyFinisher;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.Sql;
-import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two gateway processes sharing PostgreSQL: ending a session on one is refused on the other at the next request. */
 class SessionsEverywhereTest {
-  static TestGateway first;
-  static TestGateway second;
-  static JourneyFinisher finisher;
-
-  @BeforeAll
-  static void start() {
-    first = TestGateway.start();
-    second = TestGateway.start();
-    finisher = new JourneyFinisher();
-  }
-
-  @AfterAll
-  static void stop() {
-    finisher.close();
-    first.close();
-    second.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension first = GatewayExtension.defaults();
+  @RegisterExtension
+  static final GatewayExtension second = GatewayExtension.defaults();
 
   @Test
   void sessionEndedByTheAdminIsRefusedOnTheSecondProcess() {
     WebClientSession browser = first.client();
-    String id = SignedIn.member(first, finisher, browser, "totp");
+    String id = SignedIn.member(first, browser, "totp");
     WebClientSession sameBrowser = browser.sameBrowserAt(second.baseUrl());
     assertThat(sameBrowser.get("/demo/headers").statusCode()).isEqualTo(200);
     assertThat(verify(sameBrowser).statusCode()).isEqualTo(200);
@@ -56,7 +41,7 @@ class SessionsEverywhereTest {
   @Test
   void logoutOnOneProcessIsRefusedOnTheOther() {
     WebClientSession browser = first.client();
-    SignedIn.member(first, finisher, browser, "totp");
+    SignedIn.member(first, browser, "totp");
     String cookie = browser.cookie("sekisho.sid");
     WebClientSession copy = browser.sameBrowserAt(second.baseUrl());
     assertThat(copy.get("/").statusCode()).isEqualTo(200);
@@ -76,7 +61,7 @@ class SessionsEverywhereTest {
   @Test
   void memberChangedOrRemovedElsewhereIsSeenOnTheNextRequest() {
     WebClientSession browser = first.client();
-    String id = SignedIn.member(first, finisher, browser, "totp");
+    String id = SignedIn.member(first, browser, "totp");
     WebClientSession other = browser.sameBrowserAt(second.baseUrl());
     assertThat(other.get("/demo/headers").statusCode()).isEqualTo(200);
 

@@ -1,6 +1,5 @@
 package dev.sekisho.gateway;
 
-import dev.sekisho.testing.JourneyFinisher;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
@@ -26,7 +25,6 @@ class UpstreamFailureTest {
   static Vertx vertx;
   static HttpServer slow;
   static TestGateway gateway;
-  static JourneyFinisher finisher;
 
   @BeforeAll
   static void start() throws Exception {
@@ -55,12 +53,10 @@ class UpstreamFailureTest {
         "gateway.demoUpstream.enabled", "false",
         "gateway.connectTimeoutMs", "1000",
         "gateway.responseTimeoutMs", "500"));
-    finisher = new JourneyFinisher();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    finisher.close();
     gateway.close();
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
@@ -68,7 +64,7 @@ class UpstreamFailureTest {
   @Test
   void upstreamDownGivesA502Page() {
     WebClientSession browser = gateway.client();
-    SignedIn.member(gateway, finisher, browser, "totp");
+    SignedIn.member(gateway, browser, "totp");
     HttpResponse<String> down = browser.get("/anything");
     assertThat(down.statusCode()).isEqualTo(502);
     assertThat(down.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
@@ -80,7 +76,7 @@ class UpstreamFailureTest {
   @Test
   void upstreamTooSlowGivesA504Page() {
     WebClientSession browser = gateway.client();
-    SignedIn.member(gateway, finisher, browser, "totp");
+    SignedIn.member(gateway, browser, "totp");
     HttpResponse<String> slowAnswer = browser.get("/slow/hang");
     assertThat(slowAnswer.statusCode()).isEqualTo(504);
     assertThat(slowAnswer.body()).contains("ポータルからの応答がありません");
@@ -89,7 +85,7 @@ class UpstreamFailureTest {
   @Test
   void prefixesChooseTheUpstreamAndItCannotSetGatewayCookies() {
     WebClientSession browser = gateway.client();
-    SignedIn.member(gateway, finisher, browser, "totp");
+    SignedIn.member(gateway, browser, "totp");
     String session = browser.cookie("sekisho.sid");
     HttpResponse<String> page = browser.get("/slow/page");
     assertThat(page.statusCode()).isEqualTo(200);
@@ -108,7 +104,7 @@ class UpstreamFailureTest {
   @Test
   void slowUploadIsNotCutByTheResponseTimeout() throws Exception {
     WebClientSession browser = gateway.client();
-    SignedIn.member(gateway, finisher, browser, "totp");
+    SignedIn.member(gateway, browser, "totp");
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
       socket.setSoTimeout(30_000);
       java.io.OutputStream out = socket.getOutputStream();

@@ -1,17 +1,18 @@
 package dev.sekisho.login;
 
 import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,21 +30,15 @@ class AbuseLimitsTest {
       Map.entry("onboarding.resendCooldownSeconds", "0"),
       Map.entry("login.mailPerMemberPerHour", "3"), Map.entry("login.mailPerAddressPerHour", "5"),
       Map.entry("otp.resendCooldownSeconds", "0"));
-  static TestGateway first;
-  static TestGateway second;
+  @RegisterExtension
+  static final GatewayExtension first = GatewayExtension.with(CONFIG);
+  @RegisterExtension
+  static final GatewayExtension second = GatewayExtension.with(CONFIG);
   static AdminClient admin;
 
   @BeforeAll
   static void start() {
-    first = TestGateway.start(CONFIG);
-    second = TestGateway.start(CONFIG);
     admin = first.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    second.close();
-    first.close();
   }
 
   /** Seconds until the subject's back-off wait ends (0 when none). */

@@ -1,10 +1,9 @@
 package dev.sekisho.login;
 
 import dev.sekisho.testing.AdminClient;
-import dev.sekisho.testing.TestGateway;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -12,23 +11,19 @@ import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** J1.1 against a real gateway and database: login, failures, lockout and unlock. */
 class LoginTest {
-  static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.with(Map.of("login.maxFailures", "3", "login.ipMaxFailures", "6"));
   static AdminClient admin;
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start(Map.of("login.maxFailures", "3", "login.ipMaxFailures", "6"));
     admin = gateway.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
   }
 
   @Test

@@ -17,8 +17,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The hasher moved from Spring's encoder (Bouncy Castle) to libsodium: every hash stored before
- * must keep verifying, and a hash written now must verify with the old encoder (a rollback).
+ * The hasher moved from Spring's encoder (Bouncy Castle) to libsodium, then to the reference library
+ * with reused memory: every hash stored before must keep verifying, and a hash written now must
+ * verify with the old encoders (a rollback).
  */
 class PasswordHasherTest {
   private static final PasswordSettings CHEAP = new PasswordSettings(7168, 1, 1, 2, 10, "{symbol}{number}{birthdate}");
@@ -39,8 +40,48 @@ class PasswordHasherTest {
   }
 
   @Test
-  void usesLibsodiumHere() {
-    assertThat(new PasswordHasher(vertx, CHEAP).implementation()).isEqualTo("libsodium");
+  void usesTheReusedMemoryArgon2Here() {
+    assertThat(new PasswordHasher(vertx, CHEAP).implementation()).isEqualTo("argon2-reused-memory");
+  }
+
+  @Test
+  void libsodiumAndTheReusedMemoryArgon2ReadEachOthersStrings() {
+    Argon2Engine reused = Argon2Engine.forSettings(CHEAP);
+    Argon2Engine sodium = new SodiumArgon2(CHEAP, new BouncyCastleArgon2(CHEAP));
+    for (String password : List.of("pw-1234567", "関所のパスワード１２３", "")) {
+      assertThat(sodium.matches(password, reused.hash(password))).isTrue();
+      String bySodium = sodium.hash(password);
+      assertThat(reused.matches(password, bySodium)).isTrue();
+      assertThat(reused.matches(password + "x", bySodium)).isFalse();
+    }
+  }
+
+  @Test
+  void eachHashReusesTheMemoryOfTheOneBeforeUntilItIsIdle() {
+    // The memory of a hash is not mapped and unmapped per hash (that stalled the event loops'
+    // page faults): a sequence of hashes runs in one block, kept between them, released once idle.
+    ReusedMemoryArgon2 reused = new ReusedMemoryArgon2(new PasswordSettings(7170, 1, 1, 2, 10, "{symbol}{number}{birthdate}"));
+    Argon2Native.Blocks blocks = reused.blocks();
+    assertThat(blocks.idleCount()).isZero();
+    String stored = reused.hash("pw-1234567");
+    assertThat(blocks.idleCount()).isEqualTo(1);
+    assertThat(reused.matches("pw-1234567", stored)).isTrue();
+    reused.hash("pw-7654321");
+    assertThat(blocks.idleCount()).isEqualTo(1);
+    reused.releaseIdleMemory(); // used just now: kept
+    assertThat(blocks.idleCount()).isEqualTo(1);
+    assertThat(blocks.releaseIdle(0)).isEqualTo(1);
+    assertThat(blocks.idleCount()).isZero();
+  }
+
+  @Test
+  void aHashOfAHigherCostThanTheSettingsStillVerifies() {
+    // The hashing thread keeps a block of the configured m KiB; a stored hash of a higher cost gets a
+    // block of its own for that hash.
+    Argon2Engine reused = Argon2Engine.forSettings(CHEAP);
+    String stored = new Argon2PasswordEncoder(16, 32, 1, 19456, 1).encode("Bench-Passw0rd!");
+    assertThat(reused.matches("Bench-Passw0rd!", stored)).isTrue();
+    assertThat(reused.matches("Bench-Passw0rd!", reused.hash("Bench-Passw0rd!"))).isTrue();
   }
 
   @Test
@@ -89,9 +130,11 @@ class PasswordHasherTest {
     Argon2Engine bc = new BouncyCastleArgon2(CHEAP);
     assertThat(bc.matches("pw-1234567", sodium.hash("pw-1234567"))).isTrue();
     assertThat(sodium.matches("pw-1234567", bc.hash("pw-1234567"))).isTrue();
-    // Two lanes: libsodium cannot hash that, so the settings choose Bouncy Castle.
-    assertThat(Argon2Engine.forSettings(new PasswordSettings(7168, 1, 2, 2, 10, "{symbol}{number}{birthdate}")).name())
-        .isEqualTo("bouncycastle");
+    // Two lanes: the reference library hashes them too (one after the other), and Bouncy Castle agrees.
+    PasswordSettings twoLanes = new PasswordSettings(7168, 1, 2, 2, 10, "{symbol}{number}{birthdate}");
+    String twoLaneHash = Argon2Engine.forSettings(twoLanes).hash("pw-1234567");
+    assertThat(twoLaneHash).contains(",p=2$");
+    assertThat(new BouncyCastleArgon2(twoLanes).matches("pw-1234567", twoLaneHash)).isTrue();
   }
 
   @Test

@@ -1,14 +1,12 @@
 package dev.sekisho.metrics;
 
 import dev.sekisho.testing.AdminClient;
-import dev.sekisho.testing.JourneyFinisher;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.WebClientSession;
 import dev.sekisho.testing.TestGateway;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -17,23 +15,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Prometheus endpoint of a real gateway: per-route latencies, login outcomes, pools, outbox; who may scrape. */
 class MetricsTest {
-  static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
   static final HttpClient http = HttpClient.newHttpClient();
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateway.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-  }
 
   @Test
   void scrapeAfterALoginShowsTheLoginOutcomeAndRouteLatencies() throws Exception {
@@ -77,11 +67,9 @@ class MetricsTest {
         .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("method", "recovery").put("code", "aaaa-bbbb-cccc")
             .encode())).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(check.statusCode()).as(check.body()).isBetween(400, 499);
-    try (JourneyFinisher finisher = new JourneyFinisher()) {
-      WebClientSession browser = gateway.client();
-      SignedIn.member(gateway, finisher, browser, "totp");
-      assertThat(browser.get("/portal/page").statusCode()).isEqualTo(200);
-    }
+    WebClientSession browser = gateway.client();
+    SignedIn.member(gateway, browser, "totp");
+    assertThat(browser.get("/portal/page").statusCode()).isEqualTo(200);
 
     String text = scrape(gateway);
     assertThat(lines(text, "vertx_http_server_response_time_seconds_bucket{")).anySatisfy(l -> assertThat(l)

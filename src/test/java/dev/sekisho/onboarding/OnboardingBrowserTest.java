@@ -1,11 +1,9 @@
 package dev.sekisho.onboarding;
 
 import dev.sekisho.testing.Accessibility;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.Browser;
-import dev.sekisho.testing.TestGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -28,17 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OnboardingBrowserTest {
   @RegisterExtension
   static final Browser browser = new Browser();
-  static TestGateway gateway;
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateway.start(Map.of("mail.pollMillis", "200"));
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.with(Map.of("mail.pollMillis", "200"));
 
   @Test
   void firstLoginEndToEnd() {

@@ -2,12 +2,12 @@ package dev.sekisho.onboarding;
 
 import dev.sekisho.mail.MailCatcher;
 import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.Mailboxes;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static dev.sekisho.onboarding.OnboardingSteps.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,21 +25,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * server: the real mail is read and its real link followed.
  */
 class OnboardingTest {
-  static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.with(Map.of("login.maxFailures", "3", "onboarding.resendCooldownSeconds", "0",
+        "mail.pollMillis", "200"));
   static AdminClient admin;
   static MailCatcher mail;
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start(Map.of("login.maxFailures", "3", "onboarding.resendCooldownSeconds", "0",
-        "mail.pollMillis", "200"));
     admin = gateway.admin();
     mail = Mailboxes.of(gateway);
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
   }
 
   @Test

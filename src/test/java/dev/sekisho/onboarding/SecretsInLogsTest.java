@@ -1,13 +1,14 @@
 package dev.sekisho.onboarding;
 
+import dev.sekisho.factor.code.Base32Text;
+import dev.sekisho.factor.code.OtpAlgorithm;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.sekisho.mail.CaughtMail;
-import dev.sekisho.otp.Base32;
-import dev.sekisho.otp.OtpAlgorithm;
 import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.Mailboxes;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestGateway;
@@ -16,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
@@ -45,7 +47,8 @@ class SecretsInLogsTest {
   private static final String WRONG_PASSWORD = "Wrong-Passw0rd-Typed-9182";
   private static final String ADMIN_SET_PASSWORD = "Admin-Chosen-Pass-5531";
 
-  static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
   static ListAppender<ILoggingEvent> logs;
   /** Every secret the journey used, by what it is (for the failure message). */
   static final Map<String, String> secrets = new LinkedHashMap<>();
@@ -56,12 +59,10 @@ class SecretsInLogsTest {
     logs = new ListAppender<>();
     logs.start();
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-    gateway = TestGateway.start();
   }
 
   @AfterAll
   static void stop() {
-    gateway.close();
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
   }
 
@@ -121,7 +122,7 @@ class SecretsInLogsTest {
     Matcher m = KEY.matcher(page.body());
     assertThat(m.find()).isTrue();
     String base32 = m.group(1);
-    byte[] key = Base32.decode(base32);
+    byte[] key = Base32Text.decode(base32);
     secret("totp secret base32", base32);
     secret("totp secret base32 lower", base32.toLowerCase());
     secret("totp secret hex", HexFormat.of().formatHex(key));

@@ -1,15 +1,14 @@
 package dev.sekisho.onboarding;
 
-import dev.sekisho.testing.JourneyFinisher;
+import dev.sekisho.testing.GatewayExtension;
+import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.Sql;
-import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,32 +19,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * forward-auth alike. The insurer's chosen passwords pass the members' policy.
  */
 class SetPasswordChangeTest {
-  static TestGateway gateway;
-  static JourneyFinisher finisher;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
   static final String SET_BY_INSURER = "Kx9mvR2pqLwz";
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateway.start();
-    finisher = new JourneyFinisher();
-  }
-
-  @AfterAll
-  static void stop() {
-    finisher.close();
-    gateway.close();
-  }
 
   @Test
   void aPasswordTheInsurerSetIsChangedBeforeThePortal() {
     String id = gateway.admin().newMember("reset");
-    Sql.memberSetUp(id, "totp");
+    SignedIn.Factor totp = SignedIn.setUp(gateway, id, "totp");
     assertThat(gateway.admin().call("POST", "/members/" + id + "/password",
         "{\"password\":\"" + SET_BY_INSURER + "\"}", "application/json").statusCode()).isEqualTo(200);
 
     WebClientSession browser = gateway.client();
     assertThat(browser.login(id, SET_BY_INSURER).headers().firstValue("Location")).contains("/sekisho/verify");
-    assertThat(browser.get(finisher.finishUrl("totp")).statusCode()).isEqualTo(303);
+    assertThat(totp.pass(browser).statusCode()).isEqualTo(303);
 
     HttpResponse<String> portal = browser.get("/demo/headers");
     assertThat(portal.statusCode()).as("portal before the change").isEqualTo(303);
@@ -75,7 +62,7 @@ class SetPasswordChangeTest {
   @Test
   void theApiLoginSaysSoAndItsCompleteSessionDoesNotReachThePortal() {
     String id = gateway.admin().newMember("api");
-    Sql.memberSetUp(id, "totp");
+    SignedIn.Factor totp = SignedIn.setUp(gateway, id, "totp");
     assertThat(gateway.admin().call("POST", "/members/" + id + "/password",
         "{\"password\":\"" + SET_BY_INSURER + "\"}", "application/json").statusCode()).isEqualTo(200);
     HttpResponse<String> login = gateway.client().postRaw("/sekisho/api/login",
@@ -85,7 +72,7 @@ class SetPasswordChangeTest {
     assertThat(answer.getBoolean("passwordMustChange")).isTrue();
     WebClientSession api = gateway.client();
     api.setCookie("sekisho.sid", answer.getString("token"));
-    HttpResponse<String> finished = api.get(finisher.finishUrl("totp"));
+    HttpResponse<String> finished = totp.pass(api);
     assertThat(finished.statusCode()).isEqualTo(303);
     String complete = finished.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("sekisho.sid="))
         .map(c -> c.substring("sekisho.sid=".length(), c.indexOf(';'))).findFirst().orElseThrow();
@@ -105,12 +92,12 @@ class SetPasswordChangeTest {
     String id = "short-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     assertThat(gateway.admin().importCsv("user_id,symbol,number,birthdate,name,email\n"
         + id + ",1,2,1980-04-01,テスト 花子," + id + "@example.jp\n").statusCode()).isEqualTo(200);
-    Sql.memberSetUp(id, "totp");
+    SignedIn.Factor code = SignedIn.setUp(gateway, id, "email");
     String tenCharacters = "1219800401";
 
     WebClientSession browser = gateway.client();
     assertThat(browser.login(id, tenCharacters).statusCode()).isEqualTo(303);
-    assertThat(browser.get(finisher.finishUrl("totp")).statusCode()).isEqualTo(303);
+    assertThat(code.pass(browser).statusCode()).isEqualTo(303);
     assertThat(Sql.count("select count(*) from member where login_id = ? and password_must_change", id)).isEqualTo(1);
     HttpResponse<String> portal = browser.get("/demo/headers");
     assertThat(portal.statusCode()).isEqualTo(303);
@@ -130,13 +117,13 @@ class SetPasswordChangeTest {
   @Test
   void aResetToTheIssuedRuleIsChangedToo() {
     String id = gateway.admin().newMember("rule");
-    Sql.memberSetUp(id, "totp");
+    SignedIn.Factor totp = SignedIn.setUp(gateway, id, "totp");
     Sql.update("update member set password_must_change = false where login_id = ?", id);
     assertThat(gateway.admin().call("POST", "/members/" + id + "/password", "{}", "application/json").statusCode())
         .isEqualTo(200);
     WebClientSession browser = gateway.client();
     assertThat(browser.login(id, dev.sekisho.testing.AdminClient.RULE_PASSWORD).statusCode()).isEqualTo(303);
-    assertThat(browser.get(finisher.finishUrl("totp")).statusCode()).isEqualTo(303);
+    assertThat(totp.pass(browser).statusCode()).isEqualTo(303);
     assertThat(browser.get("/demo/headers").headers().firstValue("Location")).contains("/sekisho/password/change");
   }
 

@@ -1,7 +1,7 @@
 package dev.sekisho.security;
 
 import dev.sekisho.testing.AdminClient;
-import dev.sekisho.testing.JourneyFinisher;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestGateway;
@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,8 +54,9 @@ class BadInputFuzzTest {
   private static final Pattern LEAK = Pattern.compile(
       "Exception|\\bat (dev|io|java|com|org)\\.|Caused by|\\bjava\\.lang\\.|NullPointer|ClassCast|IllegalState|StackTrace");
 
-  static TestGateway gateway;
-  static JourneyFinisher finisher;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.with(Map.of("login.maxFailures", "100", "login.ipMaxFailures", "100000",
+        "otp.maxFailures", "100"));
   static AdminClient admin;
   static final AtomicInteger inputs = new AtomicInteger();
   static final List<String> serverErrors = new ArrayList<>();
@@ -77,10 +79,7 @@ class BadInputFuzzTest {
   @BeforeAll
   static void start() {
     // Limits far away so the inputs reach the code behind them instead of a lock page.
-    gateway = TestGateway.start(Map.of("login.maxFailures", "100", "login.ipMaxFailures", "100000",
-        "otp.maxFailures", "100"));
     admin = gateway.admin();
-    finisher = new JourneyFinisher();
 
     loginTarget = admin.newMember("fz");
     Sql.memberSetUp(loginTarget, "totp");
@@ -114,7 +113,7 @@ class BadInputFuzzTest {
     verifying.get("/sekisho/verify/totp");
 
     complete = gateway.client();
-    completeId = SignedIn.member(gateway, finisher, complete, "totp");
+    completeId = SignedIn.member(gateway, complete, "totp");
     complete.get("/sekisho/account/otp");
 
     apiId = admin.newMember("fz");
@@ -133,12 +132,6 @@ class BadInputFuzzTest {
         + stateChanges + " state changes (" + protocolRefusals.get() + " refused at the connection level)");
     serverErrors.forEach(e -> System.out.println("fuzz server error: " + e));
     leaks.forEach(e -> System.out.println("fuzz leak: " + e));
-    if (finisher != null) {
-      finisher.close();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
   }
 
   // ---------------------------------------------------------------- generators

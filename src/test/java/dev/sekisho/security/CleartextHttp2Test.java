@@ -1,8 +1,6 @@
 package dev.sekisho.security;
 
-import dev.sekisho.testing.TestGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.sekisho.testing.GatewayExtension;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -10,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,17 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * hung the request for half a minute and ended in a 500, and the proxy library mishandles h2c errors.
  */
 class CleartextHttp2Test {
-  static TestGateway gateway;
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateway.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
 
   @Test
   void anUpgradeRequestIsAnsweredInHttp11AndAHugeHeaderIsRefusedAtOnce() throws Exception {

@@ -1,10 +1,9 @@
 package dev.sekisho.security;
 
 import dev.sekisho.testing.AdminClient;
-import dev.sekisho.testing.TestGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.sekisho.testing.GatewayExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,17 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * insurer. Each must get a 4xx (or the page) with a message, never a server error.
  */
 class NoServerErrorTest {
-  static TestGateway gateway;
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateway.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
 
   @Test
   void formAndMultipartBodiesOnReadMethodsAreNoServerError() {

@@ -1,6 +1,5 @@
 package dev.sekisho.session;
 
-import dev.sekisho.testing.JourneyFinisher;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestGateway;
@@ -37,7 +36,6 @@ class EndedSessionTest {
   static HttpServer portal;
   static volatile CompletableFuture<Void> arrived = new CompletableFuture<>();
   static TestGateway gateway;
-  static JourneyFinisher finisher;
 
   @BeforeAll
   static void start() throws Exception {
@@ -47,12 +45,10 @@ class EndedSessionTest {
       request.endHandler(v -> request.response().end("received"));
     }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     gateway = TestGateway.start(Map.of("gateway.upstreams", "/=http://127.0.0.1:" + portal.actualPort()));
-    finisher = new JourneyFinisher();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    finisher.close();
     gateway.close();
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
@@ -93,14 +89,14 @@ class EndedSessionTest {
   void theAbsoluteLimitCountsFromTheSignInThroughEveryStepAndWriteBack() throws Exception {
     WebClientSession browser = gateway.client();
     String id = gateway.admin().newMember("abs");
-    Sql.memberSetUp(id, "totp");
+    SignedIn.Factor totp = SignedIn.setUp(gateway, id, "totp");
     assertThat(browser.login(id, dev.sekisho.testing.AdminClient.RULE_PASSWORD).statusCode()).isEqualTo(303);
     byte[] atPassword = sha256(browser.cookie("sekisho.sid"));
     // Signed in an hour ago, so a row re-created now would show.
     assertThat(Sql.update("update http_session set created_at = created_at - interval '1 hour' where id_hash = ?", atPassword))
         .isEqualTo(1);
     Object signedInAt = Sql.value("select created_at from http_session where id_hash = ?", atPassword);
-    assertThat(browser.get(finisher.finishUrl("totp")).statusCode()).isEqualTo(303);
+    assertThat(totp.pass(browser).statusCode()).isEqualTo(303);
     byte[] complete = sha256(browser.cookie("sekisho.sid"));
     assertThat(complete).isNotEqualTo(atPassword);
     assertThat(Sql.value("select created_at from http_session where id_hash = ?", complete)).as("second step")
@@ -118,7 +114,7 @@ class EndedSessionTest {
 
   private void endedDuringUpload(BiConsumer<String, WebClientSession> end) throws Exception {
     WebClientSession browser = gateway.client();
-    String id = SignedIn.member(gateway, finisher, browser, "totp");
+    String id = SignedIn.member(gateway, browser, "totp");
     String sid = browser.cookie("sekisho.sid");
     byte[] key = sha256(sid);
     assertThat(Sql.count("select count(*) from http_session where id_hash = ?", key)).isEqualTo(1);

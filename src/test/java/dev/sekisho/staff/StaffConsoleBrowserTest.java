@@ -2,8 +2,8 @@ package dev.sekisho.staff;
 
 import dev.sekisho.config.ConfigLoader;
 import dev.sekisho.launcher.StaffCommand;
-import dev.sekisho.otp.Base32;
-import dev.sekisho.otp.OtpAlgorithm;
+import dev.sekisho.factor.code.Base32Text;
+import dev.sekisho.factor.code.OtpAlgorithm;
 import dev.sekisho.testing.Browser;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestDatabase;
@@ -62,7 +62,7 @@ class StaffConsoleBrowserTest {
   static byte[] setUp(Browser browser, String link) {
     browser.open(link);
     assertThat(browser.visible("totp-qr").getAttribute("src")).startsWith("data:image/png;base64,");
-    byte[] key = Base32.decode(browser.visible("totp-key").getText());
+    byte[] key = Base32Text.decode(browser.visible("totp-key").getText());
     browser.driver().findElement(By.id("password")).sendKeys(PASSWORD);
     browser.driver().findElement(By.id("password_again")).sendKeys(PASSWORD);
     browser.driver().findElement(By.id("code")).sendKeys(code(key, 0));

@@ -18,17 +18,29 @@ import java.util.concurrent.TimeUnit;
  * A whole gateway in this JVM, on its own Vert.x instance and port, against the shared test
  * database. Two of them share nothing but PostgreSQL, just like two gateway processes.
  */
-public final class TestGateway implements AutoCloseable {
+public class TestGateway implements AutoCloseable {
   public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
-  private final Vertx vertx;
-  private final int port;
-  private final MainVerticle main;
+  private Vertx vertx;
+  private int port;
+  private MainVerticle main;
 
   private TestGateway(Vertx vertx, int port, MainVerticle main) {
     this.vertx = vertx;
     this.port = port;
     this.main = main;
+  }
+
+  /** Not started yet: {@link GatewayExtension} starts it before the class's tests. */
+  TestGateway() {
+  }
+
+  /** Starts this (unstarted) instance with the overrides. */
+  void startWith(Map<String, String> overrides) {
+    TestGateway started = start(overrides);
+    this.vertx = started.vertx;
+    this.port = started.port;
+    this.main = started.main;
   }
 
   public static TestGateway start() {

@@ -52,6 +52,10 @@ public final class WebClientSession {
     return other;
   }
 
+  public String baseUrl() {
+    return baseUrl;
+  }
+
   public String clientAddress() {
     return clientAddress;
   }

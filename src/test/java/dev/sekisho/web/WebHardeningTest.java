@@ -1,10 +1,9 @@
 package dev.sekisho.web;
 
-import dev.sekisho.launcher.HttpVerticle;
-import dev.sekisho.otp.Base32;
-import dev.sekisho.otp.OtpAlgorithm;
+import dev.sekisho.factor.code.Base32Text;
+import dev.sekisho.factor.code.OtpAlgorithm;
 import dev.sekisho.testing.AdminClient;
-import dev.sekisho.testing.JourneyFinisher;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.TestGateway;
@@ -12,7 +11,6 @@ import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
@@ -22,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * revocation, and HSTS from trusted proxies only.
  */
 class WebHardeningTest {
-  static TestGateway gateway;
-  static TestGateway second;
-  static JourneyFinisher finisher;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
+  @RegisterExtension
+  static final GatewayExtension second = GatewayExtension.defaults();
 
   /**
    * Routes under /sekisho that accept any method. None may change state: middleware and the
@@ -45,19 +45,9 @@ class WebHardeningTest {
       // The staff console's session, body and CSRF handlers and its 404 (staff/StaffConsole).
       "/sekisho/admin");
 
-  @BeforeAll
-  static void start() {
-    gateway = TestGateway.start();
-    second = TestGateway.start();
-    finisher = new JourneyFinisher();
-  }
-
   @AfterAll
   static void stop() {
     System.out.println("Page rules (CSP, headers, no inline code) held on " + pagesChecked() + " distinct gateway pages so far in this JVM");
-    finisher.close();
-    second.close();
-    gateway.close();
   }
 
   static int pagesChecked() {
@@ -66,7 +56,7 @@ class WebHardeningTest {
 
   @SuppressWarnings("unchecked")
   static List<JsonObject> routes(TestGateway gw) {
-    JsonArray routes = (JsonArray) gw.vertx().sharedData().getLocalMap(HttpVerticle.ROUTES_MAP).get("routes");
+    JsonArray routes = (JsonArray) gw.vertx().sharedData().getLocalMap(GatewayRouter.ROUTES_MAP).get("routes");
     assertThat(routes).as("the HTTP verticle publishes its routes").isNotNull();
     List<JsonObject> out = new ArrayList<>();
     routes.forEach(r -> out.add((JsonObject) r));
@@ -76,7 +66,7 @@ class WebHardeningTest {
   @Test
   void everyStateChangingRouteRefusesARequestWithoutAValidCsrfToken() {
     WebClientSession browser = gateway.client();
-    String id = SignedIn.member(gateway, finisher, browser, "totp");
+    String id = SignedIn.member(gateway, browser, "totp");
     browser.get("/sekisho/home");
     Set<String> tried = new TreeSet<>();
     Set<String> anyMethod = new TreeSet<>();
@@ -130,7 +120,7 @@ class WebHardeningTest {
       token[i] = (byte) (i * 7 + 3);
     }
     HttpResponse<String> assign = gateway.admin().call("PUT", "/members/" + id + "/hotp",
-        new JsonObject().put("serial", "SN-FIX-" + id).put("secretBase32", Base32.encode(token)).put("counter", 0).encode(),
+        new JsonObject().put("serial", "SN-FIX-" + id).put("secretBase32", Base32Text.encode(token)).put("counter", 0).encode(),
         "application/json");
     assertThat(assign.statusCode()).as(assign.body()).isEqualTo(200);
 
@@ -161,7 +151,7 @@ class WebHardeningTest {
   @Test
   void adminRevocationEndsTheSessionAtOnceOnEveryGateway() {
     WebClientSession browser = gateway.client();
-    String id = SignedIn.member(gateway, finisher, browser, "totp");
+    String id = SignedIn.member(gateway, browser, "totp");
     WebClientSession elsewhere = browser.sameBrowserAt(second.baseUrl());
     assertThat(elsewhere.get("/sekisho/home").statusCode()).isEqualTo(200);
     HttpResponse<String> ended = gateway.admin().call("POST", "/members/" + id + "/sessions/end", null, null);
@@ -173,7 +163,7 @@ class WebHardeningTest {
   @Test
   void everyGatewayAnswerUnderSekishoIsNoStoreAndCarriesTheHeaders() {
     WebClientSession browser = gateway.client();
-    SignedIn.member(gateway, finisher, browser, "totp");
+    SignedIn.member(gateway, browser, "totp");
     for (String path : List.of("/sekisho/home", "/sekisho/account", "/sekisho/logout", "/sekisho/verify", "/sekisho/nope",
         "/sekisho/login?return_to=https://evil.example/")) {
       HttpResponse<String> page = browser.get(path);

@@ -1,31 +1,21 @@
 package dev.sekisho.web;
 
 import dev.sekisho.testing.AdminClient;
-import dev.sekisho.testing.TestGateway;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.WebClientSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** CSRF, cookies, headers and hostile bodies against the real gateway. */
 class WebSecurityTest {
-  static TestGateway gateway;
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateway.start(Map.of("http.maxBodyBytes", "4096"));
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.with(Map.of("http.maxBodyBytes", "4096"));
 
   @Test
   void aFormWithoutOrWithAWrongCsrfTokenIsRefusedAndChangesNothing() {

@@ -2,15 +2,16 @@ package dev.sekisho.factor.passkey;
 
 import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.Browser;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.virtualauthenticator.HasVirtualAuthenticator;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
@@ -29,19 +30,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the device's biometric authenticator (CTAP2, internal transport, resident keys, UV).
  */
 class PasskeyBrowserTest {
-  static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.defaults();
   static AdminClient admin;
   Browser browser;
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start();
     admin = gateway.admin();
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
   }
 
   @BeforeEach

@@ -2,11 +2,10 @@ package dev.sekisho.factor.passkey;
 
 import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.Browser;
+import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.Sql;
-import dev.sekisho.testing.TestGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.virtualauthenticator.HasVirtualAuthenticator;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
@@ -17,17 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Optional passkey-first sign-in (webauthn.passkeyFirst): a discoverable passkey, no ID or password typed. */
 class PasskeyFirstBrowserTest {
-  static TestGateway gateway;
-
-  @BeforeAll
-  static void start() {
-    gateway = TestGateway.start(Map.of("webauthn.passkeyFirst", "true"));
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.with(Map.of("webauthn.passkeyFirst", "true"));
 
   @Test
   void memberSignsInWithThePasskeyAlone() {

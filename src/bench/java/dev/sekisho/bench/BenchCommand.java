@@ -1,0 +1,495 @@
+package dev.sekisho.bench;
+
+import dev.sekisho.config.ConfigLoader;
+import dev.sekisho.crypto.SecretBox;
+import dev.sekisho.db.DatabaseTarget;
+import dev.sekisho.db.EmbeddedPostgres;
+import dev.sekisho.db.Migrations;
+import dev.sekisho.db.Pools;
+import dev.sekisho.launcher.Settings;
+import dev.sekisho.member.PasswordHasher;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code java -jar sekisho-bench.jar} (or {@code java -jar sekisho.jar bench} with that jar beside it): seeds members straight into PostgreSQL, starts one or two
+ * gateway processes (or targets running ones), drives each scenario from this process with a
+ * closed and an open model, measures the ceilings beside them (pgbench on the OTP check's single-row
+ * UPDATE, the Argon2id hash rate, the demo upstream hit directly), prints the figures with
+ * their ratios, and fails (exit 1) when any TOTP code was accepted twice.
+ */
+public final class BenchCommand {
+  /** How long the warm-up may go on past --warmup to reach a scenario's minimum number of requests. */
+  private static final long MAX_EXTRA_WARMUP_NANOS = 30_000_000_000L;
+  private final BenchOptions options;
+  private final PrintStream out;
+  private final List<GatewayProcess> processes = new ArrayList<>();
+  /** The demo portal in its own process (null with --target): the gateways proxy to it, and it is the proxy's ceiling. */
+  private GatewayProcess upstreamProcess;
+  /** CPU ms per request of the upstream process, per run key (scenario/model). */
+  private final Map<String, Double> upstreamCpu = new LinkedHashMap<>();
+  private final List<RunResult> results = new ArrayList<>();
+  private final Map<String, RunResult> byKey = new LinkedHashMap<>();
+  private long liveSessions;
+
+  private BenchCommand(BenchOptions options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  /** {@code java -jar sekisho-bench.jar [options]}: the same as {@code java -jar sekisho.jar bench [options]}. */
+  public static void main(String[] args) {
+    String[] withCommand = new String[args.length + 1];
+    withCommand[0] = "bench";
+    System.arraycopy(args, 0, withCommand, 1, args.length);
+    System.exit(run(withCommand, System.out));
+  }
+
+  /** Runs the command (args[0] is "bench"); returns the exit status. */
+  public static int run(String[] args, PrintStream out) {
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      out.println(e.getMessage());
+      out.println(BenchOptions.usage());
+      return 2;
+    }
+    try {
+      return new BenchCommand(options, out).run();
+    } catch (Exception e) {
+      out.println("bench failed: " + e);
+      e.printStackTrace(out);
+      return 1;
+    }
+  }
+
+  private int run() throws Exception {
+    JsonObject config = ConfigLoader.load(System.getenv(), options.dbUrl().isEmpty() ? Map.of() : Map.of("db.url", options.dbUrl()));
+    Settings settings = Settings.from(config);
+    Path work = Path.of(options.workDir());
+    Files.createDirectories(work);
+    machine();
+    EmbeddedPostgres embedded = null;
+    Path pgDir = null;
+    Vertx vertx = Vertx.vertx();
+    try {
+      DatabaseTarget db;
+      String dbUrl;
+      if (options.dbUrl().isEmpty()) {
+        long t0 = System.nanoTime();
+        pgDir = Files.createTempDirectory("sekisho-bench-pg");
+        embedded = EmbeddedPostgres.start(pgDir, 0, "sekisho");
+        db = DatabaseTarget.of(embedded);
+        dbUrl = "postgresql://" + db.user() + ":" + db.password() + "@" + db.host() + ":" + db.port() + "/" + db.database();
+        out.printf(Locale.ROOT, "Embedded PostgreSQL on port %d (started in %d ms)%n", db.port(), ms(t0));
+      } else {
+        db = DatabaseTarget.of(settings.db());
+        dbUrl = options.dbUrl();
+      }
+      Migrations.apply(db);
+      SecretBox box = new SecretBox(settings.secrets());
+      String hash = new PasswordHasher(vertx, settings.password()).hashNow(BenchMembers.PASSWORD);
+      long t0 = System.nanoTime();
+      BenchMembers members = Seeder.seed(db, options.members(), hash, settings.onboarding().termsVersion(), box);
+      out.printf(Locale.ROOT, "Seeded %d members with TOTP (Argon2id m=%d KiB, t=%d, p=%d) in %d ms%n", members.size(),
+          settings.password().memoryKiB(), settings.password().iterations(), settings.password().parallelism(), ms(t0));
+
+      List<URI> targets = new ArrayList<>();
+      int upstreamPort = -1;
+      if (options.targets().isEmpty()) {
+        upstreamPort = freePort();
+        upstreamProcess = GatewayProcess.demoUpstream(upstreamPort, jvmArgs("upstream", List.of("-Xmx64m", "-XX:+UseSerialGC"), work),
+            work.resolve("upstream.log"));
+        out.printf(Locale.ROOT, "Demo upstream (pid %d) on port %d, in its own process: start to ready %d ms%n",
+            upstreamProcess.pid(), upstreamPort, upstreamProcess.startMillis());
+        for (int g = 0; g < options.gateways(); g++) {
+          int port = freePort();
+          processes.add(startGateway(g, port, upstreamPort, dbUrl, work));
+          targets.add(URI.create("http://" + options.host() + ":" + port));
+        }
+      } else {
+        options.targets().forEach(t -> targets.add(URI.create(t)));
+      }
+      Context context = vertx.getOrCreateContext();
+      List<HttpClient> clients = targets.stream().map(t -> client(vertx, t.getHost(), t.getPort())).toList();
+      HttpClient upstream = upstreamPort < 0 ? null : client(vertx, options.host(), upstreamPort);
+      Pool pool = Pools.create(vertx, db, 8);
+      BenchContext ctx = new BenchContext(vertx, context, clients, targets.stream().map(URI::getPort).toList(), options.host(),
+          upstream, upstreamPort, members, db, box, settings.session().cookieName(), settings.session().idle(),
+          settings.session().absolute(), pool);
+      LoadDriver driver = new LoadDriver(context);
+      ReplayLedger ledger = new ReplayLedger();
+
+      if (options.liveSessions() > 0) {
+        long t1 = System.nanoTime();
+        int first = members.loginFrom();
+        ctx.seedSessions(new int[] {first}, dev.sekisho.session.MemberSession.Level.COMPLETE);
+        liveSessions = Seeder.topUpLiveSessions(db, options.liveSessions(), members.ids[first]);
+        out.printf(Locale.ROOT, "Live sessions in the database: %d (topped up in %d ms)%n", liveSessions, ms(t1));
+      }
+      out.println();
+      Report.header(out);
+      Scenarios.Totp totp = new Scenarios.Totp(ctx, ledger, options.coldChecks());
+      Scenarios.Login login = new Scenarios.Login(ctx, ledger);
+      if (wants("totp")) {
+        measure(ctx, driver, totp, true);
+        out.println("    a totp-check: passed checks by path " + ctx.checkPaths()
+            + " (warm = 1 database round trip, cold = 2; ordinary = refused or not a bearer session)");
+        RunResult closed = byKey.get(totp.name() + "/closed");
+        if (targets.size() == 1 && closed != null && closed.throughput() > 0) {
+          WrkCheck.run(ctx, totp, targets.get(0), closed.throughput(), options.callers(), options.seconds(), work, out);
+        }
+      }
+      if (wants("email")) {
+        measure(ctx, driver, new Scenarios.Email(ctx), true);
+      }
+      if (wants("login")) {
+        measure(ctx, driver, login, false);
+      }
+      if (wants("proxy")) {
+        measure(ctx, driver, Scenarios.proxied(ctx), false);
+        if (upstream != null) {
+          Scenarios.UpstreamDirect direct = new Scenarios.UpstreamDirect(ctx);
+          measure(ctx, driver, direct, false);
+          RunResult proxiedClosed = byKey.get("d proxied/closed");
+          if (proxiedClosed != null) {
+            // The latency the proxy adds, compared at the same request rate: the open runs above
+            // run at 0.8 x each one's own maximum, far apart, so their p50s are not comparable.
+            double rate = options.rate() > 0 ? options.rate() : Math.max(1, proxiedClosed.throughput() * options.openFraction());
+            timed(direct, String.format(Locale.ROOT, "open %.0f/s", rate), "same-rate",
+                () -> driver.open(direct, rate, (long) (options.seconds() * 1000)));
+          }
+        }
+      }
+      if (wants("forward-auth")) {
+        measure(ctx, driver, Scenarios.forwardAuth(ctx), false);
+      }
+      if (wants("mixed") && wants("totp") && wants("login")) {
+        mixed(ctx, driver, totp, login);
+      }
+
+      // Ceilings last, and the steps restored after: pgbench advances last_step far beyond any real code's step.
+      out.println();
+      out.println("Ceilings (same machine, same run):");
+      DatabaseCeilings.Measured database = DatabaseCeilings.measure(db, members, options, work, out);
+      double pgbench = database.updateTps();
+      StatementCeiling.Result statement = database.statement();
+      Ceilings.Argon2Ceiling ceiling = Ceilings.argon2(settings.password(), options.argon2Seconds());
+      double argon2 = ceiling.hashesPerSecond();
+      out.printf(Locale.ROOT, "  Argon2id m=%d KiB t=%d p=%d (%s at nice %d, as the gateway): %.1f ms per hash (%.1f ms CPU), "
+              + "%d threads at once = %.1f hashes/s%n",
+          settings.password().memoryKiB(), settings.password().iterations(), settings.password().parallelism(),
+          ceiling.implementation(), settings.password().hashNice(), ceiling.millisPerHash(), ceiling.cpuMillisPerHash(),
+          ceiling.threads(), argon2);
+      ratios(pgbench, argon2);
+      statementRatio(statement);
+
+      pool.close();
+      int status = 0;
+      out.println();
+      out.printf(Locale.ROOT, "Replay check: %d TOTP codes accepted across %d gateway(s), %d accepted twice%n",
+          ledger.acceptedCount(), targets.size(), ledger.duplicates());
+      if (ledger.duplicates() > 0) {
+        out.println("FAIL: a TOTP code was accepted twice");
+        status = 1;
+      }
+      if ((wants("totp") || wants("login")) && ledger.acceptedCount() == 0) {
+        out.println("FAIL: no TOTP code was accepted at all: the set-up is broken");
+        status = 1;
+      }
+      long errors = results.stream().mapToLong(RunResult::errors).sum();
+      if (errors > 0) {
+        out.println("Note: " + errors + " requests ended in errors (see the errors column and bench-work/gateway-*.log)");
+      }
+      return status;
+    } finally {
+      processes.forEach(GatewayProcess::close);
+      if (upstreamProcess != null) {
+        upstreamProcess.close();
+      }
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (embedded != null) {
+        embedded.close();
+        deleteTree(pgDir);
+      }
+    }
+  }
+
+  private boolean wants(String scenario) {
+    return options.scenarios().contains(scenario);
+  }
+
+  private void machine() {
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    out.printf(Locale.ROOT, "Machine: %d cores, %s %s, Java %s, load average %.2f%n", Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
+        os.getSystemLoadAverage());
+  }
+
+  private GatewayProcess startGateway(int index, int port, int upstreamPort, String dbUrl, Path work) throws IOException {
+    Map<String, String> env = new HashMap<>();
+    env.put("SEKISHO_HTTP_HOST", options.host());
+    env.put("SEKISHO_HTTP_PUBLIC_ORIGIN", "http://localhost:" + port);
+    // The portal is the demo upstream's own process, as a real portal would be: the gateway's cores
+    // and event loops serve only the gateway, and the ceiling below is that same process.
+    env.put("SEKISHO_GATEWAY_UPSTREAMS", "/=http://" + options.host() + ":" + upstreamPort);
+    env.put("SEKISHO_GATEWAY_DEMO_UPSTREAM_ENABLED", "false");
+    // Round-robin members come back within a time step when the run outpaces members/30 s: those
+    // replays are refused and count as failures. All load comes from one address, which is exactly
+    // what the guessing limits stop: relax the per-member and per-address limits and back-off so
+    // they do not lock the run (each refused check still costs its statement).
+    env.put("SEKISHO_OTP_MAX_FAILURES", "100");
+    env.put("SEKISHO_OTP_LOCK_MINUTES", "1");
+    env.put("SEKISHO_LOGIN_BACKOFF_AFTER", "100");
+    env.put("SEKISHO_LOGIN_BACKOFF_BASE_SECONDS", "1");
+    env.put("SEKISHO_LOGIN_IP_MAX_FAILURES", "100000");
+    env.put("SEKISHO_LOGIN_IP_BACKOFF_AFTER", "100000");
+    env.put("SEKISHO_ADMIN_TOKEN", HexFormat.of().formatHex(new SecureRandom().generateSeed(16)));
+    // Started as the README's production command and the Dockerfile start it (GatewayProcess.JVM_FLAGS),
+    // so the RSS measured is the RSS of a gateway started as documented.
+    List<String> jvm = jvmArgs("gateway-" + index, GatewayProcess.JVM_FLAGS, work);
+    GatewayProcess gateway = GatewayProcess.start(port, dbUrl, env, jvm, work.resolve("gateway-" + index + ".log"));
+    out.printf(Locale.ROOT, "Gateway %d (pid %d) on port %d: start to ready %d ms, RSS idle %.0f MB%n", index, gateway.pid(),
+        port, gateway.startMillis(), gateway.rssBytes() / 1048576.0);
+    return gateway;
+  }
+
+  /** JVM options of a child process; with --jfr it records a profile to DIR/NAME.jfr. */
+  private List<String> jvmArgs(String name, List<String> flags, Path work) {
+    List<String> jvm = new ArrayList<>(flags);
+    if (options.jfr()) {
+      jvm.add("-XX:StartFlightRecording=filename=" + work.resolve(name + ".jfr").toAbsolutePath()
+          + ",settings=profile,dumponexit=true");
+    }
+    return jvm;
+  }
+
+  private HttpClient client(Vertx vertx, String host, int port) {
+    return vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port).setKeepAlive(true)
+        .setPipelining(false), new PoolOptions().setHttp1MaxSize(Math.max(8, options.callers())).setMaxWaitQueueSize(-1));
+  }
+
+  /** Warm-up, then the closed model (max throughput), then the open model at a fraction of it. */
+  private void measure(BenchContext ctx, LoadDriver driver, Scenario scenario, boolean sessionsPerCall) throws Exception {
+    long perSecond = options.otpSessionsPerSecond();
+    if (options.warmupSeconds() > 0) {
+      scenario.prepare(ctx, sessionsPerCall ? (long) (perSecond * options.warmupSeconds()) : 0);
+      LoadDriver.Measured warm = await(driver.closed(scenario, options.callers(), (long) (options.warmupSeconds() * 1000)));
+      long warmed = warm.requests();
+      // Sessions for what the run will use (1.5 x the warm-up's rate), not a fixed 6,000/s: every
+      // prepared session asks for a ticket of the gateway's bounded ticket cache, and an overflow
+      // would push out the tickets of the checks that come first (they would then take the cold path).
+      if (warm.seconds() > 0) {
+        perSecond = Math.min(perSecond, (long) (1.5 * warmed / warm.seconds()) + 100);
+      }
+      // Then on until the JIT has seen enough requests of a path no other scenario warms (bounded).
+      long until = System.nanoTime() + MAX_EXTRA_WARMUP_NANOS;
+      while (warmed < scenario.minWarmupRequests() && System.nanoTime() < until) {
+        warmed += await(driver.closed(scenario, options.callers(), 1000)).requests();
+      }
+    }
+    scenario.prepare(ctx, sessionsPerCall ? (long) (perSecond * options.seconds()) : 0);
+    RunResult closed = timed(scenario, "closed c=" + options.callers(),
+        () -> driver.closed(scenario, options.callers(), (long) (options.seconds() * 1000)));
+    double rate = options.rate() > 0 ? options.rate() : Math.max(1, closed.throughput() * options.openFraction());
+    scenario.prepare(ctx, sessionsPerCall ? (long) Math.ceil(rate * options.seconds()) + 1 : 0);
+    timed(scenario, String.format(Locale.ROOT, "open %.0f/s", rate),
+        () -> driver.open(scenario, rate, (long) (options.seconds() * 1000)));
+    if (scenario.detail() != null) {
+      out.println("    " + scenario.name() + ": " + scenario.detail());
+    }
+    Double upClosed = upstreamCpu.get(scenario.name() + "/closed");
+    Double upOpen = upstreamCpu.get(scenario.name() + "/open");
+    if (upClosed != null && (scenario.usesUpstream() || !scenario.throughGateway())) {
+      out.printf(Locale.ROOT, "    %s: upstream process CPU %.3f ms/req closed, %.3f ms/req open%n", scenario.name(),
+          upClosed, upOpen == null ? Double.NaN : upOpen);
+    }
+  }
+
+  /** OTP checks at their open rate while password logins run flat out: hashing must not slow the checks. */
+  private void mixed(BenchContext ctx, LoadDriver driver, Scenarios.Totp totp, Scenarios.Login login) throws Exception {
+    RunResult alone = byKey.get(totp.name() + "/open");
+    if (alone == null) {
+      return;
+    }
+    double rate = alone.requests() / alone.seconds();
+    totp.prepare(ctx, (long) Math.ceil(rate * options.seconds()) + 1);
+    long cpu0 = gatewayCpu();
+    long[] kernel0 = processes.isEmpty() ? null : processes.get(0).faultsAndSystemMillis();
+    long t0 = System.nanoTime();
+    Future<LoadDriver.Measured> logins = driver.closed(login, options.callers(), (long) (options.seconds() * 1000));
+    LoadDriver.Measured checks = await(driver.open(totp, rate, (long) (options.seconds() * 1000)));
+    LoadDriver.Measured logged = await(logins);
+    long cpu = gatewayCpu() - cpu0;
+    long rss = gatewayRss();
+    double cpuPerRequest = processes.isEmpty() ? Double.NaN : (double) cpu / (checks.requests() + logged.requests());
+    record(new RunResult(totp.name() + " +logins", String.format(Locale.ROOT, "open %.0f/s", rate), checks.requests(),
+        checks.ok(), checks.refused(), checks.errors(), checks.seconds(), checks.latency(), cpuPerRequest, rss), "mixed-totp");
+    record(new RunResult(login.name() + " +checks", "closed c=" + options.callers(), logged.requests(), logged.ok(),
+        logged.refused(), logged.errors(), logged.seconds(), logged.latency(), cpuPerRequest, rss), "mixed-login");
+    double took = (System.nanoTime() - t0) / 1e9;
+    out.printf(Locale.ROOT, "    mixed run took %.1f s%n", took);
+    if (kernel0 != null) {
+      // Hashing that maps memory per hash shows here: page faults, and CPU time in the kernel.
+      long[] kernel = processes.get(0).faultsAndSystemMillis();
+      out.printf(Locale.ROOT, "    gateway 0 in the mixed run: %.0f minor page faults/s, %.0f %% of its CPU time in the kernel%n",
+          (kernel[0] - kernel0[0]) / took, 100.0 * (kernel[1] - kernel0[1]) / Math.max(1, cpu));
+    }
+  }
+
+  private interface Run {
+    Future<LoadDriver.Measured> start();
+  }
+
+  private RunResult timed(Scenario scenario, String model, Run run) throws Exception {
+    return timed(scenario, model, model.startsWith("open") ? "open" : "closed", run);
+  }
+
+  private RunResult timed(Scenario scenario, String model, String kind, Run run) throws Exception {
+    long client0 = ClientCpu.nanos();
+    long cpu0 = scenario.throughGateway() ? gatewayCpu() : 0;
+    long upstreamCpu0 = upstreamProcess == null ? 0 : upstreamProcess.cpuMillis();
+    LoadDriver.Measured m = await(run.start());
+    long cpu = scenario.throughGateway() ? gatewayCpu() - cpu0 : 0;
+    if (upstreamProcess != null && m.requests() > 0) {
+      upstreamCpu.put(scenario.name() + "/" + kind,
+          (double) (upstreamProcess.cpuMillis() - upstreamCpu0) / m.requests());
+    }
+    double cpuPerRequest = !scenario.throughGateway() || processes.isEmpty() || m.requests() == 0 ? Double.NaN
+        : (double) cpu / m.requests();
+    RunResult r = new RunResult(scenario.name(), model, m.requests(), m.ok(), m.refused(), m.errors(), m.seconds(),
+        m.latency(), cpuPerRequest, scenario.throughGateway() ? gatewayRss() : -1);
+    record(r, scenario.name() + "/" + kind);
+    ClientCpu.print(out, ClientCpu.nanos() - client0, m.requests(), m.seconds());
+    return r;
+  }
+
+  private void record(RunResult r, String key) {
+    results.add(r);
+    byKey.put(key, r);
+    Report.line(out, r);
+  }
+
+  private long gatewayCpu() {
+    return processes.stream().mapToLong(GatewayProcess::cpuMillis).sum();
+  }
+
+  private long gatewayRss() {
+    return processes.isEmpty() ? -1 : processes.stream().mapToLong(GatewayProcess::rssBytes).sum();
+  }
+
+  private void statementRatio(StatementCeiling.Result statement) {
+    RunResult totpClosed = byKey.get("a totp-check/closed");
+    if (totpClosed != null && statement != null) {
+      out.printf(Locale.ROOT, "  OTP checks/s %.0f = %.2f x pgbench %.0f TPS of the check's own statement%n", totpClosed.throughput(),
+          totpClosed.throughput() / statement.tps(), statement.tps());
+    }
+  }
+
+  private void ratios(double pgbench, double argon2) {
+    out.println();
+    out.println("Against the ceilings (target in brackets):");
+    RunResult totpClosed = byKey.get("a totp-check/closed");
+    RunResult totpOpen = byKey.get("a totp-check/open");
+    if (totpClosed != null && !Double.isNaN(pgbench)) {
+      out.printf(Locale.ROOT, "  OTP checks/s %.0f = %.2f x pgbench %.0f TPS [>= 0.5]%n", totpClosed.throughput(),
+          totpClosed.throughput() / pgbench, pgbench);
+    }
+    if (totpOpen != null) {
+      out.printf(Locale.ROOT, "  OTP check p99 %.2f ms at %.0f/s (%s of pgbench TPS) [<= 20 ms at 0.8 x pgbench]%n",
+          totpOpen.percentileMillis(99), totpOpen.throughput(),
+          Double.isNaN(pgbench) ? "n/a" : String.format(Locale.ROOT, "%.2f", totpOpen.throughput() / pgbench));
+    }
+    RunResult loginClosed = byKey.get("c login+totp/closed");
+    if (loginClosed != null) {
+      out.printf(Locale.ROOT, "  logins/s %.1f = %.2f x Argon2id ceiling %.1f hashes/s [>= 0.85]%n", loginClosed.throughput(),
+          loginClosed.throughput() / argon2, argon2);
+    }
+    RunResult mixed = byKey.get("mixed-totp");
+    if (mixed != null && totpOpen != null) {
+      out.printf(Locale.ROOT, "  OTP check p99 with logins flat out %.2f ms vs %.2f ms alone: %+.0f %% [within +-20 %%]%n",
+          mixed.percentileMillis(99), totpOpen.percentileMillis(99),
+          100 * (mixed.percentileMillis(99) / totpOpen.percentileMillis(99) - 1));
+    }
+    RunResult proxy = byKey.get("d proxied/closed");
+    RunResult direct = byKey.get("upstream direct/closed");
+    RunResult proxyOpen = byKey.get("d proxied/open");
+    RunResult directOpen = byKey.get("upstream direct/open");
+    if (proxy != null && direct != null) {
+      out.printf(Locale.ROOT, "  proxied req/s %.0f = %.2f x upstream direct %.0f [>= 0.5]%n", proxy.throughput(),
+          proxy.throughput() / direct.throughput(), direct.throughput());
+    }
+    RunResult directSameRate = byKey.get("upstream direct/same-rate");
+    if (proxyOpen != null && directSameRate != null) {
+      out.printf(Locale.ROOT, "  proxy adds %.2f ms at p50 (open models at the same rate, %.0f/s vs %.0f/s) [<= 1 ms]%n",
+          proxyOpen.percentileMillis(50) - directSameRate.percentileMillis(50), proxyOpen.throughput(),
+          directSameRate.throughput());
+    } else if (proxyOpen != null && directOpen != null) {
+      out.printf(Locale.ROOT, "  proxy adds %.2f ms at p50 (open models, %.0f/s vs %.0f/s) [<= 1 ms]%n",
+          proxyOpen.percentileMillis(50) - directOpen.percentileMillis(50), proxyOpen.throughput(), directOpen.throughput());
+    }
+    Double upstreamProxied = upstreamCpu.get("d proxied/closed");
+    Double upstreamDirect = upstreamCpu.get("upstream direct/closed");
+    if (proxy != null && upstreamProxied != null && upstreamDirect != null) {
+      out.printf(Locale.ROOT, "  CPU per proxied request: gateway %.3f ms + upstream %.3f ms; upstream hit directly %.3f ms%n",
+          proxy.gatewayCpuMillisPerRequest(), upstreamProxied, upstreamDirect);
+    }
+    long maxRss = results.stream().mapToLong(RunResult::gatewayRssBytes).max().orElse(-1);
+    if (maxRss > 0) {
+      out.printf(Locale.ROOT, "  gateway RSS max %.0f MB over %d process(es), %d live sessions [<= 300 MB per process]%n",
+          maxRss / 1048576.0, processes.size(), liveSessions);
+    }
+    processes.stream().map(GatewayProcess::startMillis).max(Comparator.naturalOrder()).ifPresent(ms ->
+        out.printf(Locale.ROOT, "  start-up to ready %d ms, JVM start included [<= 3000 ms]%n", ms));
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.MINUTES);
+  }
+
+  private static long ms(long t0) {
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,205 @@
+package dev.sekisho.factor.email;
+
+import dev.sekisho.factor.Activation;
+import dev.sekisho.factor.CheckResult;
+import dev.sekisho.factor.code.CodeInput;
+import dev.sekisho.factor.code.OtpSettings;
+import dev.sekisho.factor.code.SecondStepLimit;
+import dev.sekisho.factor.recovery.MethodActivation;
+import dev.sekisho.crypto.SecretBox;
+import dev.sekisho.login.LoginThrottle;
+import dev.sekisho.member.Method;
+import dev.sekisho.factor.MethodUse;
+import dev.sekisho.factor.SecondFactor;
+import dev.sekisho.login.SendLimit;
+import dev.sekisho.mail.MailOutbox;
+import dev.sekisho.mail.OutgoingMail;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.security.SecureRandom;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * Email one-time passwords (J2.7 and J3.1): 6 digits from a CSPRNG, stored as a keyed hash, valid
+ * for otp.emailValidityMinutes, at most otp.emailMaxTries tries. A resend (cooldown, hourly cap)
+ * replaces the row, so the previous code is dead. The check is one UPDATE that counts the try and
+ * marks the code used in the same statement: a code passes once. The mail goes through the outbox
+ * in the transaction that stores the code and is handed to SMTP at once after commit (the sender
+ * is mail.fromName / mail.fromAddress: the insurer's name and its no-reply address).
+ */
+public final class EmailOtpService {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final ZoneId JAPAN = ZoneId.of("Asia/Tokyo");
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("M月d日 H:mm");
+
+  private final Pool pool;
+  private final SecretBox box;
+  private final OtpSettings settings;
+  private final SecondStepLimit limit;
+  private final MethodActivation activation;
+  private final MailOutbox mailer;
+  private final SendLimit sends;
+
+  public enum SendResult { SENT, ALREADY_LIVE, COOLDOWN, HOURLY_CAP }
+
+  public EmailOtpService(Pool pool, SecretBox box, OtpSettings settings, SecondStepLimit limit, MethodActivation activation,
+                         MailOutbox mailer, SendLimit sends) {
+    this.sends = sends;
+    this.pool = pool;
+    this.box = box;
+    this.settings = settings;
+    this.limit = limit;
+    this.activation = activation;
+    this.mailer = mailer;
+  }
+
+  /**
+   * Sends a code. With resend false (opening the page) nothing is sent while a live code exists;
+   * with resend true (再送信) a new code replaces it, subject to cooldown and hourly cap.
+   */
+  public Future<SendResult> send(long memberId, String email, String name, boolean resend) {
+    return send(memberId, email, name, resend, null);
+  }
+
+  /** @param ip the client address asking; its mail is limited per hour across all members (null: not counted) */
+  public Future<SendResult> send(long memberId, String email, String name, boolean resend, String ip) {
+    String code = newCode();
+    long[] outbox = {-1};
+    return pool.withTransaction(tx -> tx.preparedQuery("""
+            select sent_at > now() - make_interval(secs => $2) as cooling,
+                   hour_start > now() - interval '1 hour' as same_hour, hour_count,
+                   not used and expires_at > now() and tries < $3 as live
+            from otp_email_code where member_id = $1 for update
+            """).execute(Tuple.of(memberId, (double) settings.resendCooldown().toSeconds(), settings.emailMaxTries()))
+        .compose(rows -> {
+          boolean sameHour = false;
+          int hourCount = 0;
+          if (rows.size() == 1) {
+            Row row = rows.iterator().next();
+            if (!resend && row.getBoolean(3)) {
+              return Future.succeededFuture(SendResult.ALREADY_LIVE);
+            }
+            if (row.getBoolean(0)) {
+              return Future.succeededFuture(SendResult.COOLDOWN);
+            }
+            sameHour = row.getBoolean(1);
+            hourCount = row.getInteger(2);
+            if (sameHour && hourCount >= settings.resendPerHour()) {
+              return Future.succeededFuture(SendResult.HOURLY_CAP);
+            }
+          }
+          boolean keepHour = sameHour;
+          int count = keepHour ? hourCount + 1 : 1;
+          Future<Boolean> allowed = sends == null || ip == null ? Future.succeededFuture(true) : sends.take(null, ip);
+          return allowed.compose(ok -> !ok ? Future.succeededFuture(SendResult.HOURLY_CAP) : tx.preparedQuery("""
+                  insert into otp_email_code (member_id, key_id, code_hash, expires_at, tries, used, sent_at, hour_start, hour_count)
+                  values ($1, $2, $3, now() + make_interval(secs => $4), 0, false, now(), now(), $5)
+                  on conflict (member_id) do update set key_id = excluded.key_id, code_hash = excluded.code_hash,
+                    expires_at = excluded.expires_at, tries = 0, used = false, sent_at = now(),
+                    hour_start = case when $6 then otp_email_code.hour_start else now() end, hour_count = $5
+                  returning expires_at
+                  """)
+              .execute(Tuple.of(memberId, box.activeKeyId(), box.hash(context(memberId), code),
+                  (double) settings.emailValidity().toSeconds(), count, keepHour))
+              .compose(inserted -> {
+                var expires = inserted.iterator().next().getOffsetDateTime(0);
+                return mailer.enqueue(tx, new OutgoingMail(memberId, "otp-code", email, subject(), body(name, code, expires)));
+              })
+              .map(id -> {
+                outbox[0] = id;
+                return SendResult.SENT;
+              }));
+        }))
+        .onSuccess(result -> {
+          if (result == SendResult.SENT) {
+            mailer.deliverNow(outbox[0]);
+          }
+        });
+  }
+
+  /**
+   * Whether the member's latest code mail is still waiting in the outbox after a failed attempt
+   * (SMTP refusing or timing out): the page then says the mail is delayed and that 再送信 may help
+   * later. The code and the member's place in the journey stay as they are.
+   */
+  public Future<Boolean> mailDelayed(long memberId) {
+    return pool.preparedQuery("select status <> 'sent' and last_error is not null from mail_outbox "
+            + "where member_id = $1 and kind = 'otp-code' order by id desc limit 1").execute(Tuple.of(memberId))
+        .map(rows -> rows.size() == 1 && Boolean.TRUE.equals(rows.iterator().next().getBoolean(0)));
+  }
+
+  /** The login check. */
+  public Future<CheckResult> verify(long memberId, String typed) {
+    return check(pool, memberId, typed);
+  }
+
+  /** Set-up (J2.7): the check and the activation in one transaction. */
+  public Future<Activation> activate(long memberId, String typed, SecondFactor replaced) {
+    return pool.withTransaction(tx -> check(tx, memberId, typed).compose(result -> result != CheckResult.OK
+            ? Future.succeededFuture(new Activation(result, List.of()))
+            : activation.activateByMember(tx, memberId, Method.EMAIL, replaced).map(codes -> new Activation(CheckResult.OK, codes))))
+        .compose(a -> a.result() == CheckResult.OK ? limit.clear(memberId).map(a) : Future.succeededFuture(a));
+  }
+
+  private Future<CheckResult> check(SqlClient client, long memberId, String typed) {
+    String code = CodeInput.digits(typed, 6);
+    byte[] hash = box.hash(context(memberId), code == null ? "-" : code);
+    return client.preparedQuery("""
+            with lock as (select exists (select 1 from login_throttle where subject = $2 and %s) as locked),
+            u as (update otp_email_code set tries = tries + 1,
+                    used = (code_hash = $3 and expires_at > now() and tries < $4)
+                  where member_id = $1 and not used and not (select locked from lock)
+                  returning used, expires_at > now() and tries < $4 as live),
+            %s,
+            c as (delete from login_throttle where subject = $2 and exists (select 1 from u where used))
+            select (select locked from lock), (select used from u), (select live from u)
+            """.formatted(LoginThrottle.BLOCKED, MethodUse.ctes(Method.EMAIL, "exists (select 1 from u where used)")))
+        .execute(Tuple.of(memberId, SecondStepLimit.subject(memberId), hash, settings.emailMaxTries()))
+        .compose(rows -> {
+          Row row = rows.iterator().next();
+          if (row.getBoolean(0)) {
+            return Future.succeededFuture(CheckResult.LOCKED);
+          }
+          Boolean used = row.getBoolean(1);
+          if (used == null) {
+            return Future.succeededFuture(CheckResult.EXPIRED);
+          }
+          if (used) {
+            return Future.succeededFuture(CheckResult.OK);
+          }
+          boolean live = row.getBoolean(2);
+          // A wrong code counts toward the member's second-step limit either way.
+          return limit.fail(memberId).map(r -> r == CheckResult.LOCKED ? r : live ? CheckResult.INVALID : CheckResult.EXPIRED);
+        });
+  }
+
+  String subject() {
+    return "【" + settings.issuer() + "】ワンタイムパスワードのお知らせ";
+  }
+
+  String body(String name, String code, java.time.OffsetDateTime expires) {
+    long minutes = settings.emailValidity().toMinutes();
+    return (name == null || name.isBlank() ? "" : name + " 様\n\n")
+        + "会員ポータルのワンタイムパスワードをお知らせします。\n"
+        + "画面に次のワンタイムパスワードを入力してください。\n\n"
+        + code + "\n\n"
+        + "有効期限: " + minutes + "分（" + CLOCK.format(expires.atZoneSameInstant(JAPAN)) + " まで）\n\n"
+        + "お心当たりのない場合は、このメールを破棄してください。\n"
+        + "このメールは送信専用のアドレスから送信しています。ご返信いただいてもお答えできません。\n\n"
+        + "Your one-time password: " + code + " (valid for " + minutes + " minutes)\n";
+  }
+
+  private static String newCode() {
+    return String.format("%06d", RANDOM.nextInt(1_000_000));
+  }
+
+  static String context(long memberId) {
+    return "email:" + memberId;
+  }
+}
