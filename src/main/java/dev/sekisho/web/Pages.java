@@ -48,7 +48,8 @@ public final class Pages {
     JsonObject page = model.copy()
         .put("t", i18n.messages(lang))
         .put("lang", lang)
-        .put("otherLang", "ja".equals(lang) ? "en" : "ja");
+        .put("otherLang", "ja".equals(lang) ? "en" : "ja")
+        .put("langQuery", languageSwitchQuery(ctx, "ja".equals(lang) ? "en" : "ja"));
     // Handlers name messages by key; the page gets the text in its language.
     if (model.getValue("error") instanceof String key) {
       page.put("errorText", i18n.text(lang, key));
@@ -60,6 +61,36 @@ public final class Pages {
       page.put("csrf", Csrf.token(ctx));
     }
     return templates.render(template, page);
+  }
+
+  /**
+   * The language switch's link: this page's own query with only {@code lang} replaced, so a page
+   * that lives on its query (the mailed confirmation link's token) still works in the other
+   * language. A query that does not decode (the 400 page for it) gets a plain {@code ?lang=}.
+   */
+  static String languageSwitchQuery(RoutingContext ctx, String otherLang) {
+    String query = ctx.request().query();
+    StringBuilder out = new StringBuilder("?");
+    if (query != null && !query.isEmpty()) {
+      try {
+        var decoded = new io.netty.handler.codec.http.QueryStringDecoder(query, false).parameters();
+        for (var entry : decoded.entrySet()) {
+          if (entry.getKey().equals("lang")) {
+            continue;
+          }
+          for (String value : entry.getValue()) {
+            out.append(encode(entry.getKey())).append('=').append(encode(value)).append('&');
+          }
+        }
+      } catch (IllegalArgumentException malformed) {
+        out.setLength(1);
+      }
+    }
+    return out.append("lang=").append(otherLang).toString();
+  }
+
+  private static String encode(String text) {
+    return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static void sendHtml(RoutingContext ctx, int status, String html) {
