@@ -275,6 +275,10 @@ public final class MainVerticle extends VerticleBase {
     } else if (settings.demo().enabled()) {
       text.append("  Demo member:   user ID '").append(settings.demo().userId()).append("' (its own password now)\n");
     }
+    if (settings.management().port() != 0) {
+      text.append("  Operations:    http://").append(settings.management().host()).append(':')
+          .append(settings.management().port()).append("/health, /ready, /metrics (management listener)\n");
+    }
     if (infra.mailCatcher() != null) {
       text.append("  Dev mailbox:   ").append(origin).append("/sekisho/dev/mailbox")
           .append("  (mail.mode=embedded: every mail is caught here, SMTP on 127.0.0.1:")
