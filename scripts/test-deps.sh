@@ -1,7 +1,7 @@
 #!/bin/sh
 # What the tests need from the system, checked by `mvn test` (initialize phase) before any test runs:
 # headless Chromium and its driver (browser tests), nginx and caddy (forward-auth tests),
-# systemd-analyze (checks the shipped unit), all from
+# systemd-analyze (checks the shipped unit), openssl (makes the certificates of the TLS tests), all from
 # Debian/Ubuntu packages. With everything present it returns at once without calling apt. As root it
 # installs what is missing; otherwise it stops the build with one line naming the command to run.
 set -eu
@@ -12,6 +12,7 @@ command -v chromedriver >/dev/null 2>&1 || [ -x /usr/bin/chromedriver ] || missi
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx-light"
 command -v caddy >/dev/null 2>&1 || [ -x /usr/bin/caddy ] || missing="$missing caddy"
 command -v systemd-analyze >/dev/null 2>&1 || missing="$missing systemd"
+command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
