@@ -90,8 +90,13 @@ public final class MemberAdmin {
         });
   }
 
-  /** The methods set up and the live sessions, for the member view. */
+  /** The methods set up, the live sessions and the set-up deadline, for the member view. */
   public Future<JsonObject> factorsAndSessions(long memberId) {
+    Future<String> deadline = pool.preparedQuery("select setup_deadline from member where id = $1")
+        .execute(Tuple.of(memberId)).map(rows -> {
+          var at = rows.size() == 0 ? null : rows.iterator().next().getOffsetDateTime(0);
+          return at == null ? null : at.toString();
+        });
     Future<JsonArray> methods = pool.preparedQuery(
             "select method, created_at, last_used_at from member_method where member_id = $1 order by method")
         .execute(Tuple.of(memberId)).map(rows -> {
@@ -103,8 +108,10 @@ public final class MemberAdmin {
           return out;
         });
     Future<Integer> sessions = MemberSessions.countActive(pool, memberId);
-    return Future.all(methods, sessions)
-        .map(all -> new JsonObject().put("methods", methods.result()).put("activeSessions", sessions.result()));
+    return Future.all(methods, sessions, deadline)
+        .map(all -> new JsonObject().put("methods", methods.result()).put("activeSessions", sessions.result())
+            // Null once a method is set up or when the insurer set none; the extend call moves it.
+            .put("setupDeadline", deadline.result()));
   }
 
   /**

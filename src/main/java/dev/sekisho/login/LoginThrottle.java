@@ -223,6 +223,8 @@ public final class LoginThrottle {
     boolean held = heldSince != null;
     JsonObject out = new JsonObject().put("failures", failures).put("consecutiveFailures", streak)
         .put("locked", locked || waiting || held).put("held", held);
+    // Why the subject is refused now, strongest first: staff answering "why can't I log in?" read this.
+    out.put("reason", held ? "consecutive_failures_bound" : locked ? "too_many_failures" : waiting ? "backoff_wait" : null);
     if (held) {
       out.put("heldSince", heldSince.toString());
     }

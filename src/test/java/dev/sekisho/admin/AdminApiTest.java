@@ -147,6 +147,22 @@ class AdminApiTest {
   }
 
   @Test
+  void viewShowsTheSetUpDeadlineAndWhyEachStepIsLocked() {
+    // Issue 16 item 4: the deadline and each lock's reason, not only in the extend call's answer.
+    String id = admin.newMember("why");
+    dev.sekisho.testing.Sql.update("update member set setup_deadline = now() + interval '3 days' where login_id = ?", id);
+    for (int i = 0; i < 5; i++) {
+      gateway.client().login(id, "wrong-password");
+    }
+    JsonObject member = ok(admin.call("GET", "/members/" + id, null, null));
+    assertThat(member.getString("setupDeadline")).isNotBlank();
+    // At the defaults the 4th wrong password starts a back-off wait; the 5th is refused unevaluated.
+    assertThat(member.getJsonObject("lock").getString("reason")).isEqualTo("backoff_wait");
+    assertThat(member.getJsonObject("secondStepLock").getBoolean("locked")).isFalse();
+    assertThat(member.getJsonObject("secondStepLock").getString("reason")).isNull();
+  }
+
+  @Test
   void unlockAndEndSessionsAreAudited() {
     String id = admin.newMember("unl");
     for (int i = 0; i < 5; i++) {
