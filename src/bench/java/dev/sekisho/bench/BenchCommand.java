@@ -24,11 +24,8 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,6 +45,7 @@ public final class BenchCommand {
   private static final long MAX_EXTRA_WARMUP_NANOS = 30_000_000_000L;
   private final BenchOptions options;
   private final PrintStream out;
+  private final ChildProcesses children;
   private final List<GatewayProcess> processes = new ArrayList<>();
   /** The demo portal in its own process (null with --target): the gateways proxy to it, and it is the proxy's ceiling. */
   private GatewayProcess upstreamProcess;
@@ -60,6 +58,7 @@ public final class BenchCommand {
   private BenchCommand(BenchOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
+    this.children = new ChildProcesses(options, out);
   }
 
   /** {@code java -jar sekisho-bench.jar [options]}: the same as {@code java -jar sekisho.jar bench [options]}. */
@@ -124,13 +123,13 @@ public final class BenchCommand {
       int upstreamPort = -1;
       if (options.targets().isEmpty()) {
         upstreamPort = freePort();
-        upstreamProcess = GatewayProcess.demoUpstream(upstreamPort, jvmArgs("upstream", List.of("-Xmx64m", "-XX:+UseSerialGC"), work),
+        upstreamProcess = GatewayProcess.demoUpstream(upstreamPort, children.jvmArgs("upstream", List.of("-Xmx64m", "-XX:+UseSerialGC"), work),
             work.resolve("upstream.log"));
         out.printf(Locale.ROOT, "Demo upstream (pid %d) on port %d, in its own process: start to ready %d ms%n",
             upstreamProcess.pid(), upstreamPort, upstreamProcess.startMillis());
         for (int g = 0; g < options.gateways(); g++) {
           int port = freePort();
-          processes.add(startGateway(g, port, upstreamPort, dbUrl, work));
+          processes.add(children.gateway(g, port, upstreamPort, dbUrl, work));
           targets.add(URI.create("http://" + options.host() + ":" + port));
         }
       } else {
@@ -207,8 +206,7 @@ public final class BenchCommand {
           settings.password().memoryKiB(), settings.password().iterations(), settings.password().parallelism(),
           ceiling.implementation(), settings.password().hashNice(), ceiling.millisPerHash(), ceiling.cpuMillisPerHash(),
           ceiling.threads(), argon2);
-      ratios(pgbench, argon2);
-      statementRatio(statement);
+      new CeilingRatios(out, byKey, upstreamCpu, results, processes, liveSessions).print(pgbench, argon2, statement);
 
       pool.close();
       int status = 0;
@@ -250,44 +248,6 @@ public final class BenchCommand {
     out.printf(Locale.ROOT, "Machine: %d cores, %s %s, Java %s, load average %.2f%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
         os.getSystemLoadAverage());
-  }
-
-  private GatewayProcess startGateway(int index, int port, int upstreamPort, String dbUrl, Path work) throws IOException {
-    Map<String, String> env = new HashMap<>();
-    env.put("SEKISHO_HTTP_HOST", options.host());
-    env.put("SEKISHO_HTTP_PUBLIC_ORIGIN", "http://localhost:" + port);
-    // The portal is the demo upstream's own process, as a real portal would be: the gateway's cores
-    // and event loops serve only the gateway, and the ceiling below is that same process.
-    env.put("SEKISHO_GATEWAY_UPSTREAMS", "/=http://" + options.host() + ":" + upstreamPort);
-    env.put("SEKISHO_GATEWAY_DEMO_UPSTREAM_ENABLED", "false");
-    // Round-robin members come back within a time step when the run outpaces members/30 s: those
-    // replays are refused and count as failures. All load comes from one address, which is exactly
-    // what the guessing limits stop: relax the per-member and per-address limits and back-off so
-    // they do not lock the run (each refused check still costs its statement).
-    env.put("SEKISHO_OTP_MAX_FAILURES", "100");
-    env.put("SEKISHO_OTP_LOCK_MINUTES", "1");
-    env.put("SEKISHO_LOGIN_BACKOFF_AFTER", "100");
-    env.put("SEKISHO_LOGIN_BACKOFF_BASE_SECONDS", "1");
-    env.put("SEKISHO_LOGIN_IP_MAX_FAILURES", "100000");
-    env.put("SEKISHO_LOGIN_IP_BACKOFF_AFTER", "100000");
-    env.put("SEKISHO_ADMIN_TOKEN", HexFormat.of().formatHex(new SecureRandom().generateSeed(16)));
-    // Started as the README's production command and the Dockerfile start it (GatewayProcess.JVM_FLAGS),
-    // so the RSS measured is the RSS of a gateway started as documented.
-    List<String> jvm = jvmArgs("gateway-" + index, GatewayProcess.JVM_FLAGS, work);
-    GatewayProcess gateway = GatewayProcess.start(port, dbUrl, env, jvm, work.resolve("gateway-" + index + ".log"));
-    out.printf(Locale.ROOT, "Gateway %d (pid %d) on port %d: start to ready %d ms, RSS idle %.0f MB%n", index, gateway.pid(),
-        port, gateway.startMillis(), gateway.rssBytes() / 1048576.0);
-    return gateway;
-  }
-
-  /** JVM options of a child process; with --jfr it records a profile to DIR/NAME.jfr. */
-  private List<String> jvmArgs(String name, List<String> flags, Path work) {
-    List<String> jvm = new ArrayList<>(flags);
-    if (options.jfr()) {
-      jvm.add("-XX:StartFlightRecording=filename=" + work.resolve(name + ".jfr").toAbsolutePath()
-          + ",settings=profile,dumponexit=true");
-    }
-    return jvm;
   }
 
   private HttpClient client(Vertx vertx, String host, int port) {
@@ -402,71 +362,6 @@ public final class BenchCommand {
 
   private long gatewayRss() {
     return processes.isEmpty() ? -1 : processes.stream().mapToLong(GatewayProcess::rssBytes).sum();
-  }
-
-  private void statementRatio(StatementCeiling.Result statement) {
-    RunResult totpClosed = byKey.get("a totp-check/closed");
-    if (totpClosed != null && statement != null) {
-      out.printf(Locale.ROOT, "  OTP checks/s %.0f = %.2f x pgbench %.0f TPS of the check's own statement%n", totpClosed.throughput(),
-          totpClosed.throughput() / statement.tps(), statement.tps());
-    }
-  }
-
-  private void ratios(double pgbench, double argon2) {
-    out.println();
-    out.println("Against the ceilings (target in brackets):");
-    RunResult totpClosed = byKey.get("a totp-check/closed");
-    RunResult totpOpen = byKey.get("a totp-check/open");
-    if (totpClosed != null && !Double.isNaN(pgbench)) {
-      out.printf(Locale.ROOT, "  OTP checks/s %.0f = %.2f x pgbench %.0f TPS [>= 0.5]%n", totpClosed.throughput(),
-          totpClosed.throughput() / pgbench, pgbench);
-    }
-    if (totpOpen != null) {
-      out.printf(Locale.ROOT, "  OTP check p99 %.2f ms at %.0f/s (%s of pgbench TPS) [<= 20 ms at 0.8 x pgbench]%n",
-          totpOpen.percentileMillis(99), totpOpen.throughput(),
-          Double.isNaN(pgbench) ? "n/a" : String.format(Locale.ROOT, "%.2f", totpOpen.throughput() / pgbench));
-    }
-    RunResult loginClosed = byKey.get("c login+totp/closed");
-    if (loginClosed != null) {
-      out.printf(Locale.ROOT, "  logins/s %.1f = %.2f x Argon2id ceiling %.1f hashes/s [>= 0.85]%n", loginClosed.throughput(),
-          loginClosed.throughput() / argon2, argon2);
-    }
-    RunResult mixed = byKey.get("mixed-totp");
-    if (mixed != null && totpOpen != null) {
-      out.printf(Locale.ROOT, "  OTP check p99 with logins flat out %.2f ms vs %.2f ms alone: %+.0f %% [within +-20 %%]%n",
-          mixed.percentileMillis(99), totpOpen.percentileMillis(99),
-          100 * (mixed.percentileMillis(99) / totpOpen.percentileMillis(99) - 1));
-    }
-    RunResult proxy = byKey.get("d proxied/closed");
-    RunResult direct = byKey.get("upstream direct/closed");
-    RunResult proxyOpen = byKey.get("d proxied/open");
-    RunResult directOpen = byKey.get("upstream direct/open");
-    if (proxy != null && direct != null) {
-      out.printf(Locale.ROOT, "  proxied req/s %.0f = %.2f x upstream direct %.0f [>= 0.5]%n", proxy.throughput(),
-          proxy.throughput() / direct.throughput(), direct.throughput());
-    }
-    RunResult directSameRate = byKey.get("upstream direct/same-rate");
-    if (proxyOpen != null && directSameRate != null) {
-      out.printf(Locale.ROOT, "  proxy adds %.2f ms at p50 (open models at the same rate, %.0f/s vs %.0f/s) [<= 1 ms]%n",
-          proxyOpen.percentileMillis(50) - directSameRate.percentileMillis(50), proxyOpen.throughput(),
-          directSameRate.throughput());
-    } else if (proxyOpen != null && directOpen != null) {
-      out.printf(Locale.ROOT, "  proxy adds %.2f ms at p50 (open models, %.0f/s vs %.0f/s) [<= 1 ms]%n",
-          proxyOpen.percentileMillis(50) - directOpen.percentileMillis(50), proxyOpen.throughput(), directOpen.throughput());
-    }
-    Double upstreamProxied = upstreamCpu.get("d proxied/closed");
-    Double upstreamDirect = upstreamCpu.get("upstream direct/closed");
-    if (proxy != null && upstreamProxied != null && upstreamDirect != null) {
-      out.printf(Locale.ROOT, "  CPU per proxied request: gateway %.3f ms + upstream %.3f ms; upstream hit directly %.3f ms%n",
-          proxy.gatewayCpuMillisPerRequest(), upstreamProxied, upstreamDirect);
-    }
-    long maxRss = results.stream().mapToLong(RunResult::gatewayRssBytes).max().orElse(-1);
-    if (maxRss > 0) {
-      out.printf(Locale.ROOT, "  gateway RSS max %.0f MB over %d process(es), %d live sessions [<= 300 MB per process]%n",
-          maxRss / 1048576.0, processes.size(), liveSessions);
-    }
-    processes.stream().map(GatewayProcess::startMillis).max(Comparator.naturalOrder()).ifPresent(ms ->
-        out.printf(Locale.ROOT, "  start-up to ready %d ms, JVM start included [<= 3000 ms]%n", ms));
   }
 
   private static <T> T await(Future<T> future) throws Exception {
