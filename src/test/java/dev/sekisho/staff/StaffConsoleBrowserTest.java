@@ -72,6 +72,14 @@ class StaffConsoleBrowserTest {
     return key;
   }
 
+  /** A new staff member of this role, set up through the one-time link and signed in on the members page; returns the TOTP key. */
+  static byte[] signedIn(Browser browser, String id, String role) {
+    byte[] key = setUp(browser, addStaff(id, role));
+    signIn(browser, id, PASSWORD, code(key, 1));
+    browser.waitForPath(StaffPaths.MEMBERS);
+    return key;
+  }
+
   static void signIn(Browser browser, String id, String password, String code) {
     browser.open(gateway.baseUrl() + StaffPaths.LOGIN);
     browser.driver().findElement(By.id("staff_id")).sendKeys(id);
@@ -209,11 +217,8 @@ class StaffConsoleBrowserTest {
     String member = gateway.admin().newMember("stfh");
     String before = (String) Sql.value("select password_hash from member where login_id = ?", member);
     String helpdesk = "hd-" + UUID.randomUUID().toString().substring(0, 6);
-    String link = addStaff(helpdesk, "helpdesk");
     try (Browser browser = Browser.start()) {
-      byte[] key = setUp(browser, link);
-      signIn(browser, helpdesk, PASSWORD, code(key, 1));
-      browser.waitForPath(StaffPaths.MEMBERS);
+      signedIn(browser, helpdesk, "helpdesk");
       assertThat(browser.driver().findElements(By.id("nav-staff"))).isEmpty();
       String page = gateway.baseUrl() + ConsoleMemberRoutes.memberPath(member);
       browser.open(page);
@@ -239,11 +244,8 @@ class StaffConsoleBrowserTest {
     String member = gateway.admin().newMember("stfa");
     lockId(member);
     String auditor = "aud-" + UUID.randomUUID().toString().substring(0, 6);
-    String link = addStaff(auditor, "auditor");
     try (Browser browser = Browser.start()) {
-      byte[] key = setUp(browser, link);
-      signIn(browser, auditor, PASSWORD, code(key, 1));
-      browser.waitForPath(StaffPaths.MEMBERS);
+      signedIn(browser, auditor, "auditor");
       String page = gateway.baseUrl() + ConsoleMemberRoutes.memberPath(member);
       browser.open(page);
       assertThat(browser.visible("read-only").isDisplayed()).isTrue();
@@ -291,11 +293,8 @@ class StaffConsoleBrowserTest {
       Sql.update("insert into audit_event (login_id, kind, outcome) values (?, 'login.password', 'invalid')", odd);
     }
     String auditor = "aud-" + UUID.randomUUID().toString().substring(0, 6);
-    String link = addStaff(auditor, "auditor");
     try (Browser browser = Browser.start()) {
-      byte[] key = setUp(browser, link);
-      signIn(browser, auditor, PASSWORD, code(key, 1));
-      browser.waitForPath(StaffPaths.MEMBERS);
+      signedIn(browser, auditor, "auditor");
 
       browser.visible("nav-locks").click();
       assertThat(browser.visible("locks").getText()).contains(member);
