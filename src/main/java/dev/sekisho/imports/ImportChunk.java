@@ -92,7 +92,7 @@ final class ImportChunk {
         .compose(held -> held.size() == 0 ? Future.failedFuture(new LostClaim())
             : MemberRepository.upsert(conn, rows, hashes))
         .compose(inserted -> conn.preparedQuery("delete from import_job_row where job_id = $1 and line = any($2)")
-            .execute(Tuple.of(jobId, lines))
+            .execute(Tuple.tuple().addLong(jobId).addArrayOfInteger(lines))
             .compose(deleted -> conn.preparedQuery("""
                     update import_job set done = done + $2, inserted = inserted + $3, updated = updated + $4,
                       passwords_issued = passwords_issued + $5, lease_until = now() + make_interval(secs => $6)
