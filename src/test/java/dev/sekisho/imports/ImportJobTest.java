@@ -124,6 +124,30 @@ class ImportJobTest {
     assertThat(gateway.admin().call("GET", "/imports/abc", null, null).statusCode()).isEqualTo(400);
   }
 
+  /** A helpdesk member's API token may read jobs but not import; each refusal is audited with their name. */
+  @Test
+  void aHelpdeskTokenCannotImportAndTheRefusalIsAudited() {
+    String helpdesk = "ihd-" + UUID.randomUUID().toString().substring(0, 6);
+    String token = "skt_" + UUID.randomUUID() + UUID.randomUUID();
+    Sql.update("insert into staff (id, name, role, password_hash) values (?, '窓口 次郎', 'helpdesk', 'x')", helpdesk);
+    Sql.update("insert into staff_token (staff_id, label, role, token_hash, expires_at) "
+        + "values (?, 'phone', 'helpdesk', sha256(convert_to(?, 'UTF8')), now() + interval '1 day')", helpdesk, token);
+    ImportJobClient asHelpdesk = new ImportJobClient(AdminClient.withToken(gateway.baseUrl(), token));
+    String prefix = "ihr-" + UUID.randomUUID().toString().substring(0, 8);
+    String csv = header() + line(prefix + "-a", "拒否 一");
+
+    assertThat(asHelpdesk.post(csv, false).statusCode()).isEqualTo(403);
+    assertThat(asHelpdesk.post(csv, true).statusCode()).isEqualTo(403);
+    long id = imports.check(csv).getLong("id");
+    HttpResponse<String> start = AdminClient.withToken(gateway.baseUrl(), token)
+        .call("POST", "/imports/" + id + "/start", null, null);
+    assertThat(start.statusCode()).isEqualTo(403);
+    assertThat(asHelpdesk.job(id).getString("state")).isEqualTo("checked");
+    assertThat(Sql.count("select count(*) from member where login_id like ?", prefix + "%")).isZero();
+    assertThat(Sql.count("select count(*) from audit_event where kind = 'admin.forbidden' and detail->>'staff' = ? "
+        + "and detail->>'path' like '/sekisho/admin/api/imports%'", helpdesk)).isEqualTo(3);
+  }
+
   @Test
   void theSynchronousImportCallKeepsWorking() {
     String id = gateway.admin().newMember("isync");
