@@ -192,6 +192,10 @@ public final class BenchCommand {
       if (wants("mixed") && wants("totp") && wants("login")) {
         mixed(ctx, driver, totp, login);
       }
+      if (options.importMembers() > 0 && byKey.containsKey(totp.name() + "/open")) {
+        ImportLoad.during(ctx, totp, byKey.get(totp.name() + "/open"), targets.get(0), options, work, out, rate -> timed(totp,
+            String.format(Locale.ROOT, "open %.0f/s +import", rate), "import", () -> driver.open(totp, rate, (long) (options.seconds() * 1000))));
+      }
 
       // Ceilings last, and the steps restored after: pgbench advances last_step far beyond any real code's step.
       out.println();
