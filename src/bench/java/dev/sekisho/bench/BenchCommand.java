@@ -138,7 +138,8 @@ public final class BenchCommand {
       Context context = vertx.getOrCreateContext();
       List<HttpClient> clients = targets.stream().map(t -> client(vertx, t.getHost(), t.getPort())).toList();
       HttpClient upstream = upstreamPort < 0 ? null : client(vertx, options.host(), upstreamPort);
-      Pool pool = Pools.create(vertx, db, 8);
+      // A minute to get a connection, not 5 s: on a loaded machine the seeding batches queue for the pool.
+      Pool pool = Pools.create(vertx, db, 8, 60_000);
       BenchContext ctx = new BenchContext(vertx, context, clients, targets.stream().map(URI::getPort).toList(), options.host(),
           upstream, upstreamPort, members, db, box, settings.session().cookieName(), settings.session().idle(),
           settings.session().absolute(), pool);

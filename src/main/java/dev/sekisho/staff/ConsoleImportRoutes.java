@@ -38,11 +38,22 @@ final class ConsoleImportRoutes {
     this.pages = pages;
   }
 
-  /** Spools the upload to a temporary directory (deleted when the answer is sent); never held in memory. */
-  static Handler<RoutingContext> uploadBodies() {
+  /**
+   * Spools the upload to a temporary directory (deleted when the answer is sent); never held in
+   * memory. Only for a signed-in session: nobody else gets a 64 MiB file written to disk (the role
+   * and the CSRF token, which is in the body, are checked after).
+   */
+  static Handler<RoutingContext> uploadBodies(Pages pages) {
     String directory = Path.of(System.getProperty("java.io.tmpdir"), "sekisho-uploads").toString();
-    return BodyHandler.create(directory).setBodyLimit(UPLOAD_LIMIT).setDeleteUploadedFilesOnEnd(true)
+    BodyHandler bodies = BodyHandler.create(directory).setBodyLimit(UPLOAD_LIMIT).setDeleteUploadedFilesOnEnd(true)
         .setMergeFormAttributes(true);
+    return ctx -> {
+      if (ctx.session() == null || ctx.session().get(StaffGuard.SESSION_KEY) == null) {
+        pages.redirect(ctx, StaffPaths.LOGIN);
+        return;
+      }
+      bodies.handle(ctx);
+    };
   }
 
   static String jobPath(long id) {
@@ -110,7 +121,7 @@ final class ConsoleImportRoutes {
       if (job.inProgress()) {
         model.put("refreshSeconds", REFRESH_SECONDS);
       }
-      if ("1".equals(ctx.request().getParam("started"))) {
+      if ("1".equals(ctx.request().getParam("started")) && job.inProgress()) {
         model.put("notice", "imports.started");
       }
       pages.render(ctx, "console-import", model);

