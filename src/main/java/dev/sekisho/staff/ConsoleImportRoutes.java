@@ -121,7 +121,7 @@ final class ConsoleImportRoutes {
       if (job.inProgress()) {
         model.put("refreshSeconds", REFRESH_SECONDS);
       }
-      if ("1".equals(ctx.request().getParam("started")) && job.inProgress()) {
+      if ("1".equals(ctx.request().getParam("started"))) {
         model.put("notice", "imports.started");
       }
       pages.render(ctx, "console-import", model);
