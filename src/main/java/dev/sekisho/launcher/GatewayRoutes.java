@@ -1,5 +1,7 @@
 package dev.sekisho.launcher;
 
+import dev.sekisho.admin.AdminApiDescription;
+import dev.sekisho.admin.AdminApiGate;
 import dev.sekisho.admin.AdminAuth;
 import dev.sekisho.admin.AdminRoutes;
 import dev.sekisho.admin.MemberAdmin;
@@ -97,7 +99,7 @@ final class GatewayRoutes {
   }
 
   static List<RouteModule> modules(Vertx vertx, Infrastructure infra, Pool pool, HttpClient upstreamClient,
-                                   SlowClients slowClients) {
+                                   SlowClients slowClients, AdminApiDescription adminApi) {
     Settings settings = infra.settings();
     List<RouteModule> modules = new ArrayList<>();
     PgSessionStore sessionStore = new PgSessionStore(vertx, pool, settings.session().absolute());
@@ -169,6 +171,8 @@ final class GatewayRoutes {
     // One policy for every new password: the member's own (J1.8) and the one the insurer sets.
     PasswordPolicy passwordPolicy = new PasswordPolicy(settings.onboarding(), infra.onboardingTexts(), issuedRule);
     MemberAdmin memberAdmin = new MemberAdmin(pool, infra.hasher(), issuedRule, passwordPolicy);
+    // First in the phase: the token, then the request checked against the API's description.
+    modules.add(RouteModule.of(ADMIN_API, "admin-api-gate", new AdminApiGate(adminApi, adminAuth, audit, clientAddress)::mount));
     modules.add(RouteModule.of(ADMIN_API, "onboarding-admin",
         new OnboardingAdminRoutes(new OnboardingAdmin(pool), outbox, audit, clientAddress, adminAuth)::mount));
     PasskeyService passkeys = new PasskeyService(vertx, new PasskeyStore(pool), settings.passkey(), audit);
