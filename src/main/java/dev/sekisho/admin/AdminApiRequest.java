@@ -2,6 +2,8 @@ package dev.sekisho.admin;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.Json;
+import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
@@ -38,11 +40,10 @@ final class AdminApiRequest {
     Map<String, RequestParameter> query = new HashMap<>();
     for (Parameter parameter : operation.getParameters()) {
       switch (parameter.getIn()) {
-        case PATH -> path.put(parameter.getName(), new RequestParameterImpl(pathParameter(ctx, operation, parameter.getName())));
+        case PATH -> path.put(parameter.getName(), value(parameter, pathParameter(ctx, operation, parameter.getName())));
         case QUERY -> {
           List<String> values = ctx.queryParam(parameter.getName());
-          String value = values.isEmpty() || values.get(0).isEmpty() ? null : values.get(0);
-          query.put(parameter.getName(), new RequestParameterImpl(value));
+          query.put(parameter.getName(), value(parameter, values.isEmpty() || values.get(0).isEmpty() ? null : values.get(0)));
         }
         default -> {
           // The admin API describes no header or cookie parameters (the token is its security scheme).
@@ -56,6 +57,18 @@ final class AdminApiRequest {
     return new AdminApiRequest(new ValidatableRequestImpl(Map.of(), Map.of(), path, query,
         new RequestParameterImpl(body == null || body.length() == 0 ? null : body),
         ctx.request().getHeader(HttpHeaders.CONTENT_TYPE)));
+  }
+
+  /**
+   * The value as the validator's transformer reads it. A text parameter goes as a JSON string: the
+   * transformer reads anything else as JSON first, so a user ID with a double quote could not be
+   * "decoded" (400) and one like "-5" or "1.5" became a number and failed its type.
+   */
+  private static RequestParameter value(Parameter parameter, String raw) {
+    if (raw != null && parameter.getSchemaType() == SchemaType.STRING) {
+      return new RequestParameterImpl(Json.encode(raw));
+    }
+    return new RequestParameterImpl(raw);
   }
 
   /**

@@ -97,6 +97,10 @@ class AdminApiDescriptionTest {
         .getString("code")).isEqualTo("bad_size");
     // Values are decoded once: a search for "100%" is a search, not a decoding error.
     assertThat(admin.call("GET", "/members?name=100%25", null, null).statusCode()).isEqualTo(200);
+    // Text is text: not read as JSON first (a name "-5" was a number, a user ID with '"' undecodable).
+    assertThat(admin.call("GET", "/members?name=-5", null, null).statusCode()).isEqualTo(200);
+    assertThat(admin.call("GET", "/members?name=%22", null, null).statusCode()).isEqualTo(200);
+    assertThat(admin.call("GET", "/members/1.5%22x", null, null).statusCode()).isEqualTo(404);
     // A call the description does not have is not found, whatever route might have taken it.
     HttpResponse<String> unknown = admin.call("POST", "/members/" + member + "/teleport", "{}", "application/json");
     assertThat(unknown.statusCode()).isEqualTo(404);
