@@ -128,8 +128,9 @@ final class GatewayRoutes {
     // The OTP API's hot path comes first: a passing TOTP check of a bearer session is answered in
     // one statement, before any session read and before the router tests every other route's path
     // (a measurable share of a check's CPU). Anything else goes on down the router.
-    TotpApiCheck fastCheck = new TotpApiCheck(pool, otp.totp(), otp.caches().tickets(), sessionStore, clientAddress, audit,
-        metrics == null ? path -> { } : metrics::otpCheckPath);
+    TotpApiCheck fastCheck = new TotpApiCheck(vertx, pool, otp.totp(), otp.caches().tickets(), sessionStore, clientAddress, audit,
+        metrics == null ? path -> { } : metrics::otpCheckPath, settings.otpBatch(),
+        metrics == null ? size -> { } : metrics::otpCheckBatch);
     modules.add(RouteModule.of(HOT_PATHS, "otp-api-check", r -> r.post(OtpApiRoutes.VERIFY).handler(forms)
         .handler(OtpApiRoutes.bearer(settings.session().cookieName())).handler(fastCheck)));
     // Health, readiness and metrics live on the management listener; here too only when asked.

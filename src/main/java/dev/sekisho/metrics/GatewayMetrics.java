@@ -3,6 +3,7 @@ package dev.sekisho.metrics;
 import dev.sekisho.web.AddressMatcher;
 import dev.sekisho.audit.AuditEvent;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.ext.web.Router;
@@ -20,10 +21,14 @@ public final class GatewayMetrics {
   public static final String PATH = "/metrics";
   private final MeterRegistry registry;
   private final AddressMatcher allowed;
+  private final DistributionSummary batchSizes;
 
   public GatewayMetrics(PrometheusMeterRegistry registry, List<String> allowFrom) {
     this.registry = registry;
     this.allowed = new AddressMatcher(allowFrom);
+    this.batchSizes = DistributionSummary.builder("sekisho_otp_check_batch_size")
+        .description("Second-factor checks decided per statement and commit (group commit; 1 = alone)")
+        .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128).register(registry);
     registerAtZero();
   }
 
@@ -66,6 +71,14 @@ public final class GatewayMetrics {
    */
   public void otpCheckPath(dev.sekisho.factor.totp.TotpApiCheck.Path path) {
     pathCounter(path).increment();
+  }
+
+  /**
+   * The size of each statement that decided second-factor checks (group commit, factor.batch):
+   * 1 for a check decided alone. Its count is the statements sent, its sum the checks decided.
+   */
+  public void otpCheckBatch(int size) {
+    batchSizes.record(size);
   }
 
   private Counter pathCounter(dev.sekisho.factor.totp.TotpApiCheck.Path path) {

@@ -1,5 +1,7 @@
 package dev.sekisho.factor.totp;
 
+import dev.sekisho.factor.batch.BatchSettings;
+import dev.sekisho.factor.batch.GroupCommit;
 import dev.sekisho.factor.code.CodeInput;
 import dev.sekisho.factor.code.SecondStepLimit;
 import dev.sekisho.audit.AuditEvent;
@@ -16,6 +18,7 @@ import dev.sekisho.web.Csrf;
 import dev.sekisho.web.Pages;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -26,6 +29,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The hot path of the JSON API: a TOTP check by a bearer-token session, in ONE statement when this
@@ -38,7 +42,8 @@ import java.util.function.Consumer;
  * forward (replay refused), records the method's use, clears the member's failure count, replaces
  * the session by its COMPLETE successor under a new id (same created_at: the sign-in's absolute
  * timeout runs on; a row ended meanwhile is not there to replace, so nothing is born), and appends
- * the audit event.
+ * the audit event. Checks that arrive together on one event loop share one such statement and one
+ * commit ({@link TotpApiBatch}, group commit), each row deciding exactly as the single statement.
  *
  * <p>Only a pass is answered here. Anything else (no ticket and no live row, another method, a code
  * that matches no step, a replay, a lock, a stale key or row) goes on to the ordinary handler
@@ -85,9 +90,13 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
   private final ClientAddress clientAddress;
   private final AuditLog audit;
   private final Consumer<Path> counted;
+  /** This event loop's group commit of the statement (TotpApiBatch); with batching off, each check alone. */
+  private final GroupCommit<Tuple, TotpApiBatch.Outcome> checks;
 
-  public TotpApiCheck(Pool pool, TotpService totp, SecondStepTickets tickets, PgSessionStore sessions,
-                      ClientAddress clientAddress, AuditLog audit, Consumer<Path> counted) {
+  public TotpApiCheck(Vertx vertx, Pool pool, TotpService totp, SecondStepTickets tickets, PgSessionStore sessions,
+                      ClientAddress clientAddress, AuditLog audit, Consumer<Path> counted, BatchSettings batching,
+                      IntConsumer batchSizes) {
+    this.checks = new GroupCommit<>(vertx, batching, new TotpApiBatch(pool), batchSizes);
     this.pool = pool;
     this.totp = totp;
     this.tickets = tickets;
@@ -174,15 +183,14 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
     String ip = clientAddress.of(ctx);
     AuditEvent event = AuditEvent.of(memberId, loginId, AUDIT_KIND, "ok",
         new AuditEvent.Client(ip, ctx.request().getHeader(HttpHeaders.USER_AGENT)));
-    pool.preparedQuery(CHECK).execute(parameters(attempt, key, step, ip, successor, event)).onComplete(done -> {
+    checks.submit(parameters(attempt, key, step, ip, successor, event)).onComplete(done -> {
       if (done.failed()) {
         ctx.fail(done.cause());
         return;
       }
-      Row row = done.result().iterator().next();
-      boolean passed = row.getBoolean(3);
+      boolean passed = done.result().passed();
       if (!passed) {
-        Long credential = row.getLong(2);
+        Long credential = done.result().credentialId();
         if (credential == null || credential != key.credentialId()) {
           totp.forget(memberId);
         }
