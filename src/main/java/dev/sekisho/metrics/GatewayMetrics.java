@@ -21,14 +21,10 @@ public final class GatewayMetrics {
   public static final String PATH = "/metrics";
   private final MeterRegistry registry;
   private final AddressMatcher allowed;
-  private final DistributionSummary batchSizes;
 
   public GatewayMetrics(PrometheusMeterRegistry registry, List<String> allowFrom) {
     this.registry = registry;
     this.allowed = new AddressMatcher(allowFrom);
-    this.batchSizes = DistributionSummary.builder("sekisho_otp_check_batch_size")
-        .description("Second-factor checks decided per statement and commit (group commit; 1 = alone)")
-        .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128).register(registry);
     registerAtZero();
   }
 
@@ -75,10 +71,14 @@ public final class GatewayMetrics {
 
   /**
    * The size of each statement that decided second-factor checks (group commit, factor.batch):
-   * 1 for a check decided alone. Its count is the statements sent, its sum the checks decided.
+   * 1 for a check decided alone. Its count is the statements sent, its sum the checks decided; by
+   * statement: "totp-api" (TotpApiCheck's), "totp" (the pages' and the API's ordinary path).
    */
-  public void otpCheckBatch(int size) {
-    batchSizes.record(size);
+  public void otpCheckBatch(String statement, int size) {
+    // Micrometer caches meters by id: a map lookup after the first call.
+    DistributionSummary.builder("sekisho_otp_check_batch_size").tag("statement", statement)
+        .description("Second-factor checks decided per statement and commit (group commit; 1 = alone)")
+        .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128).register(registry).record(size);
   }
 
   private Counter pathCounter(dev.sekisho.factor.totp.TotpApiCheck.Path path) {

@@ -1,6 +1,6 @@
 package dev.sekisho.factor.totp;
 
-import dev.sekisho.factor.batch.BatchSettings;
+import dev.sekisho.factor.batch.Batching;
 import dev.sekisho.factor.batch.GroupCommit;
 import dev.sekisho.factor.code.CodeInput;
 import dev.sekisho.factor.code.SecondStepLimit;
@@ -18,7 +18,6 @@ import dev.sekisho.web.Csrf;
 import dev.sekisho.web.Pages;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -29,7 +28,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 
 /**
  * The hot path of the JSON API: a TOTP check by a bearer-token session, in ONE statement when this
@@ -93,10 +91,9 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
   /** This event loop's group commit of the statement (TotpApiBatch); with batching off, each check alone. */
   private final GroupCommit<Tuple, TotpApiBatch.Outcome> checks;
 
-  public TotpApiCheck(Vertx vertx, Pool pool, TotpService totp, SecondStepTickets tickets, PgSessionStore sessions,
-                      ClientAddress clientAddress, AuditLog audit, Consumer<Path> counted, BatchSettings batching,
-                      IntConsumer batchSizes) {
-    this.checks = new GroupCommit<>(vertx, batching, new TotpApiBatch(pool), batchSizes);
+  public TotpApiCheck(Pool pool, TotpService totp, SecondStepTickets tickets, PgSessionStore sessions,
+                      ClientAddress clientAddress, AuditLog audit, Consumer<Path> counted, Batching batching) {
+    this.checks = batching.of("totp-api", new TotpApiBatch(pool));
     this.pool = pool;
     this.totp = totp;
     this.tickets = tickets;

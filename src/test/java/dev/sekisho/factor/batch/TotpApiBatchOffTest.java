@@ -66,7 +66,7 @@ class TotpApiBatchOffTest {
   }
 
   private static double sum(String text, String name) {
-    return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+    return text.lines().filter(l -> l.startsWith(name + "{") && l.contains("statement=\"totp-api\""))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 }

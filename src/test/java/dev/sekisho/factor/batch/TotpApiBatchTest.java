@@ -6,6 +6,7 @@ import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.GatewayExtension;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.TestGateway;
+import dev.sekisho.testing.WebClientSession;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,15 +96,20 @@ class TotpApiBatchTest {
     return new JsonObject(answer.body()).getJsonObject("error").getString("code");
   }
 
-  /** [statements sent, checks they decided] on a gateway, from its batch-size summary. */
+  /** [statements sent, checks they decided] by the API's hot path on a gateway, from its batch-size summary. */
   private static long[] batches(TestGateway on) throws Exception {
-    String text = http.send(HttpRequest.newBuilder(URI.create(on.baseUrl() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    return new long[] {(long) metric(text, "sekisho_otp_check_batch_size_count"), (long) metric(text, "sekisho_otp_check_batch_size_sum")};
+    return batches(on, "totp-api");
   }
 
-  private static double metric(String text, String name) {
-    return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+  private static long[] batches(TestGateway on, String statement) throws Exception {
+    String text = http.send(HttpRequest.newBuilder(URI.create(on.baseUrl() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    return new long[] {(long) metric(text, "sekisho_otp_check_batch_size_count", statement),
+        (long) metric(text, "sekisho_otp_check_batch_size_sum", statement)};
+  }
+
+  private static double metric(String text, String name, String statement) {
+    return text.lines().filter(l -> l.startsWith(name + "{") && l.contains("statement=\"" + statement + "\""))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
@@ -271,6 +279,57 @@ class TotpApiBatchTest {
     } finally {
       Sql.update("drop trigger refuse_batched_audit on audit_event");
       Sql.update("drop function refuse_batched_audit()");
+    }
+  }
+
+  @Test
+  void thePagesChecksShareAStatementTooAndEachIsDecidedAsAlone() throws Exception {
+    Member racing = members.get(0);
+    Member wrong = members.get(1);
+    Member good = members.get(2);
+    List<WebClientSession> browsers = new ArrayList<>();
+    for (Member m : List.of(racing, racing, wrong, good)) {
+      WebClientSession browser = gateway.client();
+      browser.login(m.id(), AdminClient.RULE_PASSWORD);
+      browser.get("/sekisho/verify/totp");
+      browsers.add(browser);
+    }
+    String racedCode = OtpFlowTest.code(racing.key(), 0);
+    List<String> codes = List.of(racedCode, racedCode, wrongCode(wrong), OtpFlowTest.code(good.key(), 0));
+    long[] batchesBefore = batches(gateway, "totp");
+    ExecutorService senders = Executors.newFixedThreadPool(browsers.size());
+    List<HttpResponse<String>> answers;
+    try {
+      List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+      for (int i = 0; i < browsers.size(); i++) {
+        WebClientSession browser = browsers.get(i);
+        String code = codes.get(i);
+        sent.add(CompletableFuture.supplyAsync(() -> browser.post("/sekisho/verify/totp", Map.of("code", code)), senders));
+      }
+      answers = sent.stream().map(CompletableFuture::join).toList();
+    } finally {
+      senders.shutdown();
+    }
+
+    assertThat(List.of(answers.get(0).statusCode(), answers.get(1).statusCode())).containsExactlyInAnyOrder(303, 401);
+    assertThat(answers.get(2).statusCode()).isEqualTo(401);
+    assertThat(failures(wrong)).isEqualTo(1);
+    assertThat(answers.get(3).statusCode()).isEqualTo(303);
+    long[] batchesAfter = batches(gateway, "totp");
+    // The three members in one statement; the racing member's second check alone, a window later.
+    assertThat(batchesAfter[0] - batchesBefore[0]).as("statements").isEqualTo(2);
+    assertThat(batchesAfter[1] - batchesBefore[1]).as("checks decided").isEqualTo(BATCH);
+  }
+
+  /** Six digits that are none of the member's codes within the skew. */
+  private static String wrongCode(Member m) {
+    List<String> valid = List.of(OtpFlowTest.code(m.key(), -1), OtpFlowTest.code(m.key(), 0), OtpFlowTest.code(m.key(), 1),
+        OtpFlowTest.code(m.key(), 2));
+    for (int n = 0; ; n++) {
+      String candidate = String.format("%06d", n);
+      if (!valid.contains(candidate)) {
+        return candidate;
+      }
     }
   }
 }
