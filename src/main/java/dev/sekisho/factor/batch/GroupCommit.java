@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,8 +37,8 @@ public final class GroupCommit<I, O> {
 
   /** The two ways to decide checks: many in one statement, or one alone (today's statement). */
   public interface Statement<I, O> {
-    /** Whose check this is: two checks of one subject never share a batch. */
-    Object subject(I check);
+    /** Whose check this is (the member): two checks of one member never share a batch. */
+    long subject(I check);
 
     /** One result per check, in the order given, from one statement (one commit). */
     Future<List<O>> all(List<I> checks);
@@ -89,11 +90,14 @@ public final class GroupCommit<I, O> {
     }
     List<Waiting<I, O>> batch = new ArrayList<>();
     List<Waiting<I, O>> later = new ArrayList<>();
-    Set<Object> subjects = new HashSet<>();
+    Set<Long> subjects = new HashSet<>();
     for (Waiting<I, O> w : waiting) {
       (subjects.add(statement.subject(w.check())) ? batch : later).add(w);
     }
     waiting = new ArrayList<>();
+    // In one order on every process (the subjects' order), so that two batches meeting on the
+    // same rows lock them in the same order and wait for each other rather than deadlock.
+    batch.sort(Comparator.comparingLong(w -> statement.subject(w.check())));
     // Second checks of a subject open the next batch, one window on.
     later.forEach(w -> enqueue(w));
     decide(batch);

@@ -70,7 +70,7 @@ final class TotpApiBatch implements GroupCommit.Statement<Tuple, TotpApiBatch.Ou
   }
 
   @Override
-  public Object subject(Tuple check) {
+  public long subject(Tuple check) {
     return check.getLong(0);
   }
 

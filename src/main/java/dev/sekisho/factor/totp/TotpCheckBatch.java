@@ -45,7 +45,7 @@ final class TotpCheckBatch implements GroupCommit.Statement<Tuple, TotpCheckBatc
   }
 
   @Override
-  public Object subject(Tuple check) {
+  public long subject(Tuple check) {
     return check.getLong(0);
   }
 
