@@ -27,8 +27,8 @@ import java.util.function.IntConsumer;
  *   <li>One check never fails the others: the batch statement answers every row on its own; and if
  *       the whole statement fails (a constraint, a deadlock between two processes' batches), each
  *       check of it is decided again alone, by the single statement it had before batching.</li>
- *   <li>No check waits longer than the window for its batch to start; nothing blocks: the window is
- *       a Vert.x timer.</li>
+ *   <li>No check waits longer than the window for its batch to start (a member's second check: one
+ *       window more); nothing blocks: the window is a Vert.x timer.</li>
  * </ul>
  * Not thread-safe by design: one instance per verticle, used only from that verticle's event loop.
  */
