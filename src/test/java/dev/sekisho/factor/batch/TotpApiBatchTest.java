@@ -102,14 +102,18 @@ class TotpApiBatchTest {
   }
 
   private static long[] batches(TestGateway on, String statement) throws Exception {
-    String text = http.send(HttpRequest.newBuilder(URI.create(on.baseUrl() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    String text = metrics(on);
     return new long[] {(long) metric(text, "sekisho_otp_check_batch_size_count", statement),
         (long) metric(text, "sekisho_otp_check_batch_size_sum", statement)};
   }
 
-  private static double metric(String text, String name, String statement) {
-    return text.lines().filter(l -> l.startsWith(name + "{") && l.contains("statement=\"" + statement + "\""))
+  private static String metrics(TestGateway on) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(on.baseUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** A series' value summed over the lines whose one tag has the value (statement or path). */
+  private static double metric(String text, String name, String tagValue) {
+    return text.lines().filter(l -> l.startsWith(name + "{") && l.contains("=\"" + tagValue + "\""))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
@@ -153,6 +157,23 @@ class TotpApiBatchTest {
     // The old ids are gone: renewed, as by a check alone.
     List<HttpResponse<String>> again = sendTogether(List.of(checks.get(0)));
     assertThat(errorCode(again.get(0))).isEqualTo("no_session");
+  }
+
+  @Test
+  void coldChecksOfSessionsFromAnotherProcessShareOneStatementToo() throws Exception {
+    // Signed in on the first gateway, checked on the second: it reads session and key first (cold).
+    List<Check> checks = members.subList(0, BATCH).stream()
+        .map(m -> new Check(second, apiLogin(gateway, m), OtpFlowTest.code(m.key(), 0))).toList();
+    long[] batchesBefore = batches(second);
+    double coldBefore = metric(metrics(second), "sekisho_otp_api_check_path_total", "cold");
+
+    List<HttpResponse<String>> answers = sendTogether(checks);
+
+    assertThat(answers).allSatisfy(a -> assertThat(a.statusCode()).as(a.body()).isEqualTo(200));
+    long[] batchesAfter = batches(second);
+    assertThat(batchesAfter[0] - batchesBefore[0]).as("statements").isEqualTo(1);
+    assertThat(batchesAfter[1] - batchesBefore[1]).as("checks decided").isEqualTo(BATCH);
+    assertThat(metric(metrics(second), "sekisho_otp_api_check_path_total", "cold") - coldBefore).isEqualTo(BATCH);
   }
 
   @Test
