@@ -34,6 +34,7 @@ import dev.sekisho.onboarding.PasswordChangeRoutes;
 import dev.sekisho.onboarding.PasswordPolicy;
 import dev.sekisho.factor.SecondFactors;
 import dev.sekisho.factor.assembly.Otp;
+import dev.sekisho.factor.email.OtpCodeMail;
 import dev.sekisho.factor.assembly.OtpRoutes;
 import dev.sekisho.factor.hotp.HotpAdminRoutes;
 import dev.sekisho.factor.otpapi.OtpApiRoutes;
@@ -116,7 +117,7 @@ final class GatewayRoutes {
         new IssuedPasswordRule(settings.password().issuedRule()));
     MailOutbox outbox = new MailOutbox(vertx, pool, infra.secrets());
     Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox,
-        Clock.systemUTC(), infra.otpCaches());
+        new OtpCodeMail(infra.mailTemplates(), settings.otp().issuer(), settings.mail().fromName()), Clock.systemUTC(), infra.otpCaches());
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
     FormBodies forms = FormBodies.limitedTo(settings.web().maxBodyBytes());
 

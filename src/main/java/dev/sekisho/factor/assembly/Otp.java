@@ -9,6 +9,7 @@ import dev.sekisho.factor.hotp.HotpService;
 import dev.sekisho.factor.SecondFactor;
 import dev.sekisho.factor.SecondFactors;
 import dev.sekisho.factor.email.EmailFactor;
+import dev.sekisho.factor.email.OtpCodeMail;
 import dev.sekisho.factor.hotp.HotpFactor;
 import dev.sekisho.factor.recovery.MethodActivation;
 import dev.sekisho.factor.recovery.RecoveryFactor;
@@ -39,23 +40,25 @@ public record Otp(OtpSettings settings, TotpService totp, HotpService hotp, Emai
         new RecoveryFactor(recovery, limit));
   }
 
-  public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, dev.sekisho.mail.MailOutbox mailer, Clock clock) {
-    return create(pool, box, settings, throttle, null, mailer, clock, OtpCaches.create());
+  public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, dev.sekisho.mail.MailOutbox mailer,
+                           OtpCodeMail codeMail, Clock clock) {
+    return create(pool, box, settings, throttle, null, mailer, codeMail, clock, OtpCaches.create());
   }
 
   /**
    * @param sends the per-address limit on mail sent (null: only the per-member cooldown and hourly cap)
+   * @param codeMail the email code's text, in the member's language
    * @param caches the process's caches, shared by its verticles
    */
   public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, SendLimit sends,
-                           dev.sekisho.mail.MailOutbox mailer, Clock clock, OtpCaches caches) {
+                           dev.sekisho.mail.MailOutbox mailer, OtpCodeMail codeMail, Clock clock, OtpCaches caches) {
     SecondStepLimit limit = new SecondStepLimit(throttle, settings);
     RecoveryCodes recovery = new RecoveryCodes(pool, box, settings.recoveryCodes());
     MethodActivation activation = new MethodActivation(recovery);
     return new Otp(settings,
         new TotpService(pool, box, settings, limit, activation, clock, caches.totpKeys()),
         new HotpService(pool, box, settings, limit, activation),
-        new EmailOtpService(pool, box, settings, limit, activation, mailer, sends),
+        new EmailOtpService(pool, box, settings, limit, activation, mailer, sends, codeMail),
         recovery, new MethodDirectory(pool), limit, new SecretRotation(pool, box), caches);
   }
 }

@@ -65,16 +65,25 @@ class OtpBrowserTest {
 
   /** The newest OTP mail to the address that is not one seen before, waiting for delivery (bounded). */
   static String mailedCode(MailCatcher catcher, String address, int before) {
+    CaughtMail mail = newMail(catcher, address, before);
+    assertThat(mail.subject()).isEqualTo("【Portal】ワンタイムパスワードのお知らせ");
+    return codeIn(mail);
+  }
+
+  static String codeIn(CaughtMail mail) {
+    Matcher m = CODE_LINE.matcher(mail.body());
+    assertThat(m.find()).as(mail.body()).isTrue();
+    return m.group(1);
+  }
+
+  static CaughtMail newMail(MailCatcher catcher, String address, int before) {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline) {
       List<CaughtMail> mails = catcher.allTo(address);
       if (mails.size() > before) {
         CaughtMail mail = mails.get(0);
-        assertThat(mail.subject()).isEqualTo("【Portal】ワンタイムパスワードのお知らせ");
         assertThat(mail.from()).contains("no-reply@");
-        Matcher m = CODE_LINE.matcher(mail.body());
-        assertThat(m.find()).as(mail.body()).isTrue();
-        return m.group(1);
+        return mail;
       }
       Thread.onSpinWait();
       try {
@@ -85,6 +94,26 @@ class OtpBrowserTest {
       }
     }
     throw new AssertionError("no OTP mail to " + address);
+  }
+
+  /** Issue 17 item 7: the code mail is written in the language the member reads the pages in, from the mail templates. */
+  @Test
+  void theCodeMailFollowsTheMembersLanguage() {
+    String id = gateway.admin().newMember("bren");
+    String address = id + "@example.jp";
+    OtpFixtures.setState(id, "onboarded", "email");
+    MailCatcher catcher = gateway.main().infrastructure().mailCatcher();
+    try (Browser browser = Browser.start()) {
+      browser.open(gateway.baseUrl() + "/sekisho/login?lang=en");
+      browser.login(gateway.baseUrl(), id, AdminClient.RULE_PASSWORD);
+      browser.waitForPath("/sekisho/setup/email");
+      CaughtMail mail = newMail(catcher, address, 0);
+      assertThat(mail.subject()).isEqualTo("[Portal] Your one-time password");
+      assertThat(mail.body()).contains("Dear ").contains("Valid for 10 minutes").doesNotContain("様").doesNotContain("有効期限");
+      browser.visible("code").sendKeys(codeIn(mail));
+      browser.driver().findElement(By.id("otp-submit")).click();
+      assertThat(browser.visible("recovery-codes").findElements(By.tagName("li"))).hasSize(10);
+    }
   }
 
   @Test
