@@ -63,6 +63,38 @@ class OtpBrowserTest {
     }
   }
 
+  /**
+   * J2.4, issue 17 item 7: on a phone the set-up page offers the key as an otpauth:// link the
+   * authenticator app opens, prominent (a full-width primary button) on a phone-sized screen.
+   */
+  @Test
+  void onAPhoneTheSetUpOpensTheAuthenticatorApp() {
+    String id = gateway.admin().newMember("brp");
+    OtpFixtures.setState(id, "onboarded", "totp");
+    try (Browser browser = Browser.start()) {
+      browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+      browser.open(gateway.baseUrl() + "/sekisho/login?lang=ja");
+      browser.login(gateway.baseUrl(), id, AdminClient.RULE_PASSWORD);
+      browser.waitForPath("/sekisho/setup/totp");
+      org.openqa.selenium.WebElement link = browser.visible("totp-open-app");
+      assertThat(link.getText()).isEqualTo("認証アプリで開く");
+      java.net.URI uri = java.net.URI.create(link.getAttribute("href"));
+      assertThat(uri.getScheme()).isEqualTo("otpauth");
+      assertThat(uri.getHost()).isEqualTo("totp");
+      assertThat(uri.getPath()).isEqualTo("/Portal:" + id);
+      String key = browser.driver().findElement(By.id("totp-key")).getAttribute("data-key");
+      assertThat(java.util.Arrays.asList(uri.getQuery().split("&")))
+          .contains("secret=" + key, "issuer=Portal", "digits=6", "period=30");
+      // Prominent on the phone: the primary colour, the screen's width.
+      assertThat(link.getCssValue("background-color")).isEqualTo("rgba(11, 92, 173, 1)");
+      assertThat(link.getSize().getWidth()).isGreaterThan(250);
+      // The link's key is the one the page's code check accepts.
+      browser.driver().findElement(By.id("code")).sendKeys(code(Base32Text.decode(key), 0));
+      browser.driver().findElement(By.id("otp-submit")).click();
+      assertThat(browser.visible("recovery-codes").findElements(By.tagName("li"))).hasSize(10);
+    }
+  }
+
   /** The newest OTP mail to the address that is not one seen before, waiting for delivery (bounded). */
   static String mailedCode(MailCatcher catcher, String address, int before) {
     CaughtMail mail = newMail(catcher, address, before);
