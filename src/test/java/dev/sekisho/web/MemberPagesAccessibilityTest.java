@@ -7,11 +7,14 @@ import dev.sekisho.testing.Accessibility;
 import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.Browser;
 import dev.sekisho.testing.GatewayExtension;
+import dev.sekisho.testing.Keyboard;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.Sql;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
 
 import java.util.Map;
 
@@ -135,5 +138,53 @@ class MemberPagesAccessibilityTest {
     // With a second method, the second step first asks which one (the chooser).
     Sql.update("insert into member_method (member_id, method) select id, 'email' from member where login_id = ?", withPasskey);
     check("/sekisho/verify");
+  }
+
+  /**
+   * Issue 17 item 8: after the first login (done by keyboard in OnboardingBrowserTest), the method's
+   * set-up and a later sign-in with the keyboard alone: Tab to each control (each showing a visible
+   * focus outline), type, Enter or Space. The key is read off the screen as a member reads it.
+   */
+  @Test
+  void setUpAndSignInWithTheKeyboardOnly() {
+    WebDriver driver = browser.driver();
+    driver.manage().deleteAllCookies();
+    String id = gateway.admin().newMember("a11yk");
+    OtpFixtures.setState(id, "onboarded", "totp");
+    browser.open(gateway.baseUrl() + "/sekisho/login?lang=ja");
+    Keyboard.tabTo(driver, "#user_id");
+    // The gateway's own focus style (sekisho.css :focus-visible), not only the browser's faint default.
+    Object outline = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+        "const s = getComputedStyle(document.activeElement); return s.outlineStyle + ' ' + s.outlineWidth + ' ' + s.outlineColor");
+    assertThat(outline).isEqualTo("solid 3px rgb(242, 178, 0)");
+    Keyboard.keys(driver, id);
+    Keyboard.tabTo(driver, "#password");
+    Keyboard.keys(driver, AdminClient.RULE_PASSWORD, Keys.ENTER);
+    browser.waitForPath("/sekisho/setup/totp");
+    Keyboard.tabTo(driver, "#cant-scan summary");
+    Keyboard.keys(driver, Keys.ENTER);
+    byte[] key = Base32Text.decode(browser.visible("totp-key").getText());
+    Keyboard.tabTo(driver, "#code");
+    Keyboard.keys(driver, code(key, 0), Keys.ENTER);
+    browser.visible("recovery-codes");
+    Keyboard.tabTo(driver, "#recovery-continue");
+    Keyboard.keys(driver, Keys.SPACE);
+    browser.waitForPath("/");
+    Keyboard.tabTo(driver, "#logout-link");
+    Keyboard.keys(driver, Keys.ENTER);
+    browser.waitForPath("/sekisho/logout");
+    Keyboard.tabTo(driver, "#logout");
+    Keyboard.keys(driver, Keys.ENTER);
+    browser.waitForPath("/sekisho/login");
+
+    Keyboard.tabTo(driver, "#user_id");
+    Keyboard.keys(driver, id);
+    Keyboard.tabTo(driver, "#password");
+    Keyboard.keys(driver, AdminClient.RULE_PASSWORD, Keys.ENTER);
+    browser.waitForPath("/sekisho/verify/totp");
+    Keyboard.tabTo(driver, "#code");
+    Keyboard.keys(driver, code(key, 1), Keys.ENTER);
+    browser.waitForPath("/");
+    assertThat(browser.visible("user").getText()).isEqualTo(id);
   }
 }
