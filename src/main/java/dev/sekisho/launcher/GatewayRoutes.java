@@ -36,6 +36,7 @@ import dev.sekisho.onboarding.PasswordChangeRoutes;
 import dev.sekisho.onboarding.PasswordPolicy;
 import dev.sekisho.factor.SecondFactors;
 import dev.sekisho.factor.assembly.Otp;
+import dev.sekisho.factor.email.OtpCodeMail;
 import dev.sekisho.factor.assembly.OtpRoutes;
 import dev.sekisho.factor.hotp.HotpAdminRoutes;
 import dev.sekisho.factor.otpapi.OtpApiRoutes;
@@ -121,7 +122,8 @@ final class GatewayRoutes {
     // Group commit of second-factor checks: one per verticle, so each batches its own event loop's checks.
     Batching batching = new Batching(vertx, settings.otpBatch(), metrics == null ? (statement, size) -> { } : metrics::otpCheckBatch);
     Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox,
-        Clock.systemUTC(), infra.otpCaches(), batching);
+        new OtpCodeMail(infra.mailTemplates(), settings.otp().issuer(), settings.mail().fromName()), Clock.systemUTC(), infra.otpCaches(),
+        batching);
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
     FormBodies forms = FormBodies.limitedTo(settings.web().maxBodyBytes());
 
