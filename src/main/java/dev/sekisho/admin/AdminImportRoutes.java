@@ -17,8 +17,8 @@ import java.nio.file.Path;
  * Member imports as background jobs over the JSON API (issue 16 item 5):
  * {@code POST /imports?dryRun=true} checks a file and reports what it would do (200, changing no
  * member); {@code POST /imports} (dryRun=false) checks it and, when clean, queues it (202 with the
- * job's id and Location); {@code POST /imports/{id}/start} starts a checked job (202);
- * {@code GET /imports/{id}} is its report, progress and result; {@code GET /imports} the latest.
+ * job's id and Location); {@code POST /imports/{importId}/start} starts a checked job (202);
+ * {@code GET /imports/{importId}} is its report, progress and result; {@code GET /imports} the latest.
  * The synchronous {@code POST /members/import} stays as it was, for small files.
  */
 public final class AdminImportRoutes {
@@ -40,8 +40,8 @@ public final class AdminImportRoutes {
     router.route(IMPORTS).handler(auth);
     router.route(IMPORTS + "/*").handler(auth);
     router.post(IMPORTS).handler(this::dryRunParam).handler(new ImportUpload(AdminRoutes.MAX_IMPORT_BYTES)).handler(this::upload);
-    router.post(IMPORTS + "/:id/start").handler(this::start);
-    router.get(IMPORTS + "/:id").handler(this::view);
+    router.post(IMPORTS + "/:importId/start").handler(this::start);
+    router.get(IMPORTS + "/:importId").handler(this::view);
     router.get(IMPORTS).handler(this::list);
   }
 
@@ -119,9 +119,13 @@ public final class AdminImportRoutes {
     }
   }
 
+  /** A start that did not queue: a job started already is answered as it is (a retried start is harmless). */
   private static ImportJob notStarted(ImportJob job) {
     if (job == null) {
       throw new NotStartable(404, "no_import", "No import job has this id.");
+    }
+    if (job.inProgress() || "done".equals(job.state())) {
+      return job;
     }
     throw new NotStartable(409, "not_startable", "Only a checked job without refused lines can start; this one is "
         + job.state() + ".");
@@ -164,7 +168,7 @@ public final class AdminImportRoutes {
 
   /** The path's job id, or null after answering 400. */
   private Long jobId(RoutingContext ctx) {
-    String text = ctx.pathParam("id");
+    String text = ctx.pathParam("importId");
     if (text != null && text.matches("[0-9]{1,18}")) {
       return Long.parseLong(text);
     }
