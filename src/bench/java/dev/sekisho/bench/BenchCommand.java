@@ -275,8 +275,15 @@ public final class BenchCommand {
       }
     }
     scenario.prepare(ctx, sessionsPerCall ? (long) (perSecond * options.seconds()) : 0);
-    RunResult closed = timed(scenario, "closed c=" + options.callers(),
-        () -> driver.closed(scenario, options.callers(), (long) (options.seconds() * 1000)));
+    // Where the code checks wait in PostgreSQL, and the WAL each writes (issue 15, item 2).
+    RunResult closed;
+    try (DatabaseSampler database = sessionsPerCall ? DatabaseSampler.start(ctx.db, out) : null) {
+      closed = timed(scenario, "closed c=" + options.callers(),
+          () -> driver.closed(scenario, options.callers(), (long) (options.seconds() * 1000)));
+      if (database != null) {
+        database.print(out, "the closed run", closed.ok());
+      }
+    }
     double rate = options.rate() > 0 ? options.rate() : Math.max(1, closed.throughput() * options.openFraction());
     scenario.prepare(ctx, sessionsPerCall ? (long) Math.ceil(rate * options.seconds()) + 1 : 0);
     timed(scenario, String.format(Locale.ROOT, "open %.0f/s", rate),
