@@ -42,6 +42,7 @@ import dev.sekisho.factor.rotation.SecretAdminRoutes;
 import dev.sekisho.factor.totp.TotpApiCheck;
 import dev.sekisho.session.GatewaySessionStore;
 import dev.sekisho.session.PgSessionStore;
+import dev.sekisho.session.SessionListRoutes;
 import dev.sekisho.session.SessionSettings;
 import dev.sekisho.staff.StaffConsole;
 import dev.sekisho.staff.StaffTokens;
@@ -218,7 +219,10 @@ final class GatewayRoutes {
     if (infra.mailCatcher() != null && DevelopmentParts.isLoopback(settings.web().host())) {
       modules.add(RouteModule.of(MEMBER_PAGES, "dev-mailbox", new DevMailboxRoutes(infra.mailCatcher(), pages)::mount));
     }
-    modules.add(RouteModule.of(MEMBER_PAGES, "account", new AccountRoutes(members, auditQuery, pages)::mount));
+    SessionListRoutes sessionList = new SessionListRoutes(pool, sessionStore, audit, clientAddress, pages);
+    modules.add(RouteModule.of(MEMBER_PAGES, "account-sessions", sessionList::mount));
+    modules.add(RouteModule.of(MEMBER_PAGES, "account",
+        new AccountRoutes(members, auditQuery, sessionList, pages)::mount));
 
     modules.add(RouteModule.of(FALLBACK, "not-found",
         r -> r.route().last().handler(ctx -> pages.error(ctx, 404, "errors.notFound"))));
