@@ -7,6 +7,7 @@ import dev.sekisho.audit.AuditLog;
 import dev.sekisho.audit.AuditQuery;
 import dev.sekisho.db.DatabaseFaults;
 import dev.sekisho.factor.SetupDeadline;
+import dev.sekisho.factor.account.MethodRemoval;
 import dev.sekisho.factor.passkey.PasskeyAdminRoutes;
 import dev.sekisho.factor.passkey.PasskeyRoutes;
 import dev.sekisho.factor.passkey.PasskeyService;
@@ -17,6 +18,7 @@ import dev.sekisho.gateway.GatewayAccess;
 import dev.sekisho.gateway.ProxyRoutes;
 import dev.sekisho.login.LoginRoutes;
 import dev.sekisho.login.LoginService;
+import dev.sekisho.login.PasswordRecheck;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.mail.DevMailboxRoutes;
 import dev.sekisho.mail.MailOutbox;
@@ -208,7 +210,8 @@ final class GatewayRoutes {
     modules.add(RouteModule.of(MEMBER_PAGES, "password-change",
         new PasswordChangeRoutes(onboarding, members, clientAddress, pages)::mount));
     SecondFactors factors = otp.factors(new PasskeyFactor(passkeys, otp.methods()));
-    OtpRoutes otpRoutes = new OtpRoutes(otp, factors, members, audit, clientAddress, pages);
+    OtpRoutes otpRoutes = new OtpRoutes(otp, factors, members, audit, clientAddress, new MethodRemoval(pool, factors),
+        new PasswordRecheck(infra.hasher(), throttle, settings.login(), audit), pages);
     modules.add(RouteModule.of(MEMBER_PAGES, "otp", otpRoutes::mount));
     // A passkey as first method ends like an OTP set-up: with the member's recovery codes.
     modules.add(RouteModule.of(MEMBER_PAGES, "passkey",
