@@ -58,7 +58,7 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
 
   /** The one statement; see the class comment. Parameters are listed in {@link #parameters}. */
   public static final String CHECK = """
-      with s as (select x.created_at from http_session x
+      with s as (select x.created_at, x.user_agent, x.client_address from http_session x
                  where x.id_hash = $6 and x.member_id = $1 and x.data = $7 and %s for update),
       lock as (select exists (select 1 from login_throttle where subject in ($2, $3) and %s) as locked),
       t as (select credential_id from otp_totp where member_id = $1),
@@ -69,8 +69,9 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
       %s,
       c as (delete from login_throttle where subject = $2 and exists (select 1 from u)),
       gone as (delete from http_session where id_hash = $6 and exists (select 1 from u)),
-      born as (insert into http_session (id_hash, member_id, data, expires_at, created_at)
-               select $9::bytea, $1, $10::bytea, now() + make_interval(secs => $11), (select created_at from s) from u),
+      born as (insert into http_session (id_hash, member_id, data, expires_at, created_at, user_agent, client_address)
+               select $9::bytea, $1, $10::bytea, now() + make_interval(secs => $11), s.created_at, s.user_agent,
+                      s.client_address from u, s),
       a as (insert into audit_event (%s) select $1, $12::text, $13::text, $14::text, $15::text, $16::text from u)
       select exists (select 1 from s), (select locked from lock), (select credential_id from t), exists (select 1 from u)
       """.formatted(PgSessionStore.live("x", 8), LoginThrottle.BLOCKED,
