@@ -10,6 +10,7 @@ import dev.sekisho.factor.Stage;
 import dev.sekisho.factor.StageGuard;
 import dev.sekisho.factor.code.CodeAnswers;
 import dev.sekisho.factor.code.SecondStepLimit;
+import dev.sekisho.factor.passkey.PasskeyRoutes;
 import dev.sekisho.factor.recovery.RecoveryCodes;
 import dev.sekisho.factor.recovery.RecoveryCodesPage;
 import dev.sekisho.login.PasswordRecheck;
@@ -35,7 +36,7 @@ import java.util.Set;
 public final class AccountMethodRoutes {
   /** The changes the account page offers. */
   private static final Set<String> INTENTS = Set.of("recreate-totp", "switch-totp", "switch-email", "add-totp", "add-email",
-      "remove-totp", "remove-email", "remove-passkey", "remove-hotp", "recovery");
+      "add-passkey", "remove-totp", "remove-email", "remove-passkey", "remove-hotp", "recovery");
   private static final String REMOVE = "remove-";
 
   private final SecondFactors factors;
@@ -201,6 +202,12 @@ public final class AccountMethodRoutes {
         });
         return null;
       });
+    }
+    if ("add-passkey".equals(intent)) {
+      // The WebAuthn ceremony is on the passkeys page; the check opens its window there.
+      progress.startChange(Method.PASSKEY.code(), null);
+      pages.redirect(ctx, PasskeyRoutes.MANAGE);
+      return Future.succeededFuture();
     }
     Method target = intent.endsWith("email") ? Method.EMAIL : Method.TOTP;
     // A new key for the same method, or a method added beside the others, replaces nothing; a

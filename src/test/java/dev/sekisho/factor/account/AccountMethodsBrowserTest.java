@@ -56,6 +56,11 @@ class AccountMethodsBrowserTest {
     Sql.memberState(id, "onboarded", "passkey");
     setUpPasskey(id);
 
+    // A stolen session alone cannot add a passkey: the passkeys page offers the ceremony only after a fresh check.
+    open("/sekisho/account/passkeys");
+    assertThat(browser.driver().findElements(By.id("passkey-start"))).isEmpty();
+    browser.visible("passkey-add-prove");
+
     // Passkeys only: new recovery codes after the current password (no code method to prove with).
     open("/sekisho/account/otp");
     assertThat(browser.visible("method-rows").getText()).contains("パスキー");
