@@ -1,6 +1,7 @@
 package dev.sekisho.factor.account;
 
 import dev.sekisho.factor.code.OtpFlowTest;
+import dev.sekisho.testing.Accessibility;
 import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.Browser;
 import dev.sekisho.testing.GatewayExtension;
@@ -65,7 +66,10 @@ class AccountMethodsBrowserTest {
     open("/sekisho/account/otp");
     assertThat(browser.visible("method-rows").getText()).contains("パスキー");
     assertThat(browser.driver().findElements(By.id("remove-passkey"))).as("the last method is not removable").isEmpty();
+    Accessibility.assertNoSeriousViolations(browser.driver());
     browser.visible("regenerate-recovery").click();
+    browser.visible("password");
+    Accessibility.assertNoSeriousViolations(browser.driver());
     browser.visible("password").sendKeys("wrong-password-1");
     browser.visible("otp-submit").click();
     assertThat(browser.visible("otp-error").getText()).contains("パスワードが正しくありません");
@@ -156,6 +160,7 @@ class AccountMethodsBrowserTest {
     open("/sekisho/account");
 
     List<WebElement> rows = browser.visible("session-list").findElements(By.cssSelector("tr.session-row"));
+    Accessibility.assertNoSeriousViolations(browser.driver());
     assertThat(rows).hasSize(3);
     WebElement current = browser.find("tr.session-row.current");
     assertThat(current.findElement(By.className("device")).getText()).matches("Linux の (Headless)?Chrome.*\\(この端末\\)");
@@ -163,6 +168,11 @@ class AccountMethodsBrowserTest {
     assertThat(table).contains(other.clientAddress()).contains(third.clientAddress()).doesNotContain("Mozilla/5.0");
     // The recent logins show the same words, not raw user-agent strings.
     assertThat(browser.visible("recent-logins").getText()).contains("Linux の").doesNotContain("Mozilla/5.0");
+
+    open("/sekisho/account?lang=en");
+    assertThat(browser.find("tr.session-row.current .device").getText()).matches("(Headless)?Chrome.* on Linux \\(this device\\)");
+    open("/sekisho/account?lang=ja");
+    rows = browser.visible("session-list").findElements(By.cssSelector("tr.session-row"));
 
     // End the other client's session by its row (the one with its address).
     WebElement otherRow = rows.stream().filter(r -> r.getText().contains(other.clientAddress())).findFirst().orElseThrow();
