@@ -41,6 +41,7 @@ import dev.sekisho.factor.hotp.HotpAdminRoutes;
 import dev.sekisho.factor.otpapi.OtpApiRoutes;
 import dev.sekisho.factor.passkey.PasskeyFactor;
 import dev.sekisho.factor.rotation.SecretAdminRoutes;
+import dev.sekisho.factor.batch.Batching;
 import dev.sekisho.factor.totp.TotpApiCheck;
 import dev.sekisho.session.GatewaySessionStore;
 import dev.sekisho.session.PgSessionStore;
@@ -118,8 +119,10 @@ final class GatewayRoutes {
     MemberImporter importer = new MemberImporter(vertx, members, infra.hasher(),
         new IssuedPasswordRule(settings.password().issuedRule()));
     MailOutbox outbox = new MailOutbox(vertx, pool, infra.secrets());
+    // Group commit of second-factor checks: one per verticle, so each batches its own event loop's checks.
+    Batching batching = new Batching(vertx, settings.otpBatch(), metrics == null ? (statement, size) -> { } : metrics::otpCheckBatch);
     Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox,
-        Clock.systemUTC(), infra.otpCaches());
+        Clock.systemUTC(), infra.otpCaches(), batching);
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
     FormBodies forms = FormBodies.limitedTo(settings.web().maxBodyBytes());
 
@@ -132,7 +135,7 @@ final class GatewayRoutes {
     // one statement, before any session read and before the router tests every other route's path
     // (a measurable share of a check's CPU). Anything else goes on down the router.
     TotpApiCheck fastCheck = new TotpApiCheck(pool, otp.totp(), otp.caches().tickets(), sessionStore, clientAddress, audit,
-        metrics == null ? path -> { } : metrics::otpCheckPath);
+        metrics == null ? path -> { } : metrics::otpCheckPath, batching);
     modules.add(RouteModule.of(HOT_PATHS, "otp-api-check", r -> r.post(OtpApiRoutes.VERIFY).handler(forms)
         .handler(OtpApiRoutes.bearer(settings.session().cookieName())).handler(fastCheck)));
     // Health, readiness and metrics live on the management listener; here too only when asked.
