@@ -129,7 +129,7 @@ public final class AccountMethodRoutes {
         renderPassword(ctx, 200, intent, null);
         return Future.succeededFuture();
       }
-      return proof.challenge(member, false, answers.clientAddress(ctx)).map(sent -> {
+      return proof.challenge(member, false, answers.clientAddress(ctx), pages.i18n().language(ctx)).map(sent -> {
         answers.renderCode(ctx, 200, proof.method(), FactorPaths.PROVE, null, intent);
         return null;
       });
