@@ -20,7 +20,8 @@ import java.util.List;
  * check is a row of parameter arrays, numbered by its place, and every part of the single statement
  * is the same here per row: the session row locked as remembered and live, the lock read, the step
  * advanced only forward, the method's use, the failure count cleared, the session replaced by its
- * successor (same created_at; an ended one is not revived), the audit event. A check is one
+ * successor (its row updated in place to the new id, as the single statement does: same created_at;
+ * an ended one is not revived), the audit event. A check is one
  * {@link Tuple} of the single statement's parameters, so a batch that fails as a whole is decided
  * again check by check by that statement, unchanged. {@link GroupCommit} never puts two checks of
  * one member into a batch: the sub-statements share one snapshot and could not see each other.
@@ -35,8 +36,7 @@ final class TotpApiBatch implements GroupCommit.Statement<Tuple, TotpApiBatch.Ou
                    $8::bytea[], $9::bytea[], $10::float8[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
                  with ordinality as i(member_id, member_subject, ip_subject, credential_id, step, id_hash, data,
                    new_id_hash, new_data, timeout, login_id, kind, outcome, ip, user_agent, ord)),
-      s as (select i.ord, x.created_at, x.user_agent as signed_in_user_agent, x.client_address as signed_in_address
-            from i join http_session x
+      s as (select i.ord, x.created_at from i join http_session x
               on x.id_hash = i.id_hash and x.member_id = i.member_id and x.data = i.data
             where %s for update of x),
       lock as (select i.ord, exists (select 1 from login_throttle where subject in (i.member_subject, i.ip_subject) and %s) as locked
@@ -48,11 +48,9 @@ final class TotpApiBatch implements GroupCommit.Statement<Tuple, TotpApiBatch.Ou
             returning i.ord, i.member_id),
       %s,
       c as (delete from login_throttle where subject in (select i.member_subject from i join u using (ord))),
-      gone as (delete from http_session where id_hash in (select i.id_hash from i join u using (ord))),
-      born as (insert into http_session (id_hash, member_id, data, expires_at, created_at, user_agent, client_address)
-               select i.new_id_hash, i.member_id, i.new_data, now() + make_interval(secs => i.timeout), s.created_at,
-                      s.signed_in_user_agent, s.signed_in_address
-               from i join u using (ord) join s using (ord)),
+      born as (update http_session x set id_hash = i.new_id_hash, data = i.new_data, expires_at = now() + make_interval(secs => i.timeout),
+                   last_used_at = now()
+               from i join u using (ord) where x.id_hash = i.id_hash),
       a as (insert into audit_event (%s)
             select i.member_id, i.login_id, i.kind, i.outcome, i.ip, i.user_agent from i join u using (ord) order by i.ord)
       select (select credential_id from t where t.ord = i.ord), exists (select 1 from u where u.ord = i.ord)
