@@ -48,7 +48,8 @@ final class TotpApiBatch implements GroupCommit.Statement<Tuple, TotpApiBatch.Ou
             returning i.ord, i.member_id),
       %s,
       c as (delete from login_throttle where subject in (select i.member_subject from i join u using (ord))),
-      born as (update http_session x set id_hash = i.new_id_hash, data = i.new_data, expires_at = now() + make_interval(secs => i.timeout)
+      born as (update http_session x set id_hash = i.new_id_hash, data = i.new_data, expires_at = now() + make_interval(secs => i.timeout),
+                   last_used_at = now()
                from i join u using (ord) where x.id_hash = i.id_hash),
       a as (insert into audit_event (%s)
             select i.member_id, i.login_id, i.kind, i.outcome, i.ip, i.user_agent from i join u using (ord) order by i.ord)

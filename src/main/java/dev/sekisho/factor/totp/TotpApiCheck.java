@@ -74,7 +74,8 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
             returning 1),
       %s,
       c as (delete from login_throttle where subject = $2 and exists (select 1 from u)),
-      born as (update http_session set id_hash = $9::bytea, data = $10::bytea, expires_at = now() + make_interval(secs => $11)
+      born as (update http_session set id_hash = $9::bytea, data = $10::bytea, expires_at = now() + make_interval(secs => $11),
+                   last_used_at = now()
                where id_hash = $6 and exists (select 1 from u)),
       a as (insert into audit_event (%s) select $1, $12::text, $13::text, $14::text, $15::text, $16::text from u)
       select exists (select 1 from s), (select locked from lock), (select credential_id from t), exists (select 1 from u)
