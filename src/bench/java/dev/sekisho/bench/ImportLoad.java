@@ -49,6 +49,9 @@ final class ImportLoad {
    */
   static void during(BenchContext ctx, Scenarios.Totp totp, RunResult alone, URI gateway, BenchOptions options, Path work,
                      PrintStream out, OpenRun checks) throws Exception {
+    if (options.importMembers() == 0 || alone == null) {
+      return;
+    }
     ImportLoad load = new ImportLoad(gateway, out);
     load.send(options.importMembers(), work);
     double rate = alone.throughput();
