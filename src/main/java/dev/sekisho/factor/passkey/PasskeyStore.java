@@ -281,11 +281,11 @@ public final class PasskeyStore {
     }
   }
 
-  static byte[] decode(String base64url) {
+  public static byte[] decode(String base64url) {
     return B64URL_DECODE.decode(base64url);
   }
 
-  static String encode(byte[] bytes) {
+  public static String encode(byte[] bytes) {
     return B64URL.encodeToString(bytes);
   }
 }
