@@ -1,10 +1,10 @@
 package dev.sekisho.staff;
 
-import dev.sekisho.factor.passkey.PasskeySettings;
 import dev.sekisho.admin.MemberAdmin;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.audit.AuditQuery;
 import dev.sekisho.crypto.SecretBox;
+import dev.sekisho.factor.passkey.PasskeySettings;
 import dev.sekisho.login.LoginSettings;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.mail.MailOutbox;
