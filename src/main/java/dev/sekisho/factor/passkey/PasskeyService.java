@@ -166,7 +166,10 @@ public final class PasskeyService {
               ? Future.failedFuture(new PasskeyRefused(PasskeyRefused.Reason.NOT_RECOGNISED, "user handle mismatch"))
               : owner.onboardingState() != MemberState.METHOD_SET_UP
                   ? Future.failedFuture(new PasskeyRefused(PasskeyRefused.Reason.INVALID, "member not set up"))
-                  : Future.succeededFuture();
+                  // Passkey-first skips the password step, so it checks what the login checks.
+                  : owner.deactivated()
+                      ? Future.failedFuture(new PasskeyRefused(PasskeyRefused.Reason.INVALID, "member deactivated"))
+                      : Future.succeededFuture();
           return checked
               .compose(v -> provider.authenticate(credentials(challenge, assertion, owner.loginId(), origin)))
               .compose(user -> audit.record(event))
