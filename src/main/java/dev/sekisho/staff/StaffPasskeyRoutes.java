@@ -123,7 +123,8 @@ final class StaffPasskeyRoutes {
                 session.regenerateId();
                 Csrf.renewAtSignIn(session);
                 session.put(StaffGuard.SESSION_KEY, staffId);
-                Pages.json(ctx, 200, new JsonObject().put("location", StaffPaths.MEMBERS));
+                // The browser goes on at once: the signed-in session must be stored before it does.
+                pages.afterSessionStored(ctx, () -> Pages.json(ctx, 200, new JsonObject().put("location", StaffPaths.MEMBERS)));
               });
         });
   }
@@ -197,14 +198,15 @@ final class StaffPasskeyRoutes {
   }
 
   /** Sends the ceremony's options and keeps its challenge in the session for the answer. */
-  private static void answerOptions(RoutingContext ctx, Future<JsonObject> options) {
+  private void answerOptions(RoutingContext ctx, Future<JsonObject> options) {
     options.onComplete(made -> {
       if (made.failed()) {
         ctx.fail(made.cause());
         return;
       }
       ctx.session().put(CHALLENGE, made.result().getString("challenge"));
-      Pages.json(ctx, 200, made.result());
+      // The answer comes back within seconds: the challenge must be in the stored session by then.
+      pages.afterSessionStored(ctx, () -> Pages.json(ctx, 200, made.result()));
     });
   }
 
