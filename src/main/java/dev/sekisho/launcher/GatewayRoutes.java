@@ -1,5 +1,7 @@
 package dev.sekisho.launcher;
 
+import dev.sekisho.admin.AdminApiDescription;
+import dev.sekisho.admin.AdminApiGate;
 import dev.sekisho.admin.AdminAuth;
 import dev.sekisho.admin.AdminRoutes;
 import dev.sekisho.admin.MemberAdmin;
@@ -34,11 +36,13 @@ import dev.sekisho.onboarding.PasswordChangeRoutes;
 import dev.sekisho.onboarding.PasswordPolicy;
 import dev.sekisho.factor.SecondFactors;
 import dev.sekisho.factor.assembly.Otp;
+import dev.sekisho.factor.email.OtpCodeMail;
 import dev.sekisho.factor.assembly.OtpRoutes;
 import dev.sekisho.factor.hotp.HotpAdminRoutes;
 import dev.sekisho.factor.otpapi.OtpApiRoutes;
 import dev.sekisho.factor.passkey.PasskeyFactor;
 import dev.sekisho.factor.rotation.SecretAdminRoutes;
+import dev.sekisho.factor.batch.Batching;
 import dev.sekisho.factor.totp.TotpApiCheck;
 import dev.sekisho.session.GatewaySessionStore;
 import dev.sekisho.session.PgSessionStore;
@@ -97,7 +101,7 @@ final class GatewayRoutes {
   }
 
   static List<RouteModule> modules(Vertx vertx, Infrastructure infra, Pool pool, HttpClient upstreamClient,
-                                   SlowClients slowClients) {
+                                   SlowClients slowClients, AdminApiDescription adminApi) {
     Settings settings = infra.settings();
     List<RouteModule> modules = new ArrayList<>();
     PgSessionStore sessionStore = new PgSessionStore(vertx, pool, settings.session().absolute());
@@ -115,8 +119,11 @@ final class GatewayRoutes {
     MemberImporter importer = new MemberImporter(vertx, members, infra.hasher(),
         new IssuedPasswordRule(settings.password().issuedRule()));
     MailOutbox outbox = new MailOutbox(vertx, pool, infra.secrets());
+    // Group commit of second-factor checks: one per verticle, so each batches its own event loop's checks.
+    Batching batching = new Batching(vertx, settings.otpBatch(), metrics == null ? (statement, size) -> { } : metrics::otpCheckBatch);
     Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox,
-        Clock.systemUTC(), infra.otpCaches());
+        new OtpCodeMail(infra.mailTemplates(), settings.otp().issuer(), settings.mail().fromName()), Clock.systemUTC(), infra.otpCaches(),
+        batching);
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
     FormBodies forms = FormBodies.limitedTo(settings.web().maxBodyBytes());
 
@@ -129,7 +136,7 @@ final class GatewayRoutes {
     // one statement, before any session read and before the router tests every other route's path
     // (a measurable share of a check's CPU). Anything else goes on down the router.
     TotpApiCheck fastCheck = new TotpApiCheck(pool, otp.totp(), otp.caches().tickets(), sessionStore, clientAddress, audit,
-        metrics == null ? path -> { } : metrics::otpCheckPath);
+        metrics == null ? path -> { } : metrics::otpCheckPath, batching);
     modules.add(RouteModule.of(HOT_PATHS, "otp-api-check", r -> r.post(OtpApiRoutes.VERIFY).handler(forms)
         .handler(OtpApiRoutes.bearer(settings.session().cookieName())).handler(fastCheck)));
     // Health, readiness and metrics live on the management listener; here too only when asked.
@@ -169,6 +176,8 @@ final class GatewayRoutes {
     // One policy for every new password: the member's own (J1.8) and the one the insurer sets.
     PasswordPolicy passwordPolicy = new PasswordPolicy(settings.onboarding(), infra.onboardingTexts(), issuedRule);
     MemberAdmin memberAdmin = new MemberAdmin(pool, infra.hasher(), issuedRule, passwordPolicy);
+    // First in the phase: the token, then the request checked against the API's description.
+    modules.add(RouteModule.of(ADMIN_API, "admin-api-gate", new AdminApiGate(adminApi, adminAuth, audit, clientAddress)::mount));
     modules.add(RouteModule.of(ADMIN_API, "onboarding-admin",
         new OnboardingAdminRoutes(new OnboardingAdmin(pool), outbox, audit, clientAddress, adminAuth)::mount));
     PasskeyService passkeys = new PasskeyService(vertx, new PasskeyStore(pool), settings.passkey(), audit);

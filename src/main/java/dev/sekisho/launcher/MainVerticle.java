@@ -9,6 +9,7 @@ import dev.sekisho.db.Migrations;
 import dev.sekisho.db.Pools;
 import dev.sekisho.mail.MailCatcher;
 import dev.sekisho.mail.MailDeliveryVerticle;
+import dev.sekisho.factor.email.OtpCodeMail;
 import dev.sekisho.mail.MailTemplates;
 import dev.sekisho.metrics.Metrics;
 import dev.sekisho.metrics.OutboxDepthGauge;
@@ -64,7 +65,7 @@ public final class MainVerticle extends VerticleBase {
   /** Message files webroot/i18n/BUNDLE.LANG.json, one per capability, merged into one tree per language. */
   static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding", "passkey", "otp", "gateway", "staff");
   /** Mail texts webroot/mail/NAME.LANG.txt, loaded at start-up. */
-  static final List<String> MAIL_TEMPLATES = List.of("email-confirm");
+  static final List<String> MAIL_TEMPLATES = List.of("email-confirm", OtpCodeMail.TEMPLATE);
 
   private final Settings settings;
   private final long startedAt = System.nanoTime();
