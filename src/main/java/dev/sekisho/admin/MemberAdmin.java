@@ -37,6 +37,11 @@ public final class MemberAdmin {
     this.policy = policy;
   }
 
+  /** Deactivate, reactivate and remove (資格喪失), on the same database. */
+  public MemberLifecycle lifecycle() {
+    return new MemberLifecycle(pool);
+  }
+
   /**
    * Why a password the insurer chose for the member is refused (the members' own policy, J1.8:
    * length, known-weak, derived from the member's data), as the policy's message key; null when
@@ -58,7 +63,7 @@ public final class MemberAdmin {
   public Future<JsonObject> search(String idPrefix, String namePart, String emailPart, String cardNumber, int page,
                                    int size) {
     String sql = """
-        select m.id, m.login_id, m.name, m.email, m.onboarding_state, m.last_login_at, m.setup_deadline,
+        select m.id, m.login_id, m.name, m.email, m.onboarding_state, m.last_login_at, m.setup_deadline, m.deactivated_at,
           exists (select 1 from login_throttle t where t.subject = 'id:' || m.login_id and
             """ + LoginThrottle.BLOCKED.replace("locked_until", "t.locked_until").replace("wait_until", "t.wait_until")
             .replace("held_since", "t.held_since") + """
@@ -83,7 +88,8 @@ public final class MemberAdmin {
                       : row.getOffsetDateTime("last_login_at").toString())
                   .put("setupDeadline", row.getOffsetDateTime("setup_deadline") == null ? null
                       : row.getOffsetDateTime("setup_deadline").toString())
-                  .put("locked", row.getBoolean("locked")));
+                  .put("locked", row.getBoolean("locked"))
+                  .put("active", row.getOffsetDateTime("deactivated_at") == null));
             }
           }
           return new JsonObject().put("page", page).put("size", size).put("members", found).put("more", rows.size() > size);

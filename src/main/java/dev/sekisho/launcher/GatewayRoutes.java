@@ -197,7 +197,7 @@ final class GatewayRoutes {
     modules.add(RouteModule.of(ADMIN_API, "staff-console", new StaffConsole(new StaffConsole.Parts(pool, sessionStore,
         settings.session().secureCookies(), settings.web().maxBodyBytes(), settings.web().publicOrigin(), infra.templates(),
         infra.i18n(), infra.hasher(), infra.secrets(), throttle, settings.login(), audit, clientAddress, members,
-        memberAdmin, auditQuery, outbox))::mount));
+        memberAdmin, auditQuery, outbox, settings.passkey()))::mount));
 
     // API calls may carry the session as a bearer token instead of the cookie.
     modules.add(RouteModule.of(SESSION, "api-bearer",

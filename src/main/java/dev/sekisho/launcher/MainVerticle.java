@@ -61,7 +61,7 @@ public final class MainVerticle extends VerticleBase {
       "otp-setup-totp", "otp-email", "otp-code", "otp-choose", "otp-recovery", "otp-recovery-codes", "otp-account", "otp-prove-password",
       "account",
       "staff-login", "staff-setup", "console-members", "console-member", "console-shown", "console-staff",
-      "console-audit", "console-locks", "console-mail", "console-tokens");
+      "console-audit", "console-locks", "console-mail", "console-tokens", "console-passkeys", "staff-passkey");
   static final List<String> LANGUAGES = List.of("ja", "en");
   /** Message files webroot/i18n/BUNDLE.LANG.json, one per capability, merged into one tree per language. */
   static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding", "passkey", "otp", "gateway", "staff");

@@ -77,6 +77,7 @@ public final class LoginRoutes {
         case SUCCESS -> signIn(ctx, login.member(), login.next(), client);
         case LOCKED -> pages.render(ctx, 429, "login", new JsonObject().put("error", "login.locked").put("userId", typedId));
         case SETUP_EXPIRED -> pages.render(ctx, 403, "login", new JsonObject().put("error", "login.setupExpired").put("userId", typedId));
+        case DEACTIVATED -> pages.render(ctx, 403, "login", new JsonObject().put("error", "login.deactivated").put("userId", typedId));
         default -> pages.render(ctx, 401, "login", new JsonObject().put("error", "login.invalid").put("userId", typedId));
       }
     });

@@ -54,6 +54,9 @@ public final class LoginService {
             if (locked) {
               return finish(member, loginId, LoginResult.Outcome.LOCKED, client);
             }
+            if (matches && !candidate.isEmpty() && member.deactivated()) {
+              return finish(member, loginId, LoginResult.Outcome.DEACTIVATED, client);
+            }
             if (matches && !candidate.isEmpty()) {
               return afterPassword.next(member).compose(next -> {
                 if (next == null) {

@@ -51,6 +51,17 @@ public final class MailOutbox {
    * The body to send: opened from its seal, or the clear body of a row written before bodies were
    * sealed. Used by the delivery verticle (and by tests that read a waiting mail).
    */
+  /**
+   * Drops every mail of a member who is being removed, sent or not: the rows hold their address and
+   * the mail's text, and nothing may still go out to someone the insurer erased.
+   *
+   * @return how many mails were dropped
+   */
+  public static Future<Integer> forgetMember(SqlClient tx, long memberId) {
+    return tx.preparedQuery("delete from mail_outbox where member_id = $1").execute(io.vertx.sqlclient.Tuple.of(memberId))
+        .map(rows -> rows.rowCount());
+  }
+
   public static String body(SecretBox box, String kind, String recipient, String clearBody, byte[] sealed, String keyId) {
     if (sealed == null) {
       return clearBody;
