@@ -1,5 +1,9 @@
 package dev.sekisho.launcher;
 
+import dev.sekisho.account.EmailChange;
+import dev.sekisho.account.EmailChangePages;
+import dev.sekisho.account.OwnPasswordChange;
+import dev.sekisho.account.PasswordChangePage;
 import dev.sekisho.admin.AdminAuth;
 import dev.sekisho.admin.AdminRoutes;
 import dev.sekisho.admin.MemberAdmin;
@@ -25,6 +29,7 @@ import dev.sekisho.member.MemberImporter;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.metrics.GatewayMetrics;
 import dev.sekisho.metrics.Metrics;
+import dev.sekisho.notify.SecurityNotices;
 import dev.sekisho.onboarding.ConfirmationRoutes;
 import dev.sekisho.onboarding.OnboardingAdmin;
 import dev.sekisho.onboarding.OnboardingAdminRoutes;
@@ -115,6 +120,9 @@ final class GatewayRoutes {
     MemberImporter importer = new MemberImporter(vertx, members, infra.hasher(),
         new IssuedPasswordRule(settings.password().issuedRule()));
     MailOutbox outbox = new MailOutbox(vertx, pool, infra.secrets());
+    // Every change to a member's security is told by mail; one lock notice per lock period.
+    SecurityNotices notices = new SecurityNotices(pool, outbox, infra.mailTemplates(), infra.i18n(),
+        settings.web().publicOrigin(), settings.mail().fromName(), settings.login().lock());
     Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox,
         Clock.systemUTC(), infra.otpCaches());
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
@@ -219,6 +227,13 @@ final class GatewayRoutes {
       modules.add(RouteModule.of(MEMBER_PAGES, "dev-mailbox", new DevMailboxRoutes(infra.mailCatcher(), pages)::mount));
     }
     modules.add(RouteModule.of(MEMBER_PAGES, "account", new AccountRoutes(members, auditQuery, pages)::mount));
+    modules.add(RouteModule.of(MEMBER_PAGES, "account-password", new PasswordChangePage(new OwnPasswordChange(pool,
+        infra.hasher(), throttle, settings.login(), onboarding, notices, audit), settings.onboarding(), members,
+        clientAddress, pages)::mount));
+    modules.add(RouteModule.of(MEMBER_PAGES, "account-email", new EmailChangePages(new EmailChange(vertx, pool,
+        settings.login().sendLimit(throttle), settings.onboarding().confirmationValidity(),
+        settings.onboarding().resendCooldown(), infra.mailTemplates(), outbox, notices, settings.web().publicOrigin(),
+        settings.mail().fromName()), members, clientAddress, pages)::mount));
 
     modules.add(RouteModule.of(FALLBACK, "not-found",
         r -> r.route().last().handler(ctx -> pages.error(ctx, 404, "errors.notFound"))));
