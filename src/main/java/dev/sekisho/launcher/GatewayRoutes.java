@@ -176,7 +176,7 @@ final class GatewayRoutes {
     IssuedPasswordRule issuedRule = new IssuedPasswordRule(settings.password().issuedRule());
     // One policy for every new password: the member's own (J1.8) and the one the insurer sets.
     PasswordPolicy passwordPolicy = new PasswordPolicy(settings.onboarding(), infra.onboardingTexts(), issuedRule);
-    MemberAdmin memberAdmin = new MemberAdmin(pool, infra.hasher(), issuedRule, passwordPolicy);
+    MemberAdmin memberAdmin = new MemberAdmin(pool, infra.hasher(), issuedRule, passwordPolicy, notices);
     modules.add(RouteModule.of(ADMIN_API, "onboarding-admin",
         new OnboardingAdminRoutes(new OnboardingAdmin(pool), outbox, audit, clientAddress, adminAuth)::mount));
     PasskeyService passkeys = new PasskeyService(vertx, new PasskeyStore(pool), settings.passkey(), audit);
@@ -206,7 +206,7 @@ final class GatewayRoutes {
         settings.onboarding(), passwordPolicy,
         infra.mailTemplates(), outbox, audit, settings.web().publicOrigin(), settings.mail().fromName());
     LoginService logins = new LoginService(infra.hasher(), throttle, members, audit, settings.login(), onboarding::afterPassword,
-        onboarding::flagShortPassword);
+        onboarding::flagShortPassword, notices);
     modules.add(RouteModule.of(MEMBER_PAGES, "login",
         new LoginRoutes(logins, members, clientAddress, pages, settings.passkey().passkeyFirst())::mount));
     modules.add(RouteModule.of(MEMBER_PAGES, "onboarding",
@@ -215,7 +215,7 @@ final class GatewayRoutes {
     modules.add(RouteModule.of(MEMBER_PAGES, "password-change",
         new PasswordChangeRoutes(onboarding, members, clientAddress, pages)::mount));
     SecondFactors factors = otp.factors(new PasskeyFactor(passkeys, otp.methods()));
-    OtpRoutes otpRoutes = new OtpRoutes(otp, factors, members, audit, clientAddress, pages);
+    OtpRoutes otpRoutes = new OtpRoutes(otp, factors, members, audit, clientAddress, pages, notices);
     modules.add(RouteModule.of(MEMBER_PAGES, "otp", otpRoutes::mount));
     // A passkey as first method ends like an OTP set-up: with the member's recovery codes.
     modules.add(RouteModule.of(MEMBER_PAGES, "passkey",

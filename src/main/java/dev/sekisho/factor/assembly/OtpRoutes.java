@@ -12,6 +12,7 @@ import dev.sekisho.factor.recovery.RecoveryCodesPage;
 import dev.sekisho.factor.recovery.RecoverySignInRoutes;
 import dev.sekisho.factor.totp.TotpSetupRoutes;
 import dev.sekisho.member.MemberRepository;
+import dev.sekisho.notify.SecurityNotices;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Pages;
 import io.vertx.ext.web.Router;
@@ -31,10 +32,10 @@ public final class OtpRoutes {
   private final AccountMethodRoutes account;
 
   public OtpRoutes(Otp otp, SecondFactors factors, MemberRepository members, AuditLog audit, ClientAddress clientAddress,
-                   Pages pages) {
+                   Pages pages, SecurityNotices notices) {
     StageGuard guard = new StageGuard(members, pages);
-    CodeAnswers answers = new CodeAnswers(audit, clientAddress, pages);
-    this.codesPage = new RecoveryCodesPage(otp.recovery(), otp.settings().issuer(), pages);
+    CodeAnswers answers = new CodeAnswers(audit, clientAddress, pages, notices);
+    this.codesPage = new RecoveryCodesPage(otp.recovery(), otp.settings().issuer(), pages, answers);
     this.secondStep = new SecondStepRoutes(factors, otp.methods(), otp.limit(), guard, answers, pages);
     this.totpSetUp = new TotpSetupRoutes(otp.totp(), otp.settings(), factors, guard, answers, codesPage, pages);
     this.email = new EmailCodeRoutes(factors, otp.email(), otp.settings(), otp.limit(), guard, answers, codesPage, secondStep, pages);
