@@ -10,6 +10,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -29,6 +32,7 @@ import java.util.Map;
  * guesser sends: a notice an attacker could repeat at will would bury the member's mailbox.
  */
 public final class SecurityNotices {
+  private static final Logger LOG = LoggerFactory.getLogger(SecurityNotices.class);
   private static final ZoneId JAPAN = ZoneId.of("Asia/Tokyo");
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
   /** A browser's self-description is the client's to choose: shown, but never at any length. */
@@ -62,11 +66,19 @@ public final class SecurityNotices {
     return java.util.Arrays.stream(Notice.values()).map(Notice::template).toList();
   }
 
-  /** In a transaction of its own; the mail is handed to SMTP at once after the commit. */
+  /**
+   * In a transaction of its own, for a change already committed; the mail is handed to SMTP at once
+   * after the commit. Never fails: the change happened whatever becomes of its notice, and the
+   * caller's answer must not turn into an error page. A failure is logged.
+   */
   public Future<Void> send(long memberId, Notice notice, NoticeContext context) {
     List<Long> queued = new ArrayList<>();
     return pool.withTransaction(tx -> queue(tx, memberId, notice, context, queued))
-        .onSuccess(v -> queued.forEach(outbox::deliverNow));
+        .onSuccess(v -> queued.forEach(outbox::deliverNow))
+        .otherwise(err -> {
+          LOG.warn("security notice {} for member {} not queued: {}", notice, memberId, err.toString());
+          return null;
+        });
   }
 
   /** Inside the caller's transaction, which must have made the change already (the address is read from it). */
@@ -103,7 +115,7 @@ public final class SecurityNotices {
 
   /** Serialises the lock notices of one member (two gateway processes locking at once send one mail). */
   private Future<Boolean> lockNoticeDue(SqlClient tx, long memberId) {
-    return tx.preparedQuery("select pg_advisory_xact_lock(hashtextextended('sekisho-lock-notice:' || $1, 0))")
+    return tx.preparedQuery("select pg_advisory_xact_lock(hashtextextended('sekisho-lock-notice:' || $1::bigint, 0))")
         .execute(Tuple.of(memberId))
         .compose(v -> MailOutbox.queuedWithin(tx, memberId, Notice.ACCOUNT_LOCKED.template(), lockQuiet))
         .map(recent -> !recent);

@@ -71,7 +71,7 @@ class AccountSelfServiceBrowserTest {
     assertThat(chromium.visible("account-user-id").getText()).as("this browser stays signed in").isEqualTo(id);
     assertThat(gateway.client().login(id, NEW_PASSWORD).statusCode()).as("the new password signs in").isEqualTo(303);
     assertThat(gateway.client().login(id, AdminClient.RULE_PASSWORD).statusCode()).as("the old one no more").isEqualTo(401);
-    CaughtMail passwordNotice = awaitSubject(mail, oldAddress, "パスワードが変更されました");
+    CaughtMail passwordNotice = Mailboxes.awaitSubject(oldAddress, "パスワードが変更されました", mail);
     assertThat(passwordNotice.body()).contains("(JST)").contains("健康保険組合へご連絡ください").contains("HeadlessChrome");
 
     chromium.visible("to-email-change").click();
@@ -80,7 +80,7 @@ class AccountSelfServiceBrowserTest {
     chromium.visible("email-change-submit").click();
     assertThat(chromium.visible("form-notice").getText()).contains("確認メールを送信しました");
     assertThat(chromium.visible("pending-email").getText()).contains(newAddress);
-    CaughtMail confirmation = awaitSubject(mail, newAddress, "新しいメールアドレスの確認");
+    CaughtMail confirmation = Mailboxes.awaitSubject(newAddress, "新しいメールアドレスの確認", mail);
     assertThat(Sql.value("select email from member where login_id = ?", id)).as("old address until confirmed")
         .isEqualTo(oldAddress);
 
@@ -90,8 +90,8 @@ class AccountSelfServiceBrowserTest {
     chromium.visible("confirm-button").click();
     assertThat(chromium.visible("confirm-result").getText()).contains("メールアドレスを変更しました");
     assertThat(Sql.value("select email from member where login_id = ?", id)).isEqualTo(newAddress);
-    CaughtMail toOld = awaitSubject(mail, oldAddress, "メールアドレスが変更されました");
-    CaughtMail toNew = awaitSubject(mail, newAddress, "メールアドレスが変更されました");
+    CaughtMail toOld = Mailboxes.awaitSubject(oldAddress, "メールアドレスが変更されました", mail);
+    CaughtMail toNew = Mailboxes.awaitSubject(newAddress, "メールアドレスが変更されました", mail);
     assertThat(toOld.body()).contains("変更前: " + oldAddress).contains("変更後: " + newAddress);
     assertThat(toNew.body()).isEqualTo(toOld.body());
     chromium.open(gateway.baseUrl() + "/sekisho/account");
@@ -115,27 +115,5 @@ class AccountSelfServiceBrowserTest {
     }
     chromium.visible("password-change-submit").click();
     chromium.waitFor(d -> !d.findElements(By.id("form-error")).isEmpty() || !d.findElements(By.id("form-notice")).isEmpty());
-  }
-
-  /** Waits for a mail to the address whose subject contains the words (other mails may come first). */
-  static CaughtMail awaitSubject(MailCatcher mail, String to, String subjectPart) {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (true) {
-      for (CaughtMail m : mail.allTo(to)) {
-        if (m.subject().contains(subjectPart)) {
-          return m;
-        }
-      }
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("no mail to " + to + " with '" + subjectPart + "': " + mail.allTo(to).stream()
-            .map(CaughtMail::subject).toList());
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
   }
 }

@@ -41,6 +41,25 @@ public final class Mailboxes {
     }
   }
 
+  /** Waits for a mail to the address whose subject contains the words (other mails may come before it). */
+  public static CaughtMail awaitSubject(String to, String subjectPart, MailCatcher... catchers) {
+    long deadline = System.currentTimeMillis() + WAIT_MS;
+    while (true) {
+      List<CaughtMail> all = new ArrayList<>();
+      Arrays.stream(catchers).forEach(c -> all.addAll(c.allTo(to)));
+      for (CaughtMail mail : all) {
+        if (mail.subject().contains(subjectPart)) {
+          return mail;
+        }
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("no mail to " + to + " about '" + subjectPart + "'; have: "
+            + all.stream().map(CaughtMail::subject).toList());
+      }
+      pause(50);
+    }
+  }
+
   public static int count(String to, MailCatcher... catchers) {
     return Arrays.stream(catchers).mapToInt(c -> c.allTo(to).size()).sum();
   }
