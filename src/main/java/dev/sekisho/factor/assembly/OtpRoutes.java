@@ -34,7 +34,7 @@ public final class OtpRoutes {
   public OtpRoutes(Otp otp, SecondFactors factors, MemberRepository members, AuditLog audit, ClientAddress clientAddress,
                    Pages pages, SecurityNotices notices) {
     StageGuard guard = new StageGuard(members, pages);
-    CodeAnswers answers = new CodeAnswers(audit, clientAddress, pages, notices);
+    CodeAnswers answers = new CodeAnswers(audit, clientAddress, pages, notices, otp.limit());
     this.codesPage = new RecoveryCodesPage(otp.recovery(), otp.settings().issuer(), pages, answers);
     this.secondStep = new SecondStepRoutes(factors, otp.methods(), otp.limit(), guard, answers, pages);
     this.totpSetUp = new TotpSetupRoutes(otp.totp(), otp.settings(), factors, guard, answers, codesPage, pages);

@@ -26,10 +26,12 @@ public final class CodeAnswers {
 
   private final AuditLog audit;
   private final SecurityNotices notices;
+  private final SecondStepLimit limit;
   private final ClientAddress clientAddress;
   private final Pages pages;
 
-  public CodeAnswers(AuditLog audit, ClientAddress clientAddress, Pages pages, SecurityNotices notices) {
+  public CodeAnswers(AuditLog audit, ClientAddress clientAddress, Pages pages, SecurityNotices notices, SecondStepLimit limit) {
+    this.limit = limit;
     this.audit = audit;
     this.notices = notices;
     this.clientAddress = clientAddress;
@@ -80,8 +82,13 @@ public final class CodeAnswers {
     audit.record(AuditEvent.of(member.id(), member.loginId(), kind, result.name().toLowerCase(), client))
         .onFailure(err -> LOG.warn("audit of {} failed: {}", kind, err.toString()));
     if (result == CheckResult.LOCKED) {
-      // Said on every refused attempt while locked; SecurityNotices sends one mail per lock period.
-      tell(ctx, member.id(), Notice.ACCOUNT_LOCKED, null);
+      // LOCKED is also the answer during a back-off wait of seconds: only a real lock (or hold) is
+      // told, and SecurityNotices sends one mail per lock period however often it is said.
+      limit.lockedOrHeld(member.id()).onSuccess(locked -> {
+        if (locked) {
+          tell(ctx, member.id(), Notice.ACCOUNT_LOCKED, null);
+        }
+      }).onFailure(err -> LOG.warn("lock check for a notice failed: {}", err.toString()));
     }
   }
 
