@@ -36,13 +36,22 @@ public final class PasswordChangePage {
   }
 
   public void mount(Router router) {
-    router.get(PATH).handler(ctx -> signedIn.then(ctx, member -> show(ctx, 200, new JsonObject())));
+    router.get(PATH).handler(ctx -> signedIn.then(ctx, member -> show(ctx, 200, done(ctx.request().getParam("changed")))));
     router.post(PATH).handler(ctx -> signedIn.then(ctx, member -> submit(ctx, member)));
   }
 
   private void show(RoutingContext ctx, int status, JsonObject model) {
     pages.render(ctx, status, "account-password", model.put("minLength", settings.passwordMinLength())
         .put("maxLength", settings.passwordMaxLength()));
+  }
+
+  /** The page after a change (?changed=1, or =others when the other sessions were ended too). */
+  private static JsonObject done(String changed) {
+    if (changed == null) {
+      return new JsonObject();
+    }
+    return new JsonObject().put("done", true).put("notice", "others".equals(changed)
+        ? "account.password.changedOthersEnded" : "account.password.changed");
   }
 
   private void submit(RoutingContext ctx, Member member) {
@@ -77,8 +86,8 @@ public final class PasswordChangePage {
       switch (result.outcome()) {
         case CHANGED -> {
           SignIn.renewAfterCredentialChange(ctx.session());
-          show(ctx, 200, new JsonObject().put("notice", result.otherSessionsEnded() > 0 || endOthers
-              ? "account.password.changedOthersEnded" : "account.password.changed").put("done", true));
+          // Redirect after the POST: reloading the result must not send the old password again.
+          pages.redirect(ctx, PATH + "?changed=" + (endOthers ? "others" : "1"));
         }
         case WRONG_CURRENT -> show(ctx, 400, new JsonObject().put("error", "account.password.wrongCurrent"));
         case LOCKED -> show(ctx, 429, new JsonObject().put("error", "login.locked"));
