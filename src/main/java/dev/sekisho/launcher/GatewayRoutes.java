@@ -213,7 +213,7 @@ final class GatewayRoutes {
         new OnboardingRoutes(onboarding, infra.onboardingTexts(), clientAddress, pages)::mount));
     modules.add(RouteModule.of(MEMBER_PAGES, "email-confirmation", new ConfirmationRoutes(onboarding, pages)::mount));
     modules.add(RouteModule.of(MEMBER_PAGES, "password-change",
-        new PasswordChangeRoutes(onboarding, members, clientAddress, pages)::mount));
+        new PasswordChangeRoutes(onboarding, members, clientAddress, pages, notices)::mount));
     SecondFactors factors = otp.factors(new PasskeyFactor(passkeys, otp.methods()));
     OtpRoutes otpRoutes = new OtpRoutes(otp, factors, members, audit, clientAddress, pages, notices);
     modules.add(RouteModule.of(MEMBER_PAGES, "otp", otpRoutes::mount));

@@ -65,6 +65,22 @@ class SecurityNoticesTest {
     assertThat(awaitSubject(id, "健康保険組合が認証方法をリセットしました").body()).contains("認証方法をもう一度設定");
   }
 
+  /** The member's own replacement of the password the insurer set (the must-change page) is told too. */
+  @Test
+  void thePasswordChangeAfterTheInsurersResetIsTold() {
+    String id = gateway.admin().newMember("mst");
+    SignedIn.Factor hotp = SignedIn.setUp(gateway, id, "hotp");
+    assertThat(gateway.admin().call("POST", "/members/" + id + "/password", "{\"password\":\"Kx9mvR2pqLwz\"}",
+        "application/json").statusCode()).isEqualTo(200);
+    WebClientSession member = gateway.client();
+    member.login(id, "Kx9mvR2pqLwz");
+    assertThat(hotp.pass(member).statusCode()).isEqualTo(303);
+    member.get("/sekisho/password/change");
+    assertThat(member.post("/sekisho/password/change", Map.of("password", "Tq7wLm3zRv8n", "password_confirm", "Tq7wLm3zRv8n"))
+        .statusCode()).isEqualTo(303);
+    assertThat(awaitSubject(id, "パスワードが変更されました").body()).contains("IPアドレス: " + member.clientAddress());
+  }
+
   @Test
   void aLockByWrongPasswordsIsToldOnceWithTheLastAttemptsBrowser() {
     String id = gateway.admin().newMember("lck");
