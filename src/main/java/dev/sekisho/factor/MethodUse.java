@@ -21,4 +21,16 @@ public final class MethodUse {
         + "l as (update member set last_method = '" + code + "' where id = $1 and " + passed
         + " and last_method is distinct from '" + code + "')";
   }
+
+  /**
+   * The same two CTEs for a statement deciding many checks at once: they write for the members in
+   * {@code passedMembers} (an SQL query of member ids, e.g. {@code select member_id from u}).
+   */
+  public static String batchCtes(Method method, String passedMembers) {
+    String code = method.code();
+    return "m as (update member_method set last_used_at = now() where method = '" + code + "' and member_id in ("
+        + passedMembers + ")),\n"
+        + "l as (update member set last_method = '" + code + "' where id in (" + passedMembers
+        + ") and last_method is distinct from '" + code + "')";
+  }
 }

@@ -44,6 +44,7 @@ import dev.sekisho.factor.hotp.HotpAdminRoutes;
 import dev.sekisho.factor.otpapi.OtpApiRoutes;
 import dev.sekisho.factor.passkey.PasskeyFactor;
 import dev.sekisho.factor.rotation.SecretAdminRoutes;
+import dev.sekisho.factor.batch.Batching;
 import dev.sekisho.factor.totp.TotpApiCheck;
 import dev.sekisho.session.GatewaySessionStore;
 import dev.sekisho.session.PgSessionStore;
@@ -123,8 +124,10 @@ final class GatewayRoutes {
     // Every change to a member's security is told by mail; one lock notice per lock period.
     SecurityNotices notices = new SecurityNotices(pool, outbox, infra.mailTemplates(), infra.i18n(),
         settings.web().publicOrigin(), settings.mail().fromName(), settings.login().lock());
+    // Group commit of second-factor checks: one per verticle, so each batches its own event loop's checks.
+    Batching batching = new Batching(vertx, settings.otpBatch(), metrics == null ? (statement, size) -> { } : metrics::otpCheckBatch);
     Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox,
-        Clock.systemUTC(), infra.otpCaches());
+        Clock.systemUTC(), infra.otpCaches(), batching);
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
     FormBodies forms = FormBodies.limitedTo(settings.web().maxBodyBytes());
 
@@ -137,7 +140,7 @@ final class GatewayRoutes {
     // one statement, before any session read and before the router tests every other route's path
     // (a measurable share of a check's CPU). Anything else goes on down the router.
     TotpApiCheck fastCheck = new TotpApiCheck(pool, otp.totp(), otp.caches().tickets(), sessionStore, clientAddress, audit,
-        metrics == null ? path -> { } : metrics::otpCheckPath);
+        metrics == null ? path -> { } : metrics::otpCheckPath, batching);
     modules.add(RouteModule.of(HOT_PATHS, "otp-api-check", r -> r.post(OtpApiRoutes.VERIFY).handler(forms)
         .handler(OtpApiRoutes.bearer(settings.session().cookieName())).handler(fastCheck)));
     // Health, readiness and metrics live on the management listener; here too only when asked.

@@ -1,5 +1,6 @@
 package dev.sekisho.launcher;
 
+import dev.sekisho.factor.batch.BatchSettings;
 import dev.sekisho.factor.code.OtpSettings;
 import dev.sekisho.config.ConfigReader;
 import dev.sekisho.config.RunMode;
@@ -25,7 +26,8 @@ public record Settings(JsonObject json, WebSettings web, DatabaseSettings db, Pa
                        LoginSettings login, SessionSettings session, String adminToken, DemoMember.Settings demo,
                        MailSettings mail, OnboardingSettings onboarding, PasskeySettings passkey,
                        SecretSettings secrets, OtpSettings otp, GatewaySettings gateway, MetricsSettings metrics,
-                       RunMode mode, boolean embeddedDbInProduction, ManagementSettings management) {
+                       RunMode mode, boolean embeddedDbInProduction, ManagementSettings management,
+                       BatchSettings otpBatch) {
 
   /** The settings of a development run (tests and tools that start a gateway in-process). */
   public static Settings from(JsonObject json) {
@@ -39,7 +41,8 @@ public record Settings(JsonObject json, WebSettings web, DatabaseSettings db, Pa
         LoginSettings.from(config), SessionSettings.from(config), adminToken(config), DemoMember.Settings.from(config),
         MailSettings.from(config), OnboardingSettings.from(config), PasskeySettings.from(config, web.publicOrigin()),
         secrets(config, mode), OtpSettings.from(config), GatewaySettings.from(config),
-        MetricsSettings.from(config), mode, config.bool("db.embedded.allowInProduction"), ManagementSettings.from(config));
+        MetricsSettings.from(config), mode, config.bool("db.embedded.allowInProduction"), ManagementSettings.from(config),
+        BatchSettings.from(config));
   }
 
   /** Production lists a missing key among all its refusals at once (DevelopmentParts) rather than stopping here. */

@@ -3,6 +3,7 @@ package dev.sekisho.metrics;
 import dev.sekisho.web.AddressMatcher;
 import dev.sekisho.audit.AuditEvent;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.ext.web.Router;
@@ -66,6 +67,18 @@ public final class GatewayMetrics {
    */
   public void otpCheckPath(dev.sekisho.factor.totp.TotpApiCheck.Path path) {
     pathCounter(path).increment();
+  }
+
+  /**
+   * The size of each statement that decided second-factor checks (group commit, factor.batch):
+   * 1 for a check decided alone. Its count is the statements sent, its sum the checks decided; by
+   * statement: "totp-api" (TotpApiCheck's), "totp" (the pages' and the API's ordinary path).
+   */
+  public void otpCheckBatch(String statement, int size) {
+    // Micrometer caches meters by id: a map lookup after the first call.
+    DistributionSummary.builder("sekisho_otp_check_batch_size").tag("statement", statement)
+        .description("Second-factor checks decided per statement and commit (group commit; 1 = alone)")
+        .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128).register(registry).record(size);
   }
 
   private Counter pathCounter(dev.sekisho.factor.totp.TotpApiCheck.Path path) {

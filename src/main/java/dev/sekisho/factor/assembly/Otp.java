@@ -1,5 +1,6 @@
 package dev.sekisho.factor.assembly;
 
+import dev.sekisho.factor.batch.Batching;
 import dev.sekisho.factor.code.OtpSettings;
 import dev.sekisho.factor.code.SecondStepLimit;
 import dev.sekisho.factor.rotation.SecretRotation;
@@ -40,20 +41,21 @@ public record Otp(OtpSettings settings, TotpService totp, HotpService hotp, Emai
   }
 
   public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, dev.sekisho.mail.MailOutbox mailer, Clock clock) {
-    return create(pool, box, settings, throttle, null, mailer, clock, OtpCaches.create());
+    return create(pool, box, settings, throttle, null, mailer, clock, OtpCaches.create(), Batching.OFF);
   }
 
   /**
    * @param sends the per-address limit on mail sent (null: only the per-member cooldown and hourly cap)
    * @param caches the process's caches, shared by its verticles
+   * @param batching the verticle's group commit of checks (Batching.OFF: each check alone)
    */
   public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, SendLimit sends,
-                           dev.sekisho.mail.MailOutbox mailer, Clock clock, OtpCaches caches) {
+                           dev.sekisho.mail.MailOutbox mailer, Clock clock, OtpCaches caches, Batching batching) {
     SecondStepLimit limit = new SecondStepLimit(throttle, settings);
     RecoveryCodes recovery = new RecoveryCodes(pool, box, settings.recoveryCodes());
     MethodActivation activation = new MethodActivation(recovery);
     return new Otp(settings,
-        new TotpService(pool, box, settings, limit, activation, clock, caches.totpKeys()),
+        new TotpService(pool, box, settings, limit, activation, clock, caches.totpKeys(), batching),
         new HotpService(pool, box, settings, limit, activation),
         new EmailOtpService(pool, box, settings, limit, activation, mailer, sends),
         recovery, new MethodDirectory(pool), limit, new SecretRotation(pool, box), caches);

@@ -1,5 +1,7 @@
 package dev.sekisho.factor.totp;
 
+import dev.sekisho.factor.batch.Batching;
+import dev.sekisho.factor.batch.GroupCommit;
 import dev.sekisho.factor.code.CodeInput;
 import dev.sekisho.factor.code.SecondStepLimit;
 import dev.sekisho.audit.AuditEvent;
@@ -38,7 +40,8 @@ import java.util.function.Consumer;
  * forward (replay refused), records the method's use, clears the member's failure count, replaces
  * the session by its COMPLETE successor under a new id (same created_at: the sign-in's absolute
  * timeout runs on; a row ended meanwhile is not there to replace, so nothing is born), and appends
- * the audit event.
+ * the audit event. Checks that arrive together on one event loop share one such statement and one
+ * commit ({@link TotpApiBatch}, group commit), each row deciding exactly as the single statement.
  *
  * <p>Only a pass is answered here. Anything else (no ticket and no live row, another method, a code
  * that matches no step, a replay, a lock, a stale key or row) goes on to the ordinary handler
@@ -85,9 +88,12 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
   private final ClientAddress clientAddress;
   private final AuditLog audit;
   private final Consumer<Path> counted;
+  /** This event loop's group commit of the statement (TotpApiBatch); with batching off, each check alone. */
+  private final GroupCommit<Tuple, TotpApiBatch.Outcome> checks;
 
   public TotpApiCheck(Pool pool, TotpService totp, SecondStepTickets tickets, PgSessionStore sessions,
-                      ClientAddress clientAddress, AuditLog audit, Consumer<Path> counted) {
+                      ClientAddress clientAddress, AuditLog audit, Consumer<Path> counted, Batching batching) {
+    this.checks = batching.of("totp-api", new TotpApiBatch(pool));
     this.pool = pool;
     this.totp = totp;
     this.tickets = tickets;
@@ -174,15 +180,14 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
     String ip = clientAddress.of(ctx);
     AuditEvent event = AuditEvent.of(memberId, loginId, AUDIT_KIND, "ok",
         new AuditEvent.Client(ip, ctx.request().getHeader(HttpHeaders.USER_AGENT)));
-    pool.preparedQuery(CHECK).execute(parameters(attempt, key, step, ip, successor, event)).onComplete(done -> {
+    checks.submit(parameters(attempt, key, step, ip, successor, event)).onComplete(done -> {
       if (done.failed()) {
         ctx.fail(done.cause());
         return;
       }
-      Row row = done.result().iterator().next();
-      boolean passed = row.getBoolean(3);
+      boolean passed = done.result().passed();
       if (!passed) {
-        Long credential = row.getLong(2);
+        Long credential = done.result().credentialId();
         if (credential == null || credential != key.credentialId()) {
           totp.forget(memberId);
         }

@@ -2,6 +2,8 @@ package dev.sekisho.factor.totp;
 
 import dev.sekisho.factor.Activation;
 import dev.sekisho.factor.CheckResult;
+import dev.sekisho.factor.batch.Batching;
+import dev.sekisho.factor.batch.GroupCommit;
 import dev.sekisho.factor.code.Base32Text;
 import dev.sekisho.factor.code.CodeInput;
 import dev.sekisho.factor.code.OtpAlgorithm;
@@ -35,7 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * pass with one code.
  *
  * <p>Hot path: the opened key is cached per member with its credential id; a check is then ONE
- * statement that reads the lock, compares the credential id and advances the step. A re-created key
+ * statement that reads the lock, compares the credential id and advances the step; checks arriving
+ * together share one such statement and commit ({@link TotpCheckBatch}). A re-created key
  * (new credential id, on any process) shows as a mismatch and the key is reloaded.
  */
 public final class TotpService {
@@ -63,6 +66,8 @@ public final class TotpService {
   private final OtpKeyGenerator generator = OtpKeyGenerator.create();
   /** Shared by the process's verticles (OtpCaches). */
   private final ConcurrentHashMap<Long, Key> cache;
+  /** This verticle's group commit of CHECK (TotpCheckBatch); with batching off, each check alone. */
+  private final GroupCommit<Tuple, TotpCheckBatch.Decided> checks;
 
   /** An opened key. */
   public record Key(long credentialId, byte[] secret, OtpAlgorithm algorithm, int digits, int period) {}
@@ -72,8 +77,9 @@ public final class TotpService {
 
   /** Result of a set-up attempt; recoveryCodes is non-empty only for the member's first method. */
   public TotpService(Pool pool, SecretBox box, OtpSettings settings, SecondStepLimit limit, MethodActivation activation,
-                     Clock clock, ConcurrentHashMap<Long, Key> cache) {
+                     Clock clock, ConcurrentHashMap<Long, Key> cache, Batching batching) {
     this.cache = cache;
+    this.checks = batching.of("totp", new TotpCheckBatch(pool));
     this.pool = pool;
     this.box = box;
     this.settings = settings;
@@ -184,13 +190,11 @@ public final class TotpService {
   private Future<CheckResult> verify(long memberId, String typed, Key key, boolean cached) {
     String code = CodeInput.digits(typed, key.digits());
     long step = code == null ? -1 : matchingStep(key.secret(), key.algorithm(), key.digits(), key.period(), code);
-    return pool.preparedQuery(CHECK)
-        .execute(Tuple.of(memberId, SecondStepLimit.subject(memberId), key.credentialId(), step < 0 ? null : step))
-        .compose(rows -> {
-          Row row = rows.iterator().next();
-          boolean locked = row.getBoolean(0);
-          Long credential = row.getLong(1);
-          boolean advanced = row.getBoolean(2);
+    return checks.submit(Tuple.of(memberId, SecondStepLimit.subject(memberId), key.credentialId(), step < 0 ? null : step))
+        .compose(decided -> {
+          boolean locked = decided.locked();
+          Long credential = decided.credentialId();
+          boolean advanced = decided.advanced();
           if (locked) {
             return Future.succeededFuture(CheckResult.LOCKED);
           }

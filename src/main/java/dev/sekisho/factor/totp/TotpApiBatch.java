@@ -1,0 +1,110 @@
+package dev.sekisho.factor.totp;
+
+import dev.sekisho.audit.AuditLog;
+import dev.sekisho.factor.MethodUse;
+import dev.sekisho.factor.batch.GroupCommit;
+import dev.sekisho.login.LoginThrottle;
+import dev.sekisho.member.Method;
+import dev.sekisho.session.PgSessionStore;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link TotpApiCheck#CHECK} for many sessions in ONE statement and one commit (group commit): each
+ * check is a row of parameter arrays, numbered by its place, and every part of the single statement
+ * is the same here per row: the session row locked as remembered and live, the lock read, the step
+ * advanced only forward, the method's use, the failure count cleared, the session replaced by its
+ * successor (same created_at; an ended one is not revived), the audit event. A check is one
+ * {@link Tuple} of the single statement's parameters, so a batch that fails as a whole is decided
+ * again check by check by that statement, unchanged. {@link GroupCommit} never puts two checks of
+ * one member into a batch: the sub-statements share one snapshot and could not see each other.
+ */
+final class TotpApiBatch implements GroupCommit.Statement<Tuple, TotpApiBatch.Outcome> {
+  /** What a check's statement answers: the member's credential id now (null: none) and whether it passed. */
+  record Outcome(Long credentialId, boolean passed) {}
+
+  /** Parameters $1-$15 are arrays, one element per check, in the single statement's order without its $8. */
+  static final String CHECK = """
+      with i as (select * from unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bytea[], $7::bytea[],
+                   $8::bytea[], $9::bytea[], $10::float8[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+                 with ordinality as i(member_id, member_subject, ip_subject, credential_id, step, id_hash, data,
+                   new_id_hash, new_data, timeout, login_id, kind, outcome, ip, user_agent, ord)),
+      s as (select i.ord, x.created_at from i join http_session x
+              on x.id_hash = i.id_hash and x.member_id = i.member_id and x.data = i.data
+            where %s for update of x),
+      lock as (select i.ord, exists (select 1 from login_throttle where subject in (i.member_subject, i.ip_subject) and %s) as locked
+               from i),
+      t as (select i.ord, o.credential_id from i join otp_totp o on o.member_id = i.member_id),
+      u as (update otp_totp o set last_step = i.step, last_used_at = now() from i
+            where o.member_id = i.member_id and o.credential_id = i.credential_id and o.last_step < i.step
+              and not (select k.locked from lock k where k.ord = i.ord) and exists (select 1 from s where s.ord = i.ord)
+            returning i.ord, i.member_id),
+      %s,
+      c as (delete from login_throttle where subject in (select i.member_subject from i join u using (ord))),
+      gone as (delete from http_session where id_hash in (select i.id_hash from i join u using (ord))),
+      born as (insert into http_session (id_hash, member_id, data, expires_at, created_at)
+               select i.new_id_hash, i.member_id, i.new_data, now() + make_interval(secs => i.timeout), s.created_at
+               from i join u using (ord) join s using (ord)),
+      a as (insert into audit_event (%s)
+            select i.member_id, i.login_id, i.kind, i.outcome, i.ip, i.user_agent from i join u using (ord) order by i.ord)
+      select (select credential_id from t where t.ord = i.ord), exists (select 1 from u where u.ord = i.ord)
+      from i order by i.ord
+      """.formatted(PgSessionStore.live("x", 16), LoginThrottle.BLOCKED,
+          MethodUse.batchCtes(Method.TOTP, "select member_id from u"), AuditLog.COLUMNS);
+
+  /** The single statement's parameter that is one value for all ($8, the absolute timeout); $16 here. */
+  private static final int SHARED = 7;
+  /** The single statement's parameter types by position (see TotpApiCheck.parameters): Long, String, Buffer, Double; '-' shared. */
+  private static final String TYPES = "LSSLLBB-BBDSSSSS";
+
+  private final Pool pool;
+
+  TotpApiBatch(Pool pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public long subject(Tuple check) {
+    return check.getLong(0);
+  }
+
+  @Override
+  public Future<Outcome> one(Tuple check) {
+    return pool.preparedQuery(TotpApiCheck.CHECK).execute(check).map(rows -> {
+      Row row = rows.iterator().next();
+      return new Outcome(row.getLong(2), row.getBoolean(3));
+    });
+  }
+
+  @Override
+  public Future<List<Outcome>> all(List<Tuple> checks) {
+    return pool.preparedQuery(CHECK).execute(arrays(checks)).map(rows -> {
+      List<Outcome> outcomes = new ArrayList<>(checks.size());
+      rows.forEach(row -> outcomes.add(new Outcome(row.getLong(0), row.getBoolean(1))));
+      return outcomes;
+    });
+  }
+
+  /** The checks' parameters as one array per parameter (and the shared one last). */
+  private static Tuple arrays(List<Tuple> checks) {
+    int n = checks.size();
+    Tuple out = Tuple.tuple();
+    for (int p = 0; p < TYPES.length(); p++) {
+      int at = p;
+      switch (TYPES.charAt(p)) {
+        case 'L' -> out.addArrayOfLong(checks.stream().map(c -> c.getLong(at)).toArray(Long[]::new));
+        case 'D' -> out.addArrayOfDouble(checks.stream().map(c -> c.getDouble(at)).toArray(Double[]::new));
+        case 'B' -> out.addArrayOfBuffer(checks.stream().map(c -> c.getBuffer(at)).toArray(Buffer[]::new));
+        case 'S' -> out.addArrayOfString(checks.stream().map(c -> c.getString(at)).toArray(String[]::new));
+        default -> { } // the shared parameter, added last
+      }
+    }
+    return out.addDouble(checks.get(0).getDouble(SHARED));
+  }
+}
