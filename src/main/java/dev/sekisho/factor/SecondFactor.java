@@ -31,9 +31,10 @@ public interface SecondFactor {
 
   /**
    * Sends or prepares what the member will answer (the email code); the others have nothing to
-   * send and answer {@link Challenge#NONE}.
+   * send and answer {@link Challenge#NONE}. {@code lang} is the asking page's language: a mailed
+   * code is written in it.
    */
-  default Future<Challenge> challenge(Member member, boolean resend, String clientAddress) {
+  default Future<Challenge> challenge(Member member, boolean resend, String clientAddress, String lang) {
     return Future.succeededFuture(Challenge.NONE);
   }
 

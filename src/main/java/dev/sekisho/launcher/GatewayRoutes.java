@@ -4,6 +4,8 @@ import dev.sekisho.account.EmailChange;
 import dev.sekisho.account.EmailChangePages;
 import dev.sekisho.account.OwnPasswordChange;
 import dev.sekisho.account.PasswordChangePage;
+import dev.sekisho.admin.AdminApiDescription;
+import dev.sekisho.admin.AdminApiGate;
 import dev.sekisho.admin.AdminAuth;
 import dev.sekisho.admin.AdminRoutes;
 import dev.sekisho.admin.MemberAdmin;
@@ -39,6 +41,7 @@ import dev.sekisho.onboarding.PasswordChangeRoutes;
 import dev.sekisho.onboarding.PasswordPolicy;
 import dev.sekisho.factor.SecondFactors;
 import dev.sekisho.factor.assembly.Otp;
+import dev.sekisho.factor.email.OtpCodeMail;
 import dev.sekisho.factor.assembly.OtpRoutes;
 import dev.sekisho.factor.hotp.HotpAdminRoutes;
 import dev.sekisho.factor.otpapi.OtpApiRoutes;
@@ -103,7 +106,7 @@ final class GatewayRoutes {
   }
 
   static List<RouteModule> modules(Vertx vertx, Infrastructure infra, Pool pool, HttpClient upstreamClient,
-                                   SlowClients slowClients) {
+                                   SlowClients slowClients, AdminApiDescription adminApi) {
     Settings settings = infra.settings();
     List<RouteModule> modules = new ArrayList<>();
     PgSessionStore sessionStore = new PgSessionStore(vertx, pool, settings.session().absolute());
@@ -127,7 +130,8 @@ final class GatewayRoutes {
     // Group commit of second-factor checks: one per verticle, so each batches its own event loop's checks.
     Batching batching = new Batching(vertx, settings.otpBatch(), metrics == null ? (statement, size) -> { } : metrics::otpCheckBatch);
     Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox,
-        Clock.systemUTC(), infra.otpCaches(), batching);
+        new OtpCodeMail(infra.mailTemplates(), settings.otp().issuer(), settings.mail().fromName()), Clock.systemUTC(), infra.otpCaches(),
+        batching);
     // Bodies are read only for the gateway's own pages: a proxied request must stream untouched.
     FormBodies forms = FormBodies.limitedTo(settings.web().maxBodyBytes());
 
@@ -180,6 +184,8 @@ final class GatewayRoutes {
     // One policy for every new password: the member's own (J1.8) and the one the insurer sets.
     PasswordPolicy passwordPolicy = new PasswordPolicy(settings.onboarding(), infra.onboardingTexts(), issuedRule);
     MemberAdmin memberAdmin = new MemberAdmin(pool, infra.hasher(), issuedRule, passwordPolicy, notices);
+    // First in the phase: the token, then the request checked against the API's description.
+    modules.add(RouteModule.of(ADMIN_API, "admin-api-gate", new AdminApiGate(adminApi, adminAuth, audit, clientAddress)::mount));
     modules.add(RouteModule.of(ADMIN_API, "onboarding-admin",
         new OnboardingAdminRoutes(new OnboardingAdmin(pool), outbox, audit, clientAddress, adminAuth)::mount));
     PasskeyService passkeys = new PasskeyService(vertx, new PasskeyStore(pool), settings.passkey(), audit);

@@ -1,5 +1,6 @@
 package dev.sekisho.launcher;
 
+import dev.sekisho.admin.AdminApiDescription;
 import dev.sekisho.db.Pools;
 import dev.sekisho.web.GatewayRouter;
 import dev.sekisho.web.InvalidRequests;
@@ -43,7 +44,13 @@ public final class HttpVerticle extends VerticleBase {
         new PoolOptions().setHttp1MaxSize(64));
     // Slow and malformed clients are timed and capped per address before any route sees them.
     SlowClients slowClients = new SlowClients(vertx, settings.web().limits(), Set.copyOf(settings.web().trustedProxies()));
-    Router router = GatewayRouter.assemble(vertx, GatewayRoutes.modules(vertx, infra, pool, upstreamClient, slowClients));
+    // The admin API's description is read and checked first: the admin routes are validated against it.
+    return AdminApiDescription.load(vertx).compose(adminApi -> listen(settings,
+        GatewayRouter.assemble(vertx, GatewayRoutes.modules(vertx, infra, pool, upstreamClient, slowClients, adminApi)),
+        slowClients));
+  }
+
+  private Future<?> listen(Settings settings, Router router, SlowClients slowClients) {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.web().host()).setPort(settings.web().port())
         // No cleartext HTTP/2 upgrade: nothing needs it, and an oversized header then hung its

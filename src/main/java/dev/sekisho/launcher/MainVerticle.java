@@ -9,6 +9,7 @@ import dev.sekisho.db.Migrations;
 import dev.sekisho.db.Pools;
 import dev.sekisho.mail.MailCatcher;
 import dev.sekisho.mail.MailDeliveryVerticle;
+import dev.sekisho.factor.email.OtpCodeMail;
 import dev.sekisho.mail.MailTemplates;
 import dev.sekisho.metrics.Metrics;
 import dev.sekisho.metrics.OutboxDepthGauge;
@@ -67,7 +68,7 @@ public final class MainVerticle extends VerticleBase {
       "selfservice");
   /** Mail texts webroot/mail/NAME.LANG.txt, loaded at start-up. */
   static final List<String> MAIL_TEMPLATES = java.util.stream.Stream.concat(
-      java.util.stream.Stream.of("email-confirm", "email-change"),
+      java.util.stream.Stream.of("email-confirm", OtpCodeMail.TEMPLATE, "email-change"),
       dev.sekisho.notify.SecurityNotices.templateNames().stream()).toList();
 
   private final Settings settings;

@@ -168,7 +168,10 @@ public final class OnboardingService {
       return pool.withTransaction(tx -> JourneyEngine.move(tx, p.memberId(),
               MemberState.ISSUED, MemberState.BIRTHDATE_VERIFIED, Actor.MEMBER,
             ColumnUpdates.set("birthdate_verified_at = now()"))
-          .compose(moved -> moved ? recordIn(tx, p, "onboarding.birthdate", "ok", client).map(Outcome.OK)
+          // The right birthdate proves the ID as a passing password does: the wrong ones' count goes
+          // (else it lingers on the member's account view and shortens a later lockout).
+          .compose(moved -> moved ? tx.preparedQuery("delete from login_throttle where subject = $1").execute(Tuple.of(subject))
+              .compose(cleared -> recordIn(tx, p, "onboarding.birthdate", "ok", client)).map(Outcome.OK)
               : Future.succeededFuture(Outcome.STALE)));
     });
   }

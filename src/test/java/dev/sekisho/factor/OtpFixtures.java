@@ -6,7 +6,9 @@ import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.crypto.SecretSettings;
 import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.db.Pools;
+import dev.sekisho.factor.email.OtpCodeMail;
 import dev.sekisho.mail.MailOutbox;
+import dev.sekisho.mail.MailTemplates;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.testing.TestDatabase;
 import io.vertx.core.Future;
@@ -165,7 +167,17 @@ public final class OtpFixtures {
 
     public Services(SecretBox box, OtpSettings settings) {
       this.box = box;
-      this.otp = Otp.create(pool, box, settings, new LoginThrottle(pool), new MailOutbox(vertx, pool, box), clock);
+      this.otp = Otp.create(pool, box, settings, new LoginThrottle(pool), new MailOutbox(vertx, pool, box),
+          new OtpCodeMail(mailTemplates(), settings.issuer(), "健康保険組合"), clock);
+    }
+
+    /** The mail texts the gateway loads at start-up, read here on the test's thread. */
+    private static MailTemplates mailTemplates() {
+      try {
+        return MailTemplates.load(java.util.List.of(OtpCodeMail.TEMPLATE), java.util.List.of("ja", "en"));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
 
     public Services() {

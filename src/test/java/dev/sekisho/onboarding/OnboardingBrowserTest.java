@@ -2,17 +2,16 @@ package dev.sekisho.onboarding;
 
 import dev.sekisho.testing.Accessibility;
 import dev.sekisho.testing.GatewayExtension;
+import dev.sekisho.testing.Keyboard;
 import dev.sekisho.testing.AdminClient;
 import dev.sekisho.testing.Browser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
-import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import java.util.Map;
@@ -185,21 +184,11 @@ class OnboardingBrowserTest {
     assertThat(gateway.admin().member(id).getString("onboardingState")).isEqualTo("onboarded");
   }
 
-  /** Presses Tab until the control with this id has the focus; it must show a focus outline. */
   private static void tabTo(WebDriver driver, String id) {
-    for (int i = 0; i < 40; i++) {
-      new Actions(driver).sendKeys(Keys.TAB).perform();
-      if (id.equals(driver.switchTo().activeElement().getAttribute("id"))) {
-        Object outline = ((JavascriptExecutor) driver).executeScript(
-            "return getComputedStyle(document.activeElement).outlineStyle");
-        assertThat(outline).as("visible focus on #" + id).isNotEqualTo("none");
-        return;
-      }
-    }
-    throw new AssertionError("#" + id + " cannot be reached with Tab on " + driver.getCurrentUrl());
+    Keyboard.tabTo(driver, "#" + id);
   }
 
   private static void keys(WebDriver driver, CharSequence... keys) {
-    new Actions(driver).sendKeys(keys).perform();
+    Keyboard.keys(driver, keys);
   }
 }

@@ -311,6 +311,24 @@ class OnboardingTest {
     assertThat(admin.member(id).getString("onboardingState")).isEqualTo("issued");
   }
 
+  /**
+   * Issue 17 item 7: a wrong birthdate counts toward the ID's lockout, but once the right one is
+   * entered the ID is proven (as a passing password proves it) and the count goes: the member's
+   * account view no longer shows failures from onboarding, and they do not shorten a later lockout.
+   */
+  @Test
+  void theRightBirthdateClearsTheFailuresTheWrongOnesCounted() {
+    String id = admin.newMember("bdayok");
+    WebClientSession browser = gateway.client();
+    login(browser, id, AdminClient.RULE_PASSWORD, "/sekisho/onboarding/birthdate");
+    browser.get("/sekisho/onboarding/birthdate");
+    assertThat(browser.post("/sekisho/onboarding/birthdate", Map.of("birthdate", "1970-01-01")).statusCode()).isEqualTo(400);
+    assertThat(Sql.value("select failures from login_throttle where subject = ?", "id:" + id)).isEqualTo(1);
+    assertThat(landing(browser, browser.post("/sekisho/onboarding/birthdate", Map.of("birthdate", "1980-04-01"))))
+        .isEqualTo("/sekisho/onboarding/terms");
+    assertThat(Sql.value("select count(*) from login_throttle where subject = ?", "id:" + id)).isEqualTo(0L);
+  }
+
   @Test
   void setUpDeadlineRefusesLoginUntilTheInsurerExtendsOrResets() {
     String id = OnboardingSteps.onboard(gateway, admin, "email");

@@ -114,7 +114,7 @@ public final class AccountMethodRoutes {
         pages.error(ctx, 409, "otp.account.noCodeMethod");
         return Future.succeededFuture();
       }
-      return proof.challenge(member, false, answers.clientAddress(ctx)).map(sent -> {
+      return proof.challenge(member, false, answers.clientAddress(ctx), pages.i18n().language(ctx)).map(sent -> {
         answers.renderCode(ctx, 200, proof.method(), FactorPaths.PROVE, null, intent);
         return null;
       });

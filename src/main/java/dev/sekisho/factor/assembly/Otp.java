@@ -10,6 +10,7 @@ import dev.sekisho.factor.hotp.HotpService;
 import dev.sekisho.factor.SecondFactor;
 import dev.sekisho.factor.SecondFactors;
 import dev.sekisho.factor.email.EmailFactor;
+import dev.sekisho.factor.email.OtpCodeMail;
 import dev.sekisho.factor.hotp.HotpFactor;
 import dev.sekisho.factor.recovery.MethodActivation;
 import dev.sekisho.factor.recovery.RecoveryFactor;
@@ -40,24 +41,26 @@ public record Otp(OtpSettings settings, TotpService totp, HotpService hotp, Emai
         new RecoveryFactor(recovery, limit));
   }
 
-  public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, dev.sekisho.mail.MailOutbox mailer, Clock clock) {
-    return create(pool, box, settings, throttle, null, mailer, clock, OtpCaches.create(), Batching.OFF);
+  public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, dev.sekisho.mail.MailOutbox mailer,
+                           OtpCodeMail codeMail, Clock clock) {
+    return create(pool, box, settings, throttle, null, mailer, codeMail, clock, OtpCaches.create(), Batching.OFF);
   }
 
   /**
    * @param sends the per-address limit on mail sent (null: only the per-member cooldown and hourly cap)
+   * @param codeMail the email code's text, in the member's language
    * @param caches the process's caches, shared by its verticles
    * @param batching the verticle's group commit of checks (Batching.OFF: each check alone)
    */
   public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, SendLimit sends,
-                           dev.sekisho.mail.MailOutbox mailer, Clock clock, OtpCaches caches, Batching batching) {
+                           dev.sekisho.mail.MailOutbox mailer, OtpCodeMail codeMail, Clock clock, OtpCaches caches, Batching batching) {
     SecondStepLimit limit = new SecondStepLimit(throttle, settings);
     RecoveryCodes recovery = new RecoveryCodes(pool, box, settings.recoveryCodes());
     MethodActivation activation = new MethodActivation(recovery);
     return new Otp(settings,
         new TotpService(pool, box, settings, limit, activation, clock, caches.totpKeys(), batching),
         new HotpService(pool, box, settings, limit, activation),
-        new EmailOtpService(pool, box, settings, limit, activation, mailer, sends),
+        new EmailOtpService(pool, box, settings, limit, activation, mailer, sends, codeMail),
         recovery, new MethodDirectory(pool), limit, new SecretRotation(pool, box), caches);
   }
 }

@@ -75,7 +75,7 @@ public final class EmailCodeRoutes {
         pages.redirect(ctx, Journey.VERIFY);
         return Future.succeededFuture();
       }
-      return factor().challenge(member, resend, answers.clientAddress(ctx)).compose(sent -> {
+      return factor().challenge(member, resend, answers.clientAddress(ctx), pages.i18n().language(ctx)).compose(sent -> {
         String notice = switch (sent) {
           case SENT -> resend ? "otp.email.resent" : "otp.email.sent";
           case ALREADY_LIVE -> "otp.email.sent";

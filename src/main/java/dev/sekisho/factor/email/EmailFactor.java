@@ -26,8 +26,8 @@ public final class EmailFactor implements SecondFactor {
   }
 
   @Override
-  public Future<Challenge> challenge(Member member, boolean resend, String clientAddress) {
-    return email.send(member.id(), member.email(), member.name(), resend, clientAddress)
+  public Future<Challenge> challenge(Member member, boolean resend, String clientAddress, String lang) {
+    return email.send(member.id(), member.email(), member.name(), lang, resend, clientAddress)
         .map(sent -> Challenge.valueOf(sent.name()));
   }
 

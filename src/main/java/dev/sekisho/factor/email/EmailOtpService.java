@@ -20,9 +20,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
+import dev.sekisho.mail.MailTemplates;
+
 import java.security.SecureRandom;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
@@ -35,8 +35,6 @@ import java.util.List;
  */
 public final class EmailOtpService {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final ZoneId JAPAN = ZoneId.of("Asia/Tokyo");
-  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("M月d日 H:mm");
 
   private final Pool pool;
   private final SecretBox box;
@@ -45,12 +43,14 @@ public final class EmailOtpService {
   private final MethodActivation activation;
   private final MailOutbox mailer;
   private final SendLimit sends;
+  private final OtpCodeMail text;
 
   public enum SendResult { SENT, ALREADY_LIVE, COOLDOWN, HOURLY_CAP }
 
   public EmailOtpService(Pool pool, SecretBox box, OtpSettings settings, SecondStepLimit limit, MethodActivation activation,
-                         MailOutbox mailer, SendLimit sends) {
+                         MailOutbox mailer, SendLimit sends, OtpCodeMail text) {
     this.sends = sends;
+    this.text = text;
     this.pool = pool;
     this.box = box;
     this.settings = settings;
@@ -64,11 +64,14 @@ public final class EmailOtpService {
    * with resend true (再送信) a new code replaces it, subject to cooldown and hourly cap.
    */
   public Future<SendResult> send(long memberId, String email, String name, boolean resend) {
-    return send(memberId, email, name, resend, null);
+    return send(memberId, email, name, "ja", resend, null);
   }
 
-  /** @param ip the client address asking; its mail is limited per hour across all members (null: not counted) */
-  public Future<SendResult> send(long memberId, String email, String name, boolean resend, String ip) {
+  /**
+   * @param lang the language of the page asking (ja, en): the mail is written in it
+   * @param ip the client address asking; its mail is limited per hour across all members (null: not counted)
+   */
+  public Future<SendResult> send(long memberId, String email, String name, String lang, boolean resend, String ip) {
     String code = newCode();
     long[] outbox = {-1};
     return pool.withTransaction(tx -> tx.preparedQuery("""
@@ -109,7 +112,8 @@ public final class EmailOtpService {
                   (double) settings.emailValidity().toSeconds(), count, keepHour))
               .compose(inserted -> {
                 var expires = inserted.iterator().next().getOffsetDateTime(0);
-                return mailer.enqueue(tx, new OutgoingMail(memberId, "otp-code", email, subject(), body(name, code, expires)));
+                MailTemplates.Text mail = text.render(lang, name, code, settings.emailValidity(), expires);
+                return mailer.enqueue(tx, new OutgoingMail(memberId, "otp-code", email, mail.subject(), mail.body()));
               })
               .map(id -> {
                 outbox[0] = id;
@@ -177,22 +181,6 @@ public final class EmailOtpService {
           // A wrong code counts toward the member's second-step limit either way.
           return limit.fail(memberId).map(r -> r == CheckResult.LOCKED ? r : live ? CheckResult.INVALID : CheckResult.EXPIRED);
         });
-  }
-
-  String subject() {
-    return "【" + settings.issuer() + "】ワンタイムパスワードのお知らせ";
-  }
-
-  String body(String name, String code, java.time.OffsetDateTime expires) {
-    long minutes = settings.emailValidity().toMinutes();
-    return (name == null || name.isBlank() ? "" : name + " 様\n\n")
-        + "会員ポータルのワンタイムパスワードをお知らせします。\n"
-        + "画面に次のワンタイムパスワードを入力してください。\n\n"
-        + code + "\n\n"
-        + "有効期限: " + minutes + "分（" + CLOCK.format(expires.atZoneSameInstant(JAPAN)) + " まで）\n\n"
-        + "お心当たりのない場合は、このメールを破棄してください。\n"
-        + "このメールは送信専用のアドレスから送信しています。ご返信いただいてもお答えできません。\n\n"
-        + "Your one-time password: " + code + " (valid for " + minutes + " minutes)\n";
   }
 
   private static String newCode() {

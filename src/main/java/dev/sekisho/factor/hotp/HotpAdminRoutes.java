@@ -105,8 +105,8 @@ public final class HotpAdminRoutes {
       }
       return hotp.assign(member.id(), serial, secret, counter.longValue(), algorithm, digits.intValue()).compose(result -> {
         boolean ok = result == HotpService.AssignResult.ASSIGNED;
-        return audit.record(AuditEvent.of(member.id(), member.loginId(), "admin.hotp.assign", ok ? "ok" : "serial_in_use", client(ctx))
-                .with(new JsonObject().put("serial", serial)))
+        return audit.record(AdminAuth.named(ctx, AuditEvent.of(member.id(), member.loginId(), "admin.hotp.assign",
+                    ok ? "ok" : "serial_in_use", client(ctx))).with(new JsonObject().put("serial", serial)))
             .onComplete(v -> {
               if (ok) {
                 Pages.json(ctx, 200, new JsonObject().put("userId", member.loginId()).put("serial", serial)
@@ -126,8 +126,8 @@ public final class HotpAdminRoutes {
         Pages.json(ctx, 404, "no_member", "No member with this user ID.");
         return io.vertx.core.Future.succeededFuture();
       }
-      return hotp.unassign(member.id()).compose(removed -> audit.record(
-              AuditEvent.of(member.id(), member.loginId(), "admin.hotp.unassign", removed ? "ok" : "none", client(ctx)))
+      return hotp.unassign(member.id()).compose(removed -> audit.record(AdminAuth.named(ctx,
+              AuditEvent.of(member.id(), member.loginId(), "admin.hotp.unassign", removed ? "ok" : "none", client(ctx))))
           .onComplete(v -> {
             if (removed) {
               Pages.json(ctx, 200, new JsonObject().put("userId", member.loginId()).put("unassigned", true));

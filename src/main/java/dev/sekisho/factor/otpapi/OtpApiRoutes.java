@@ -254,7 +254,9 @@ public final class OtpApiRoutes {
         Pages.json(ctx, 404, "not_set_up", "Email OTP is not set up for the member.");
         return Future.succeededFuture();
       }
-      return otp.email().send(id, member.email(), member.name(), resend, clientAddress.of(ctx)).map(result -> {
+      // The portal may say which language its member reads; Japanese otherwise.
+      String lang = b != null && "en".equals(b.getValue("lang")) ? "en" : "ja";
+      return otp.email().send(id, member.email(), member.name(), lang, resend, clientAddress.of(ctx)).map(result -> {
         int status = result == EmailOtpService.SendResult.COOLDOWN || result == EmailOtpService.SendResult.HOURLY_CAP ? 429 : 200;
         Pages.json(ctx, status, new JsonObject().put("ok", status == 200).put("result", result.name().toLowerCase()));
         return null;

@@ -48,7 +48,7 @@ public final class PasskeyAdminRoutes {
     AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
     members.findByLoginId(loginId).compose(member -> member == null ? Future.succeededFuture((JsonObject) null)
         : passkeys.list(member.id()).compose(keys -> audit.record(
-            AuditEvent.of(member.id(), loginId, "admin.passkeys.view", "ok", client)).map(keys)).map(keys -> {
+            AdminAuth.named(ctx, AuditEvent.of(member.id(), loginId, "admin.passkeys.view", "ok", client))).map(keys)).map(keys -> {
           JsonArray out = new JsonArray();
           keys.forEach(k -> out.add(new JsonObject().put("id", k.id()).put("name", k.name())
               .put("createdAt", k.createdAt().toString())
@@ -70,7 +70,8 @@ public final class PasskeyAdminRoutes {
     String loginId = LoginIds.normalize(ctx.pathParam("userId"));
     AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
     members.findByLoginId(loginId)
-        .compose(member -> member == null ? Future.succeededFuture(-1) : passkeys.removeAll(member.id(), loginId, client))
+        .compose(member -> member == null ? Future.succeededFuture(-1) : passkeys.removeAll(member.id(),
+            AdminAuth.named(ctx, AuditEvent.of(member.id(), loginId, "admin.passkeys.remove_all", "ok", client))))
         .compose(removed -> removed < 0 ? Future.succeededFuture((JsonObject) null)
             : members.findByLoginId(loginId).map(member -> new JsonObject().put("userId", loginId)
                 .put("removed", removed).put("onboardingState", member == null ? null : member.onboardingState().code())))

@@ -275,9 +275,9 @@ public final class PasskeyService {
     return store.remove(memberId, passkeyId, event);
   }
 
-  /** The insurer's reset: -1 when no such member. */
-  public Future<Integer> removeAll(long memberId, String loginId, AuditEvent.Client client) {
-    return store.removeAll(memberId, AuditEvent.of(memberId, loginId, "admin.passkeys.remove_all", "ok", client));
+  /** The insurer's reset, recorded as event (which names the staff member) with the change: -1 when no such member. */
+  public Future<Integer> removeAll(long memberId, AuditEvent event) {
+    return store.removeAll(memberId, event);
   }
 
   /** A freshly registered passkey. */

@@ -39,8 +39,8 @@ public final class SecretAdminRoutes {
         return;
       }
       JsonObject body = new JsonObject().put("reencrypted", done.result()).put("activeKeyId", activeKeyId);
-      audit.record(AuditEvent.of(null, null, "admin.secrets.rotate", "ok",
-              new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT))).with(body))
+      audit.record(AdminAuth.named(ctx, AuditEvent.of(null, null, "admin.secrets.rotate", "ok",
+              new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT)))).with(body))
           .onComplete(v -> Pages.json(ctx, 200, body));
     }));
   }

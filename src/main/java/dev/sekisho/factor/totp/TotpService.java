@@ -119,6 +119,10 @@ public final class TotpService {
     String uri = uris.generateUri(new OtpKey().setKey(base32).setAlgorithm("SHA1"), settings.issuer(), loginId)
         // The library form-encodes (space as '+'); otpauth labels want %20.
         .replace("+", "%20");
+    if (!uri.contains("&digits=")) {
+      // The library leaves out the default 6; some apps read only what is written.
+      uri = uri.replace("&period=", "&digits=" + DIGITS + "&period=");
+    }
     return new Pending(base32, uri);
   }
 

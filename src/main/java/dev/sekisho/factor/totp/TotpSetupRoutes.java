@@ -71,6 +71,8 @@ public final class TotpSetupRoutes {
         .put("qr", "data:image/png;base64," + Base64.getEncoder().encodeToString(png))
         .put("key", Base32Text.grouped(pending.base32()))
         .put("keyPlain", pending.base32())
+        // J2.4: on a phone the QR code cannot be scanned from its own screen; the app opens this link.
+        .put("otpauth", pending.uri())
         .put("issuer", settings.issuer())
         .put("userId", MemberSession.loginId(ctx.session()))
         .put("period", settings.totpPeriod());

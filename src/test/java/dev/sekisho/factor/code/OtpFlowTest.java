@@ -178,6 +178,26 @@ public class OtpFlowTest {
     assertThat(stranger.get("/sekisho/verify").headers().firstValue("Location")).contains("/sekisho/login");
   }
 
+  /** Issue 17 item 7: the JSON API's email code comes in the language the portal asks for, Japanese by default. */
+  @Test
+  void theJsonApiMailsTheCodeInTheLanguageAsked() {
+    String subject = "select subject from mail_outbox o join member m on m.id = o.member_id where m.login_id = ? order by o.id desc limit 1";
+    for (JsonObject ask : List.of(new JsonObject(), new JsonObject().put("lang", "en"))) {
+      String id = admin.newMember("apil");
+      dev.sekisho.testing.Sql.memberSetUp(id, "email");
+      WebClientSession api = gateway.client();
+      HttpResponse<String> login = api.postRaw("/sekisho/api/login",
+          new JsonObject().put("userId", id).put("password", AdminClient.RULE_PASSWORD).encode(), "application/json");
+      String token = new JsonObject(login.body()).getString("token");
+      WebClientSession bare = gateway.client();
+      HttpResponse<String> sent = bare.send(bare.request("/sekisho/api/otp/email/send").header("Authorization", "Bearer " + token)
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(ask.encode())).build());
+      assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+      assertThat(dev.sekisho.testing.Sql.value(subject, id))
+          .isEqualTo(ask.containsKey("lang") ? "[Portal] Your one-time password" : "【Portal】ワンタイムパスワードのお知らせ");
+    }
+  }
+
   @Test
   void theJsonApiLogsInAndChecksWithBearerOrCookiePlusHeader() {
     String id = onboarded("totp");

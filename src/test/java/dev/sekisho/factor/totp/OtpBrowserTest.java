@@ -63,20 +63,62 @@ class OtpBrowserTest {
     }
   }
 
+  /**
+   * J2.4, issue 17 item 7: on a phone the set-up page offers the key as an otpauth:// link the
+   * authenticator app opens, prominent (a full-width primary button) on a phone-sized screen.
+   */
+  @Test
+  void onAPhoneTheSetUpOpensTheAuthenticatorApp() {
+    String id = gateway.admin().newMember("brp");
+    OtpFixtures.setState(id, "onboarded", "totp");
+    try (Browser browser = Browser.start()) {
+      browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+      browser.open(gateway.baseUrl() + "/sekisho/login?lang=ja");
+      browser.login(gateway.baseUrl(), id, AdminClient.RULE_PASSWORD);
+      browser.waitForPath("/sekisho/setup/totp");
+      org.openqa.selenium.WebElement link = browser.visible("totp-open-app");
+      assertThat(link.getText()).isEqualTo("認証アプリで開く");
+      java.net.URI uri = java.net.URI.create(link.getAttribute("href"));
+      assertThat(uri.getScheme()).isEqualTo("otpauth");
+      assertThat(uri.getHost()).isEqualTo("totp");
+      assertThat(uri.getPath()).isEqualTo("/Portal:" + id);
+      String key = browser.driver().findElement(By.id("totp-key")).getAttribute("data-key");
+      assertThat(java.util.Arrays.asList(uri.getQuery().split("&")))
+          .contains("secret=" + key, "issuer=Portal", "digits=6", "period=30");
+      // Prominent on the phone: the primary colour, the screen's width.
+      assertThat(link.getCssValue("background-color")).isEqualTo("rgba(11, 92, 173, 1)");
+      assertThat(link.getSize().getWidth()).isGreaterThan(250);
+      // The link's key is the one the page's code check accepts.
+      browser.driver().findElement(By.id("code")).sendKeys(code(Base32Text.decode(key), 0));
+      browser.driver().findElement(By.id("otp-submit")).click();
+      assertThat(browser.visible("recovery-codes").findElements(By.tagName("li"))).hasSize(10);
+    }
+  }
+
   /** The newest OTP mail to the address that is not one seen before, waiting for delivery (bounded). */
   static String mailedCode(MailCatcher catcher, String address, int before) {
+    CaughtMail mail = newMail(catcher, address, before);
+    assertThat(mail.subject()).isEqualTo("【Portal】ワンタイムパスワードのお知らせ");
+    return codeIn(mail);
+  }
+
+  static String codeIn(CaughtMail mail) {
+    Matcher m = CODE_LINE.matcher(mail.body());
+    assertThat(m.find()).as(mail.body()).isTrue();
+    return m.group(1);
+  }
+
+  static CaughtMail newMail(MailCatcher catcher, String address, int before) {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline) {
       // Only the code mails: the member's security notices (a method set up) go to the same address.
       List<CaughtMail> mails = catcher.allTo(address).stream()
-          .filter(mail -> mail.subject().equals("【Portal】ワンタイムパスワードのお知らせ")).toList();
+          .filter(mail -> mail.subject().endsWith("ワンタイムパスワードのお知らせ")
+              || mail.subject().endsWith("Your one-time password")).toList();
       if (mails.size() > before) {
         CaughtMail mail = mails.get(0);
-        assertThat(mail.subject()).isEqualTo("【Portal】ワンタイムパスワードのお知らせ");
         assertThat(mail.from()).contains("no-reply@");
-        Matcher m = CODE_LINE.matcher(mail.body());
-        assertThat(m.find()).as(mail.body()).isTrue();
-        return m.group(1);
+        return mail;
       }
       Thread.onSpinWait();
       try {
@@ -87,6 +129,26 @@ class OtpBrowserTest {
       }
     }
     throw new AssertionError("no OTP mail to " + address);
+  }
+
+  /** Issue 17 item 7: the code mail is written in the language the member reads the pages in, from the mail templates. */
+  @Test
+  void theCodeMailFollowsTheMembersLanguage() {
+    String id = gateway.admin().newMember("bren");
+    String address = id + "@example.jp";
+    OtpFixtures.setState(id, "onboarded", "email");
+    MailCatcher catcher = gateway.main().infrastructure().mailCatcher();
+    try (Browser browser = Browser.start()) {
+      browser.open(gateway.baseUrl() + "/sekisho/login?lang=en");
+      browser.login(gateway.baseUrl(), id, AdminClient.RULE_PASSWORD);
+      browser.waitForPath("/sekisho/setup/email");
+      CaughtMail mail = newMail(catcher, address, 0);
+      assertThat(mail.subject()).isEqualTo("[Portal] Your one-time password");
+      assertThat(mail.body()).contains("Dear ").contains("Valid for 10 minutes").doesNotContain("様").doesNotContain("有効期限");
+      browser.visible("code").sendKeys(codeIn(mail));
+      browser.driver().findElement(By.id("otp-submit")).click();
+      assertThat(browser.visible("recovery-codes").findElements(By.tagName("li"))).hasSize(10);
+    }
   }
 
   @Test
