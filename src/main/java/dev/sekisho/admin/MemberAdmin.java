@@ -10,6 +10,9 @@ import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberState;
 import dev.sekisho.member.NewPasswordRule;
 import dev.sekisho.member.PasswordHasher;
+import dev.sekisho.notify.Notice;
+import dev.sekisho.notify.NoticeContext;
+import dev.sekisho.notify.SecurityNotices;
 import dev.sekisho.session.MemberSessions;
 import dev.sekisho.login.LoginThrottle;
 import io.vertx.core.Future;
@@ -29,9 +32,13 @@ public final class MemberAdmin {
   private final PasswordHasher hasher;
   private final IssuedPasswordRule rule;
   private final NewPasswordRule policy;
+  private final SecurityNotices notices;
 
-  public MemberAdmin(Pool pool, PasswordHasher hasher, IssuedPasswordRule rule, NewPasswordRule policy) {
+  /** @param notices tells the member of each reset by mail, in the reset's transaction */
+  public MemberAdmin(Pool pool, PasswordHasher hasher, IssuedPasswordRule rule, NewPasswordRule policy,
+                     SecurityNotices notices) {
     this.pool = pool;
+    this.notices = notices;
     this.hasher = hasher;
     this.rule = rule;
     this.policy = policy;
@@ -134,7 +141,9 @@ public final class MemberAdmin {
         .execute(Tuple.of(member.id(), hash))
         .compose(v -> MemberSessions.endAll(tx, member.id()))
         .compose(ended -> AuditLog.record(tx, event.with(new JsonObject()
-            .put("to", givenOrNull == null ? "rule" : "given").put("sessionsEnded", ended))).map(ended))));
+            .put("to", givenOrNull == null ? "rule" : "given").put("sessionsEnded", ended)))
+            .compose(v -> notices.send(tx, member.id(), Notice.PASSWORD_RESET_BY_INSURER, NoticeContext.byTheInsurer()))
+            .map(ended))));
   }
 
   /**
@@ -147,7 +156,10 @@ public final class MemberAdmin {
         .compose(moved -> MemberSessions.endAll(tx, member.id()).compose(ended -> {
           JsonObject result = new JsonObject().put("methodsRemoved", removed).put("sessionsEnded", ended)
               .put("onboardingState", (moved ? MemberState.ONBOARDED : member.onboardingState()).code());
-          return AuditLog.record(tx, event.with(result)).map(result);
+          Future<Void> told = removed > 0
+              ? notices.send(tx, member.id(), Notice.FACTORS_RESET_BY_INSURER, NoticeContext.byTheInsurer())
+              : Future.succeededFuture();
+          return AuditLog.record(tx, event.with(result)).compose(v -> told).map(result);
         }))));
   }
 

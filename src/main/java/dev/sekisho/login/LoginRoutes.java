@@ -86,7 +86,9 @@ public final class LoginRoutes {
   private void signIn(RoutingContext ctx, Member member, String next, AuditEvent.Client client) {
     // A new session id at login defeats session fixation; the pre-login CSRF token goes with it.
     SignIn.upgrade(ctx.session(), member.id(), member.loginId(), new SignInClient(client.ip(), client.userAgent()));
-    pages.redirect(ctx, next != null ? next : Journey.afterPassword(member));
+    // Security notices reach the member outside their requests too: in the language of this login.
+    members.rememberLanguage(member.id(), pages.i18n().language(ctx))
+        .onComplete(kept -> pages.redirect(ctx, next != null ? next : Journey.afterPassword(member)));
   }
 
   private void logout(RoutingContext ctx) {
