@@ -3,6 +3,7 @@ package dev.sekisho.bench;
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.session.MemberSession;
+import dev.sekisho.session.SignInClient;
 import dev.sekisho.session.SignInProgress;
 import dev.sekisho.session.PgSessionStore;
 import io.vertx.core.Context;
@@ -121,7 +122,8 @@ final class BenchContext {
         Future.all(puts).toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
       }
       Session session = store.createSession(idleMillis, 32);
-      MemberSession.signIn(session, members.ids[index], BenchMembers.loginId(index), level);
+      MemberSession.signIn(session, members.ids[index], BenchMembers.loginId(index), level,
+          new SignInClient("127.0.0.1", "sekisho-bench"));
       if (level == MemberSession.Level.PASSWORD) {
         SignInProgress.of(session).markSecondStepReady();
       } else {

@@ -20,4 +20,12 @@ final class Report {
         Double.isNaN(r.gatewayCpuMillisPerRequest()) ? "-" : String.format(Locale.ROOT, "%.3f", r.gatewayCpuMillisPerRequest()),
         r.gatewayRssBytes() < 0 ? "-" : String.format(Locale.ROOT, "%.0f", r.gatewayRssBytes() / 1048576.0));
   }
+
+  /** Says so when a closed run ended before its time (its prepared sessions ran out): the rate is over the shorter time. */
+  static void ranShort(PrintStream out, RunResult r, double seconds) {
+    if (r.seconds() < 0.9 * seconds) {
+      out.printf(Locale.ROOT, "    %s: the prepared requests ran out after %.1f of %.0f s (the rate is over that time)%n",
+          r.scenario(), r.seconds(), seconds);
+    }
+  }
 }

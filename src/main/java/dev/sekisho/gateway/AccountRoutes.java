@@ -2,7 +2,9 @@ package dev.sekisho.gateway;
 
 import dev.sekisho.audit.AuditQuery;
 import dev.sekisho.member.MemberRepository;
+import dev.sekisho.session.DeviceWords;
 import dev.sekisho.session.MemberSession;
+import dev.sekisho.session.SessionListRoutes;
 import dev.sekisho.web.Pages;
 import dev.sekisho.web.Paths;
 import io.vertx.core.json.JsonArray;
@@ -23,11 +25,13 @@ public final class AccountRoutes {
 
   private final MemberRepository members;
   private final AuditQuery audit;
+  private final SessionListRoutes sessions;
   private final Pages pages;
 
-  public AccountRoutes(MemberRepository members, AuditQuery audit, Pages pages) {
+  public AccountRoutes(MemberRepository members, AuditQuery audit, SessionListRoutes sessions, Pages pages) {
     this.members = members;
     this.audit = audit;
+    this.sessions = sessions;
     this.pages = pages;
   }
 
@@ -41,7 +45,9 @@ public final class AccountRoutes {
       pages.redirect(ctx, Paths.LOGIN);
       return;
     }
-    members.findById(memberId).compose(member -> audit.recentLogins(memberId, RECENT_LOGINS).map(events -> {
+    DeviceWords.Phrasing phrasing = SessionListRoutes.phrasing(pages, pages.i18n().language(ctx));
+    members.findById(memberId).compose(member -> audit.recentLogins(memberId, RECENT_LOGINS).compose(events ->
+        DeviceWords.parseAll(ctx.vertx(), events.stream().map(e -> e.getString("userAgent")).toList()).map(devices -> {
       if (member == null) {
         return null;
       }
@@ -53,11 +59,16 @@ public final class AccountRoutes {
             .put("outcome", event.getString("outcome"))
             .put("ok", "success".equals(event.getString("outcome")))
             .put("ip", event.getString("ip"))
+            .put("device", phrasing.words(DeviceWords.of(devices, event.getString("userAgent"))))
             .put("userAgent", event.getString("userAgent")));
       }
       return new JsonObject().put("name", member.name()).put("userId", member.loginId()).put("email", member.email())
           .put("method", MemberSession.method(ctx.session())).put("logins", logins);
-    })).onComplete(result -> {
+    }))).compose(model -> model == null ? io.vertx.core.Future.succeededFuture((JsonObject) null)
+        : sessions.rows(ctx, memberId).map(rows -> model.put("sessions", rows)
+            .put("otherSessions", rows.stream().anyMatch(r -> !((JsonObject) r).getBoolean("current")))
+            .put("notice", SessionListRoutes.notice(ctx.request().getParam("sessions")))))
+    .onComplete(result -> {
       if (result.failed()) {
         ctx.fail(result.cause());
       } else if (result.result() == null) {

@@ -1,6 +1,9 @@
 package dev.sekisho.launcher;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URISyntaxException;
@@ -8,15 +11,18 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
- * {@code java -jar sekisho.jar bench}: the load generator is not in the production jar (it is
- * {@code sekisho-bench.jar}, built beside it by {@code mvn package}); this command runs it when
- * that jar lies next to sekisho.jar, so scripts written for {@code sekisho.jar bench} keep working,
- * and otherwise says where to get it.
+ * {@code java -jar sekisho.jar bench}: the load generator is not among the production classes (it is
+ * {@code sekisho-bench.jar}, built beside it by {@code mvn package}). This command runs it from that
+ * jar when it lies next to sekisho.jar, else from the copy sekisho.jar carries as a nested jar
+ * ({@value #NESTED}, off the class path), so kits that copy sekisho.jar alone (the devbench) can run
+ * the bench; a jar built without it says where to get it.
  */
 final class BenchLauncher {
   static final String BENCH_JAR = "sekisho-bench.jar";
+  static final String NESTED = "/META-INF/sekisho/" + BENCH_JAR;
   private static final String COMMAND_CLASS = "dev.sekisho.bench.BenchCommand";
 
   private BenchLauncher() {
@@ -48,6 +54,9 @@ final class BenchLauncher {
       Path own = ownJar();
       Path benchJar = own == null || own.getParent() == null ? null : own.getParent().resolve(BENCH_JAR);
       if (benchJar == null || !Files.isRegularFile(benchJar)) {
+        benchJar = nestedCopy();
+      }
+      if (benchJar == null) {
         return null;
       }
       try {
@@ -57,6 +66,21 @@ final class BenchLauncher {
       } catch (java.net.MalformedURLException e) {
         throw new IllegalStateException(e);
       }
+    }
+  }
+
+  /** The nested bench jar copied to a temporary file (deleted when the bench ends), or null when this jar has none. */
+  private static Path nestedCopy() {
+    try (InputStream nested = BenchLauncher.class.getResourceAsStream(NESTED)) {
+      if (nested == null) {
+        return null;
+      }
+      Path copy = Files.createTempFile("sekisho-bench-", ".jar");
+      copy.toFile().deleteOnExit();
+      Files.copy(nested, copy, StandardCopyOption.REPLACE_EXISTING);
+      return copy;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot unpack the bench carried in this jar: " + e.getMessage(), e);
     }
   }
 

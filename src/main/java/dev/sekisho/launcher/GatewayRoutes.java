@@ -9,6 +9,7 @@ import dev.sekisho.audit.AuditLog;
 import dev.sekisho.audit.AuditQuery;
 import dev.sekisho.db.DatabaseFaults;
 import dev.sekisho.factor.SetupDeadline;
+import dev.sekisho.factor.account.MethodRemoval;
 import dev.sekisho.factor.passkey.PasskeyAdminRoutes;
 import dev.sekisho.factor.passkey.PasskeyRoutes;
 import dev.sekisho.factor.passkey.PasskeyService;
@@ -19,6 +20,7 @@ import dev.sekisho.gateway.GatewayAccess;
 import dev.sekisho.gateway.ProxyRoutes;
 import dev.sekisho.login.LoginRoutes;
 import dev.sekisho.login.LoginService;
+import dev.sekisho.login.PasswordRecheck;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.mail.DevMailboxRoutes;
 import dev.sekisho.mail.MailOutbox;
@@ -46,6 +48,7 @@ import dev.sekisho.factor.batch.Batching;
 import dev.sekisho.factor.totp.TotpApiCheck;
 import dev.sekisho.session.GatewaySessionStore;
 import dev.sekisho.session.PgSessionStore;
+import dev.sekisho.session.SessionListRoutes;
 import dev.sekisho.session.SessionSettings;
 import dev.sekisho.staff.StaffConsole;
 import dev.sekisho.staff.StaffTokens;
@@ -216,7 +219,8 @@ final class GatewayRoutes {
     modules.add(RouteModule.of(MEMBER_PAGES, "password-change",
         new PasswordChangeRoutes(onboarding, members, clientAddress, pages)::mount));
     SecondFactors factors = otp.factors(new PasskeyFactor(passkeys, otp.methods()));
-    OtpRoutes otpRoutes = new OtpRoutes(otp, factors, members, audit, clientAddress, pages);
+    OtpRoutes otpRoutes = new OtpRoutes(otp, factors, members, audit, clientAddress, new MethodRemoval(pool, factors),
+        new PasswordRecheck(infra.hasher(), throttle, settings.login(), audit), pages);
     modules.add(RouteModule.of(MEMBER_PAGES, "otp", otpRoutes::mount));
     // A passkey as first method ends like an OTP set-up: with the member's recovery codes.
     modules.add(RouteModule.of(MEMBER_PAGES, "passkey",
@@ -227,7 +231,10 @@ final class GatewayRoutes {
     if (infra.mailCatcher() != null && DevelopmentParts.isLoopback(settings.web().host())) {
       modules.add(RouteModule.of(MEMBER_PAGES, "dev-mailbox", new DevMailboxRoutes(infra.mailCatcher(), pages)::mount));
     }
-    modules.add(RouteModule.of(MEMBER_PAGES, "account", new AccountRoutes(members, auditQuery, pages)::mount));
+    SessionListRoutes sessionList = new SessionListRoutes(pool, sessionStore, audit, clientAddress, pages);
+    modules.add(RouteModule.of(MEMBER_PAGES, "account-sessions", sessionList::mount));
+    modules.add(RouteModule.of(MEMBER_PAGES, "account",
+        new AccountRoutes(members, auditQuery, sessionList, pages)::mount));
 
     modules.add(RouteModule.of(FALLBACK, "not-found",
         r -> r.route().last().handler(ctx -> pages.error(ctx, 404, "errors.notFound"))));

@@ -61,8 +61,8 @@ public final class Main {
                                    --name NAME); prints its one-time set-up link for the console
           demo-upstream            the demo portal alone, on loopback at gateway.demoUpstream.port
                                    (for gateway.upstreams; the bench runs it so)
-          bench [options]          the load generator, when sekisho-bench.jar (built beside this jar by
-                                   mvn package) lies next to it; its options: java -jar sekisho-bench.jar
+          bench [options]          the load generator (sekisho-bench.jar, carried inside this jar and
+                                   built beside it by mvn package); its options: bench --help
           help                     this text
         Configuration: conf/config.json, each key overridable by an environment variable (see README).""");
     System.exit(status);

@@ -58,7 +58,8 @@ public final class MainVerticle extends VerticleBase {
       "onboarding-birthdate", "onboarding-terms", "onboarding-email", "onboarding-wait", "onboarding-confirm",
       "onboarding-method", "onboarding-password", "onboarding-complete", "onboarding-bye",
       "dev-mailbox", "passkey-setup", "passkey-verify", "passkey-manage", "passkey-login",
-      "otp-setup-totp", "otp-email", "otp-code", "otp-choose", "otp-recovery", "otp-recovery-codes", "otp-account", "account",
+      "otp-setup-totp", "otp-email", "otp-code", "otp-choose", "otp-recovery", "otp-recovery-codes", "otp-account", "otp-prove-password",
+      "account",
       "staff-login", "staff-setup", "console-members", "console-member", "console-shown", "console-staff",
       "console-audit", "console-locks", "console-mail", "console-tokens");
   static final List<String> LANGUAGES = List.of("ja", "en");

@@ -6,6 +6,7 @@ import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.session.SignIn;
+import dev.sekisho.session.SignInClient;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.FormInput;
 import dev.sekisho.web.Pages;
@@ -73,7 +74,7 @@ public final class LoginRoutes {
       }
       LoginResult login = result.result();
       switch (login.outcome()) {
-        case SUCCESS -> signIn(ctx, login.member(), login.next());
+        case SUCCESS -> signIn(ctx, login.member(), login.next(), client);
         case LOCKED -> pages.render(ctx, 429, "login", new JsonObject().put("error", "login.locked").put("userId", typedId));
         case SETUP_EXPIRED -> pages.render(ctx, 403, "login", new JsonObject().put("error", "login.setupExpired").put("userId", typedId));
         default -> pages.render(ctx, 401, "login", new JsonObject().put("error", "login.invalid").put("userId", typedId));
@@ -81,9 +82,9 @@ public final class LoginRoutes {
     });
   }
 
-  private void signIn(RoutingContext ctx, Member member, String next) {
+  private void signIn(RoutingContext ctx, Member member, String next, AuditEvent.Client client) {
     // A new session id at login defeats session fixation; the pre-login CSRF token goes with it.
-    SignIn.upgrade(ctx.session(), member.id(), member.loginId());
+    SignIn.upgrade(ctx.session(), member.id(), member.loginId(), new SignInClient(client.ip(), client.userAgent()));
     pages.redirect(ctx, next != null ? next : Journey.afterPassword(member));
   }
 

@@ -24,9 +24,9 @@ public final class MemberSession {
 
   private MemberSession() {}
 
-  /** Call on a session whose id was just regenerated. */
-  public static void signIn(Session session, long memberId, String loginId, Level level) {
-    PgSessionStore.beginSignIn(session);
+  /** Call on a session whose id was just regenerated; {@code client} is where the member signs in from. */
+  public static void signIn(Session session, long memberId, String loginId, Level level, SignInClient client) {
+    PgSessionStore.beginSignIn(session, client);
     session.put(PgSessionStore.MEMBER_KEY, memberId);
     session.put(LOGIN_ID, loginId);
     session.put(LEVEL, level.name());

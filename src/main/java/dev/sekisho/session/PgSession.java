@@ -31,6 +31,8 @@ final class PgSession extends SharedDataSessionImpl {
   private OffsetDateTime signedInAt;
   /** Set when a new sign-in starts in this request (MemberSession.signIn): the write is a new row. */
   private boolean signInBegun;
+  /** The browser and address of the sign-in begun in this request, for the new row's columns; in memory only. */
+  private SignInClient signInClient;
 
   PgSession(VertxContextPRNG prng, Consumer<String> onRegenerate) {
     super(prng);
@@ -103,8 +105,14 @@ final class PgSession extends SharedDataSessionImpl {
     return signedInAt;
   }
 
-  void beginSignIn() {
+  void beginSignIn(SignInClient client) {
     this.signInBegun = true;
+    this.signInClient = client;
+  }
+
+  /** The browser and address of the sign-in begun in this request, or null. */
+  SignInClient signInClient() {
+    return signInBegun ? signInClient : null;
   }
 
   boolean signInBegun() {

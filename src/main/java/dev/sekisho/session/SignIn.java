@@ -14,10 +14,13 @@ public final class SignIn {
 
   private SignIn() {}
 
-  /** ID and password passed: the session now names the member, at the PASSWORD level. */
-  public static void upgrade(Session session, long memberId, String loginId) {
+  /**
+   * ID and password passed: the session now names the member, at the PASSWORD level, and records
+   * the browser and address signed in from (the member's list of sessions).
+   */
+  public static void upgrade(Session session, long memberId, String loginId, SignInClient client) {
     renew(session);
-    MemberSession.signIn(session, memberId, loginId, MemberSession.Level.PASSWORD);
+    MemberSession.signIn(session, memberId, loginId, MemberSession.Level.PASSWORD, client);
   }
 
   /**

@@ -10,8 +10,10 @@ import dev.sekisho.factor.Stage;
 import dev.sekisho.factor.StageGuard;
 import dev.sekisho.factor.code.CodeAnswers;
 import dev.sekisho.factor.code.SecondStepLimit;
+import dev.sekisho.factor.passkey.PasskeyRoutes;
 import dev.sekisho.factor.recovery.RecoveryCodes;
 import dev.sekisho.factor.recovery.RecoveryCodesPage;
+import dev.sekisho.login.PasswordRecheck;
 import dev.sekisho.member.Member;
 import dev.sekisho.session.SignInProgress;
 import dev.sekisho.web.FormInput;
@@ -27,12 +29,15 @@ import java.util.Set;
 
 /**
  * The member's own second factors (signed in): the account page, and its changes, each after a
- * fresh check with the member's code method (or the recovery code just used): a new TOTP key, a
- * switch to TOTP or email, new recovery codes.
+ * fresh check (the member's code method, the recovery code just used, or, for a member with
+ * passkeys only, the current password): a new TOTP key, a switch to TOTP or email, a method added
+ * beside the others, a method removed while another remains, new recovery codes.
  */
 public final class AccountMethodRoutes {
   /** The changes the account page offers. */
-  private static final Set<String> INTENTS = Set.of("recreate-totp", "switch-totp", "switch-email", "recovery");
+  private static final Set<String> INTENTS = Set.of("recreate-totp", "switch-totp", "switch-email", "add-totp", "add-email",
+      "add-passkey", "remove-totp", "remove-email", "remove-passkey", "remove-hotp", "recovery");
+  private static final String REMOVE = "remove-";
 
   private final SecondFactors factors;
   private final MethodDirectory methods;
@@ -41,11 +46,15 @@ public final class AccountMethodRoutes {
   private final StageGuard guard;
   private final CodeAnswers answers;
   private final RecoveryCodesPage codesPage;
+  private final MethodRemoval removal;
+  private final PasswordRecheck passwords;
   private final Pages pages;
 
   public AccountMethodRoutes(SecondFactors factors, MethodDirectory methods, RecoveryCodes recovery,
                              SecondStepLimit limit, StageGuard guard, CodeAnswers answers, RecoveryCodesPage codesPage,
-                             Pages pages) {
+                             MethodRemoval removal, PasswordRecheck passwords, Pages pages) {
+    this.removal = removal;
+    this.passwords = passwords;
     this.factors = factors;
     this.methods = methods;
     this.recovery = recovery;
@@ -67,14 +76,19 @@ public final class AccountMethodRoutes {
     methods.of(member.id()).compose(list -> recovery.remaining(member.id()).map(remaining -> {
       JsonArray codes = new JsonArray();
       list.forEach(m -> codes.add(m.code()));
+      boolean codeProof = proof(list) != null;
       JsonObject model = new JsonObject().put("methods", codes).put("remaining", remaining)
           .put("hasTotp", list.contains(Method.TOTP))
-          .put("canSwitchTotp", !list.contains(Method.TOTP))
-          .put("canSwitchEmail", !list.contains(Method.EMAIL));
+          .put("canSwitchTotp", codeProof && !list.contains(Method.TOTP))
+          .put("canSwitchEmail", codeProof && !list.contains(Method.EMAIL))
+          .put("manage", MethodChoices.model(list));
+      String notice = MethodChoices.notice(ctx.request().getParam("removed"), ctx.request().getParam("done"));
       if (ctx.request().getParam("recovered") != null) {
         model.put("error", "otp.recovery.setUpAgain");
-      } else if (ctx.request().getParam("done") != null) {
-        model.put("notice", "otp.account.done");
+      } else if (ctx.request().getParam("refused") != null) {
+        model.put("error", "otp.account.lastMethod");
+      } else if (notice != null) {
+        model.put("notice", notice);
       }
       pages.render(ctx, "otp-account", model);
       return null;
@@ -111,7 +125,8 @@ public final class AccountMethodRoutes {
         return Future.succeededFuture();
       }
       if (proof == null) {
-        pages.error(ctx, 409, "otp.account.noCodeMethod");
+        // Passkeys only: the current password is the fresh check.
+        renderPassword(ctx, 200, intent, null);
         return Future.succeededFuture();
       }
       return proof.challenge(member, false, answers.clientAddress(ctx), pages.i18n().language(ctx)).map(sent -> {
@@ -119,6 +134,14 @@ public final class AccountMethodRoutes {
         return null;
       });
     }).onFailure(ctx::fail);
+  }
+
+  private void renderPassword(RoutingContext ctx, int status, String intent, String error) {
+    JsonObject model = new JsonObject().put("action", FactorPaths.PROVE).put("intent", intent);
+    if (error != null) {
+      model.put("error", error);
+    }
+    pages.render(ctx, status, "otp-prove-password", model);
   }
 
   private void submitProve(RoutingContext ctx) {
@@ -132,8 +155,7 @@ public final class AccountMethodRoutes {
         return perform(ctx, member, intent, proof);
       }
       if (proof == null) {
-        pages.error(ctx, 409, "otp.account.noCodeMethod");
-        return Future.succeededFuture();
+        return provePassword(ctx, member, intent);
       }
       return limit.fromAddress(answers.clientAddress(ctx), () -> proof.verify(SecondFactor.Answer.code(member.id(), code)))
           .compose(result -> {
@@ -147,6 +169,21 @@ public final class AccountMethodRoutes {
     }).onFailure(ctx::fail);
   }
 
+  private Future<Void> provePassword(RoutingContext ctx, Member member, String intent) {
+    String password = FormInput.field(ctx, "password", 1025);
+    return passwords.check(member, password, answers.client(ctx)).compose(outcome -> switch (outcome) {
+      case OK -> perform(ctx, member, intent, null);
+      case LOCKED -> {
+        renderPassword(ctx, 429, intent, "otp.account.passwordLocked");
+        yield Future.succeededFuture();
+      }
+      case WRONG -> {
+        renderPassword(ctx, 401, intent, "otp.account.passwordWrong");
+        yield Future.succeededFuture();
+      }
+    });
+  }
+
   private Future<Void> perform(RoutingContext ctx, Member member, String intent, SecondFactor proven) {
     SignInProgress progress = SignInProgress.of(ctx.session());
     if ("recovery".equals(intent)) {
@@ -155,9 +192,27 @@ public final class AccountMethodRoutes {
         return null;
       });
     }
-    Method target = "switch-email".equals(intent) ? Method.EMAIL : Method.TOTP;
-    // A new key for the same method replaces nothing; a switch replaces the method just proven.
-    boolean replaces = !"recreate-totp".equals(intent) && proven != null && proven.method() != target;
+    if (intent.startsWith(REMOVE)) {
+      Method method = Method.fromCode(intent.substring(REMOVE.length())).orElseThrow();
+      return removal.remove(member.id(), member.loginId(), method, answers.client(ctx)).map(outcome -> {
+        pages.redirect(ctx, FactorPaths.ACCOUNT + switch (outcome) {
+          case REMOVED -> "?removed=" + method.code();
+          case LAST_METHOD -> "?refused=last";
+          case NOT_SET_UP -> "";
+        });
+        return null;
+      });
+    }
+    if ("add-passkey".equals(intent)) {
+      // The WebAuthn ceremony is on the passkeys page; the check opens its window there.
+      progress.startChange(Method.PASSKEY.code(), null);
+      pages.redirect(ctx, PasskeyRoutes.MANAGE);
+      return Future.succeededFuture();
+    }
+    Method target = intent.endsWith("email") ? Method.EMAIL : Method.TOTP;
+    // A new key for the same method, or a method added beside the others, replaces nothing; a
+    // switch replaces the method just proven.
+    boolean replaces = intent.startsWith("switch-") && proven != null && proven.method() != target;
     progress.startChange(target.code(), replaces ? proven.code() : null);
     return factors.of(target).beginSetUp(member).map(v -> {
       pages.redirect(ctx, FactorPaths.setUp(target.code()));

@@ -7,10 +7,12 @@ import dev.sekisho.member.Method;
 import dev.sekisho.factor.SecondFactors;
 import dev.sekisho.factor.StageGuard;
 import dev.sekisho.factor.account.AccountMethodRoutes;
+import dev.sekisho.factor.account.MethodRemoval;
 import dev.sekisho.factor.email.EmailCodeRoutes;
 import dev.sekisho.factor.recovery.RecoveryCodesPage;
 import dev.sekisho.factor.recovery.RecoverySignInRoutes;
 import dev.sekisho.factor.totp.TotpSetupRoutes;
+import dev.sekisho.login.PasswordRecheck;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Pages;
@@ -30,8 +32,12 @@ public final class OtpRoutes {
   private final RecoverySignInRoutes recoverySignIn;
   private final AccountMethodRoutes account;
 
+  /**
+   * @param removal   the member's removal of one of their methods (account page)
+   * @param passwords the current password as the fresh check of a member with passkeys only
+   */
   public OtpRoutes(Otp otp, SecondFactors factors, MemberRepository members, AuditLog audit, ClientAddress clientAddress,
-                   Pages pages) {
+                   MethodRemoval removal, PasswordRecheck passwords, Pages pages) {
     StageGuard guard = new StageGuard(members, pages);
     CodeAnswers answers = new CodeAnswers(audit, clientAddress, pages);
     this.codesPage = new RecoveryCodesPage(otp.recovery(), otp.settings().issuer(), pages);
@@ -40,7 +46,7 @@ public final class OtpRoutes {
     this.email = new EmailCodeRoutes(factors, otp.email(), otp.settings(), otp.limit(), guard, answers, codesPage, secondStep, pages);
     this.recoverySignIn = new RecoverySignInRoutes(factors, otp.limit(), guard, answers, pages);
     this.account = new AccountMethodRoutes(factors, otp.methods(), otp.recovery(), otp.limit(), guard, answers,
-        codesPage, pages);
+        codesPage, removal, passwords, pages);
   }
 
   public void mount(Router router) {

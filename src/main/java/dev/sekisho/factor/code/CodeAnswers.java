@@ -70,6 +70,11 @@ public final class CodeAnswers {
     return clientAddress.of(ctx);
   }
 
+  /** The request's address and browser, for an audit event. */
+  public AuditEvent.Client client(RoutingContext ctx) {
+    return new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
+  }
+
   public void audit(RoutingContext ctx, Member member, String kind, CheckResult result) {
     AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
     audit.record(AuditEvent.of(member.id(), member.loginId(), kind, result.name().toLowerCase(), client))

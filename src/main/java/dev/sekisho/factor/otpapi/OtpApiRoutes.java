@@ -19,6 +19,7 @@ import dev.sekisho.factor.SecondFactors;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.session.SignInProgress;
 import dev.sekisho.session.SignIn;
+import dev.sekisho.session.SignInClient;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Csrf;
 import dev.sekisho.web.Pages;
@@ -136,7 +137,7 @@ public final class OtpApiRoutes {
       }
       Member member = result.member();
       String next = result.next() != null ? result.next() : Journey.afterPassword(member);
-      SignIn.upgrade(ctx.session(), member.id(), member.loginId());
+      SignIn.upgrade(ctx.session(), member.id(), member.loginId(), new SignInClient(client.ip(), client.userAgent()));
       if (member.onboardingState() == MemberState.METHOD_SET_UP && Journey.VERIFY.equals(next)) {
         // Remembered so the hot check path needs no member lookup; the state never moves back.
         SignInProgress.of(ctx.session()).markSecondStepReady();

@@ -2,6 +2,7 @@ package dev.sekisho.factor.passkey;
 
 import dev.sekisho.factor.Stage;
 import dev.sekisho.factor.StageGuard;
+import dev.sekisho.member.Method;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.session.SignInProgress;
 import dev.sekisho.web.FormInput;
@@ -49,7 +50,8 @@ final class PasskeyManageRoutes {
       model.put("notice", "passkey.manage.removed");
     }
     SignInProgress progress = SignInProgress.of(ctx.session());
-    model.put("naming", progress.passkeyToName() != null).put("defaultName", progress.passkeyDefaultName());
+    model.put("naming", progress.passkeyToName() != null).put("defaultName", progress.passkeyDefaultName())
+        .put("mayAdd", progress.mayChangeTo(Method.PASSKEY.code()));
     render(ctx, memberId, 200, model);
   }
 

@@ -33,9 +33,15 @@ final class PasskeyRegistrationRoutes {
       (session, member) -> SignInProgress.of(session).passkeyToName() != null
           || member.onboardingState() == MemberState.ONBOARDED,
       level -> PasskeyRoutes.MANAGE, r -> Journey.afterPassword(r.member()));
-  /** The ceremony: a fully signed-in member, or one in set-up after ID + password. */
+  /**
+   * The ceremony: one in set-up after ID + password, or a fully signed-in member who passed the
+   * account page's fresh check for adding a passkey within its window (a stolen session alone
+   * cannot add the thief's passkey).
+   */
   private static final Stage REGISTERING = new Stage("registering a passkey", EnumSet.of(Level.PASSWORD, Level.COMPLETE),
-      (session, member) -> MemberSession.level(session) == Level.COMPLETE || member.onboardingState() == MemberState.ONBOARDED,
+      (session, member) -> MemberSession.level(session) == Level.COMPLETE
+          ? SignInProgress.of(session).mayChangeTo(Method.PASSKEY.code())
+          : member.onboardingState() == MemberState.ONBOARDED,
       level -> Paths.LOGIN, r -> Journey.afterPassword(r.member()));
 
   private final PasskeyService passkeys;
@@ -116,6 +122,8 @@ final class PasskeyRegistrationRoutes {
       if (MemberSession.level(ctx.session()) == Level.PASSWORD) {
         setupCompletion.finish(ctx, memberId, Method.PASSKEY);
       } else {
+        // One passkey per fresh check.
+        progress.endChange();
         pages.redirect(ctx, PasskeyRoutes.MANAGE + "?added=1");
       }
     });

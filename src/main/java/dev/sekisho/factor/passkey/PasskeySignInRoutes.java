@@ -1,5 +1,6 @@
 package dev.sekisho.factor.passkey;
 
+import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.member.Method;
 import dev.sekisho.factor.Stage;
 import dev.sekisho.factor.StageGuard;
@@ -7,6 +8,7 @@ import dev.sekisho.journey.Journey;
 import dev.sekisho.member.Member;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.session.SignIn;
+import dev.sekisho.session.SignInClient;
 import dev.sekisho.web.Pages;
 import dev.sekisho.web.Paths;
 import io.vertx.core.json.JsonObject;
@@ -131,7 +133,9 @@ final class PasskeySignInRoutes {
         return;
       }
       // The same steps as a password login (new id, fresh CSRF token), then straight to complete.
-      SignIn.upgrade(ctx.session(), result.result().memberId(), result.result().loginId());
+      AuditEvent.Client client = shared.client(ctx);
+      SignIn.upgrade(ctx.session(), result.result().memberId(), result.result().loginId(),
+          new SignInClient(client.ip(), client.userAgent()));
       complete(ctx);
     });
   }

@@ -20,7 +20,8 @@ import java.util.List;
  * check is a row of parameter arrays, numbered by its place, and every part of the single statement
  * is the same here per row: the session row locked as remembered and live, the lock read, the step
  * advanced only forward, the method's use, the failure count cleared, the session replaced by its
- * successor (same created_at; an ended one is not revived), the audit event. A check is one
+ * successor (its row updated in place to the new id, as the single statement does: same created_at;
+ * an ended one is not revived), the audit event. A check is one
  * {@link Tuple} of the single statement's parameters, so a batch that fails as a whole is decided
  * again check by check by that statement, unchanged. {@link GroupCommit} never puts two checks of
  * one member into a batch: the sub-statements share one snapshot and could not see each other.
@@ -47,10 +48,9 @@ final class TotpApiBatch implements GroupCommit.Statement<Tuple, TotpApiBatch.Ou
             returning i.ord, i.member_id),
       %s,
       c as (delete from login_throttle where subject in (select i.member_subject from i join u using (ord))),
-      gone as (delete from http_session where id_hash in (select i.id_hash from i join u using (ord))),
-      born as (insert into http_session (id_hash, member_id, data, expires_at, created_at)
-               select i.new_id_hash, i.member_id, i.new_data, now() + make_interval(secs => i.timeout), s.created_at
-               from i join u using (ord) join s using (ord)),
+      born as (update http_session x set id_hash = i.new_id_hash, data = i.new_data, expires_at = now() + make_interval(secs => i.timeout),
+                   last_used_at = now()
+               from i join u using (ord) where x.id_hash = i.id_hash),
       a as (insert into audit_event (%s)
             select i.member_id, i.login_id, i.kind, i.outcome, i.ip, i.user_agent from i join u using (ord) order by i.ord)
       select (select credential_id from t where t.ord = i.ord), exists (select 1 from u where u.ord = i.ord)

@@ -150,6 +150,9 @@ class TotpApiBatchTest {
       assertThat(passedChecks(members.get(i))).isEqualTo(before.get(i) + 1);
       assertThat(Sql.count("select count(*) from member_method mm join member m on m.id = mm.member_id "
           + "where m.login_id = ? and mm.method = 'totp' and mm.last_used_at > now() - interval '1 minute'", members.get(i).id())).isEqualTo(1);
+      // The renewed session keeps its sign-in's browser and address (the member's list of sessions shows them).
+      assertThat(Sql.query("select user_agent, client_address from http_session where id_hash = ?",
+          dev.sekisho.session.PgSessionStore.idHash(renewed)).get(0)).doesNotContainValue(null);
     }
     long[] batchesAfter = batches(gateway);
     assertThat(batchesAfter[0] - batchesBefore[0]).as("statements").isEqualTo(1);

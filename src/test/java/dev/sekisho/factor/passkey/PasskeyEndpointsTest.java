@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -124,5 +125,31 @@ class PasskeyEndpointsTest {
     // With another method set up, the page offers the choice.
     Sql.update("insert into member_method (member_id, method) select id, 'totp' from member where login_id = ?", id);
     assertThat(client.get("/sekisho/verify/passkey").body()).contains("id=\"passkey-other\" href=\"/sekisho/verify\"");
+  }
+
+  /** A stolen complete session alone cannot register the thief's passkey: the account page's fresh check comes first. */
+  @Test
+  void aSignedInMemberRegistersAPasskeyOnlyAfterAFreshCheck() {
+    String id = admin.newMember("add");
+    dev.sekisho.testing.SignedIn.Factor passkey = dev.sekisho.testing.SignedIn.setUp(gateway, id, "passkey");
+    WebClientSession client = gateway.client();
+    assertThat(client.login(id, AdminClient.RULE_PASSWORD).statusCode()).isEqualTo(303);
+    passkey.pass(client);
+    client.get("/sekisho/account/passkeys");
+    String csrf = client.csrf();
+    assertThat(postJson(client, "/sekisho/passkey/register/options", csrf, "{}").statusCode()).isEqualTo(403);
+
+    client.get("/sekisho/account/otp/prove?intent=add-passkey");
+    // Passkeys only: the current password is the fresh check; a wrong one counts like a failed login.
+    assertThat(client.post("/sekisho/account/otp/prove", Map.of("intent", "add-passkey", "password", "not-the-password"))
+        .statusCode()).isEqualTo(401);
+    assertThat(Sql.value("select failures from login_throttle where subject = ?", "id:" + id)).isEqualTo(1);
+    assertThat(postJson(client, "/sekisho/passkey/register/options", csrf, "{}").statusCode()).isEqualTo(403);
+    HttpResponse<String> proved = client.post("/sekisho/account/otp/prove",
+        Map.of("intent", "add-passkey", "password", AdminClient.RULE_PASSWORD));
+    assertThat(proved.headers().firstValue("Location")).contains("/sekisho/account/passkeys");
+    HttpResponse<String> page = client.get("/sekisho/account/passkeys");
+    assertThat(page.body()).contains("id=\"passkey-start\"");
+    assertThat(postJson(client, "/sekisho/passkey/register/options", csrfOf(page), "{}").statusCode()).isEqualTo(200);
   }
 }

@@ -105,6 +105,9 @@ class TotpApiCheckTest {
     assertThat(complete).isNotEqualTo(token);
     assertThat(checks(gateway, "warm")).isEqualTo(warmBefore + 1);
     assertThat(Sql.value("select created_at from http_session where id_hash = ?", idHash(complete))).isEqualTo(signedInAt);
+    // And the browser and address of that sign-in, which the member's list of sessions shows.
+    assertThat(Sql.query("select user_agent, client_address from http_session where id_hash = ?", idHash(complete)).get(0))
+        .doesNotContainValue(null);
     // The new id reaches the portal; the old one is gone.
     WebClientSession portal = gateway.client();
     portal.setCookie("sekisho.sid", complete);
