@@ -30,6 +30,7 @@ final class AdminMemberRoutes {
     router.post(Paths.ADMIN_API + "/members/:userId/password").handler(this::resetPassword);
     router.post(Paths.ADMIN_API + "/members/:userId/factors/reset").handler(this::resetFactors);
     router.post(Paths.ADMIN_API + "/members/:userId/sessions/end").handler(this::endSessions);
+    new AdminLifecycleRoutes(this, admin.lifecycle(), reply).mount(router);
   }
 
   private void search(RoutingContext ctx) {
@@ -111,7 +112,7 @@ final class AdminMemberRoutes {
   }
 
   /** Validates the path and body, finds the member (404 otherwise), then runs the action. */
-  private void withMember(RoutingContext ctx, String kind, BiConsumer<Member, JsonObject> action) {
+  void withMember(RoutingContext ctx, String kind, BiConsumer<Member, JsonObject> action) {
     String loginId;
     JsonObject body;
     try {

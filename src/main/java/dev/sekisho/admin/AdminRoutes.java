@@ -200,7 +200,9 @@ public final class AdminRoutes {
         .put("cardRevealed", revealCard)
         .put("onboardingState", member.onboardingState().code())
         .put("passwordMustChange", member.passwordMustChange())
-        .put("lastLoginAt", member.lastLoginAt() == null ? null : member.lastLoginAt().toString());
+        .put("lastLoginAt", member.lastLoginAt() == null ? null : member.lastLoginAt().toString())
+        .put("active", !member.deactivated())
+        .put("deactivatedAt", member.deactivated() ? member.deactivatedAt().toString() : null);
   }
 
   private static String masked(String number) {

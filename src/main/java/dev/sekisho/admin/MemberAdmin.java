@@ -10,6 +10,9 @@ import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberState;
 import dev.sekisho.member.NewPasswordRule;
 import dev.sekisho.member.PasswordHasher;
+import dev.sekisho.notify.Notice;
+import dev.sekisho.notify.NoticeContext;
+import dev.sekisho.notify.SecurityNotices;
 import dev.sekisho.session.MemberSessions;
 import dev.sekisho.login.LoginThrottle;
 import io.vertx.core.Future;
@@ -29,12 +32,21 @@ public final class MemberAdmin {
   private final PasswordHasher hasher;
   private final IssuedPasswordRule rule;
   private final NewPasswordRule policy;
+  private final SecurityNotices notices;
 
-  public MemberAdmin(Pool pool, PasswordHasher hasher, IssuedPasswordRule rule, NewPasswordRule policy) {
+  /** @param notices tells the member of each reset by mail, in the reset's transaction */
+  public MemberAdmin(Pool pool, PasswordHasher hasher, IssuedPasswordRule rule, NewPasswordRule policy,
+                     SecurityNotices notices) {
     this.pool = pool;
+    this.notices = notices;
     this.hasher = hasher;
     this.rule = rule;
     this.policy = policy;
+  }
+
+  /** Deactivate, reactivate and remove (資格喪失), on the same database. */
+  public MemberLifecycle lifecycle() {
+    return new MemberLifecycle(pool);
   }
 
   /**
@@ -58,7 +70,7 @@ public final class MemberAdmin {
   public Future<JsonObject> search(String idPrefix, String namePart, String emailPart, String cardNumber, int page,
                                    int size) {
     String sql = """
-        select m.id, m.login_id, m.name, m.email, m.onboarding_state, m.last_login_at, m.setup_deadline,
+        select m.id, m.login_id, m.name, m.email, m.onboarding_state, m.last_login_at, m.setup_deadline, m.deactivated_at,
           exists (select 1 from login_throttle t where t.subject = 'id:' || m.login_id and
             """ + LoginThrottle.BLOCKED.replace("locked_until", "t.locked_until").replace("wait_until", "t.wait_until")
             .replace("held_since", "t.held_since") + """
@@ -83,7 +95,8 @@ public final class MemberAdmin {
                       : row.getOffsetDateTime("last_login_at").toString())
                   .put("setupDeadline", row.getOffsetDateTime("setup_deadline") == null ? null
                       : row.getOffsetDateTime("setup_deadline").toString())
-                  .put("locked", row.getBoolean("locked")));
+                  .put("locked", row.getBoolean("locked"))
+                  .put("active", row.getOffsetDateTime("deactivated_at") == null));
             }
           }
           return new JsonObject().put("page", page).put("size", size).put("members", found).put("more", rows.size() > size);
@@ -128,7 +141,9 @@ public final class MemberAdmin {
         .execute(Tuple.of(member.id(), hash))
         .compose(v -> MemberSessions.endAll(tx, member.id()))
         .compose(ended -> AuditLog.record(tx, event.with(new JsonObject()
-            .put("to", givenOrNull == null ? "rule" : "given").put("sessionsEnded", ended))).map(ended))));
+            .put("to", givenOrNull == null ? "rule" : "given").put("sessionsEnded", ended)))
+            .compose(v -> notices.send(tx, member.id(), Notice.PASSWORD_RESET_BY_INSURER, NoticeContext.byTheInsurer()))
+            .map(ended))));
   }
 
   /**
@@ -141,7 +156,10 @@ public final class MemberAdmin {
         .compose(moved -> MemberSessions.endAll(tx, member.id()).compose(ended -> {
           JsonObject result = new JsonObject().put("methodsRemoved", removed).put("sessionsEnded", ended)
               .put("onboardingState", (moved ? MemberState.ONBOARDED : member.onboardingState()).code());
-          return AuditLog.record(tx, event.with(result)).map(result);
+          Future<Void> told = removed > 0
+              ? notices.send(tx, member.id(), Notice.FACTORS_RESET_BY_INSURER, NoticeContext.byTheInsurer())
+              : Future.succeededFuture();
+          return AuditLog.record(tx, event.with(result)).compose(v -> told).map(result);
         }))));
   }
 

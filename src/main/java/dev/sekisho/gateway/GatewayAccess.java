@@ -44,7 +44,7 @@ public final class GatewayAccess {
     if (GatewaySessionStore.memberRead(session) && (read == null || read.id() == memberId)) {
       return decide(memberId, read, level, session, client, requested);
     }
-    return members.findById(memberId).compose(member -> decide(memberId, member == null ? null
+    return members.findById(memberId).compose(member -> decide(memberId, member == null || member.deactivated() ? null
         : new SessionMember(member.id(), member.loginId(), member.name(), member.email(),
             member.onboardingState().code(), member.chosenMethod() == null ? null : member.chosenMethod().code(),
             member.passwordMustChange()), level, session, client, requested));

@@ -1,5 +1,9 @@
 package dev.sekisho.launcher;
 
+import dev.sekisho.account.EmailChange;
+import dev.sekisho.account.EmailChangePages;
+import dev.sekisho.account.OwnPasswordChange;
+import dev.sekisho.account.PasswordChangePage;
 import dev.sekisho.admin.AdminApiDescription;
 import dev.sekisho.admin.AdminApiGate;
 import dev.sekisho.admin.AdminAuth;
@@ -29,6 +33,7 @@ import dev.sekisho.member.MemberImporter;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.metrics.GatewayMetrics;
 import dev.sekisho.metrics.Metrics;
+import dev.sekisho.notify.SecurityNotices;
 import dev.sekisho.onboarding.ConfirmationRoutes;
 import dev.sekisho.onboarding.OnboardingAdmin;
 import dev.sekisho.onboarding.OnboardingAdminRoutes;
@@ -122,6 +127,9 @@ final class GatewayRoutes {
     MemberImporter importer = new MemberImporter(vertx, members, infra.hasher(),
         new IssuedPasswordRule(settings.password().issuedRule()));
     MailOutbox outbox = new MailOutbox(vertx, pool, infra.secrets());
+    // Every change to a member's security is told by mail; one lock notice per lock period.
+    SecurityNotices notices = new SecurityNotices(pool, outbox, infra.mailTemplates(), infra.i18n(),
+        settings.web().publicOrigin(), settings.mail().fromName(), settings.login().lock());
     // Group commit of second-factor checks: one per verticle, so each batches its own event loop's checks.
     Batching batching = new Batching(vertx, settings.otpBatch(), metrics == null ? (statement, size) -> { } : metrics::otpCheckBatch);
     Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox,
@@ -178,7 +186,7 @@ final class GatewayRoutes {
     IssuedPasswordRule issuedRule = new IssuedPasswordRule(settings.password().issuedRule());
     // One policy for every new password: the member's own (J1.8) and the one the insurer sets.
     PasswordPolicy passwordPolicy = new PasswordPolicy(settings.onboarding(), infra.onboardingTexts(), issuedRule);
-    MemberAdmin memberAdmin = new MemberAdmin(pool, infra.hasher(), issuedRule, passwordPolicy);
+    MemberAdmin memberAdmin = new MemberAdmin(pool, infra.hasher(), issuedRule, passwordPolicy, notices);
     // First in the phase: the token, then the request checked against the API's description.
     modules.add(RouteModule.of(ADMIN_API, "admin-api-gate", new AdminApiGate(adminApi, adminAuth, audit, clientAddress)::mount));
     modules.add(RouteModule.of(ADMIN_API, "onboarding-admin",
@@ -197,7 +205,7 @@ final class GatewayRoutes {
     modules.add(RouteModule.of(ADMIN_API, "staff-console", new StaffConsole(new StaffConsole.Parts(pool, sessionStore,
         settings.session().secureCookies(), settings.web().maxBodyBytes(), settings.web().publicOrigin(), infra.templates(),
         infra.i18n(), infra.hasher(), infra.secrets(), throttle, settings.login(), audit, clientAddress, members,
-        memberAdmin, auditQuery, outbox))::mount));
+        memberAdmin, auditQuery, outbox, settings.passkey()))::mount));
 
     // API calls may carry the session as a bearer token instead of the cookie.
     modules.add(RouteModule.of(SESSION, "api-bearer",
@@ -210,17 +218,17 @@ final class GatewayRoutes {
         settings.onboarding(), passwordPolicy,
         infra.mailTemplates(), outbox, audit, settings.web().publicOrigin(), settings.mail().fromName());
     LoginService logins = new LoginService(infra.hasher(), throttle, members, audit, settings.login(), onboarding::afterPassword,
-        onboarding::flagShortPassword);
+        onboarding::flagShortPassword, notices);
     modules.add(RouteModule.of(MEMBER_PAGES, "login",
         new LoginRoutes(logins, members, clientAddress, pages, settings.passkey().passkeyFirst())::mount));
     modules.add(RouteModule.of(MEMBER_PAGES, "onboarding",
         new OnboardingRoutes(onboarding, infra.onboardingTexts(), clientAddress, pages)::mount));
     modules.add(RouteModule.of(MEMBER_PAGES, "email-confirmation", new ConfirmationRoutes(onboarding, pages)::mount));
     modules.add(RouteModule.of(MEMBER_PAGES, "password-change",
-        new PasswordChangeRoutes(onboarding, members, clientAddress, pages)::mount));
+        new PasswordChangeRoutes(onboarding, members, clientAddress, pages, notices)::mount));
     SecondFactors factors = otp.factors(new PasskeyFactor(passkeys, otp.methods()));
     OtpRoutes otpRoutes = new OtpRoutes(otp, factors, members, audit, clientAddress, new MethodRemoval(pool, factors),
-        new PasswordRecheck(infra.hasher(), throttle, settings.login(), audit), pages);
+        new PasswordRecheck(infra.hasher(), throttle, settings.login(), audit), pages, notices);
     modules.add(RouteModule.of(MEMBER_PAGES, "otp", otpRoutes::mount));
     // A passkey as first method ends like an OTP set-up: with the member's recovery codes.
     modules.add(RouteModule.of(MEMBER_PAGES, "passkey",
@@ -235,6 +243,13 @@ final class GatewayRoutes {
     modules.add(RouteModule.of(MEMBER_PAGES, "account-sessions", sessionList::mount));
     modules.add(RouteModule.of(MEMBER_PAGES, "account",
         new AccountRoutes(members, auditQuery, sessionList, pages)::mount));
+    modules.add(RouteModule.of(MEMBER_PAGES, "account-password", new PasswordChangePage(new OwnPasswordChange(pool,
+        infra.hasher(), throttle, settings.login(), onboarding, notices, audit), settings.onboarding(), members,
+        clientAddress, pages)::mount));
+    modules.add(RouteModule.of(MEMBER_PAGES, "account-email", new EmailChangePages(new EmailChange(vertx, pool,
+        settings.login().sendLimit(throttle), settings.onboarding().confirmationValidity(),
+        settings.onboarding().resendCooldown(), infra.mailTemplates(), outbox, notices, settings.web().publicOrigin(),
+        settings.mail().fromName()), members, clientAddress, pages)::mount));
 
     modules.add(RouteModule.of(FALLBACK, "not-found",
         r -> r.route().last().handler(ctx -> pages.error(ctx, 404, "errors.notFound"))));

@@ -59,14 +59,17 @@ public final class MainVerticle extends VerticleBase {
       "onboarding-method", "onboarding-password", "onboarding-complete", "onboarding-bye",
       "dev-mailbox", "passkey-setup", "passkey-verify", "passkey-manage", "passkey-login",
       "otp-setup-totp", "otp-email", "otp-code", "otp-choose", "otp-recovery", "otp-recovery-codes", "otp-account", "otp-prove-password",
-      "account",
+      "account", "account-password", "account-email", "account-email-confirm",
       "staff-login", "staff-setup", "console-members", "console-member", "console-shown", "console-staff",
-      "console-audit", "console-locks", "console-mail", "console-tokens");
+      "console-audit", "console-locks", "console-mail", "console-tokens", "console-passkeys", "staff-passkey");
   static final List<String> LANGUAGES = List.of("ja", "en");
   /** Message files webroot/i18n/BUNDLE.LANG.json, one per capability, merged into one tree per language. */
-  static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding", "passkey", "otp", "gateway", "staff");
+  static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding", "passkey", "otp", "gateway", "staff",
+      "selfservice");
   /** Mail texts webroot/mail/NAME.LANG.txt, loaded at start-up. */
-  static final List<String> MAIL_TEMPLATES = List.of("email-confirm", OtpCodeMail.TEMPLATE);
+  static final List<String> MAIL_TEMPLATES = java.util.stream.Stream.concat(
+      java.util.stream.Stream.of("email-confirm", OtpCodeMail.TEMPLATE, "email-change"),
+      dev.sekisho.notify.SecurityNotices.templateNames().stream()).toList();
 
   private final Settings settings;
   private final long startedAt = System.nanoTime();

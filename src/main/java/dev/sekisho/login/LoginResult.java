@@ -18,7 +18,12 @@ public record LoginResult(Outcome outcome, Member member, String next) {
     /** Too many failures for this ID or this client address. */
     LOCKED,
     /** Right ID and password, but the chosen method was not set up in time: ask the insurer. */
-    SETUP_EXPIRED
+    SETUP_EXPIRED,
+    /**
+     * Right ID and password, but the insurer deactivated the member: ask the insurer. Told only to
+     * whoever typed the right password (like SETUP_EXPIRED), so it reveals nothing to a guesser.
+     */
+    DEACTIVATED
   }
 
   static LoginResult of(Outcome outcome) {

@@ -77,6 +77,7 @@ public final class LoginRoutes {
         case SUCCESS -> signIn(ctx, login.member(), login.next(), client);
         case LOCKED -> pages.render(ctx, 429, "login", new JsonObject().put("error", "login.locked").put("userId", typedId));
         case SETUP_EXPIRED -> pages.render(ctx, 403, "login", new JsonObject().put("error", "login.setupExpired").put("userId", typedId));
+        case DEACTIVATED -> pages.render(ctx, 403, "login", new JsonObject().put("error", "login.deactivated").put("userId", typedId));
         default -> pages.render(ctx, 401, "login", new JsonObject().put("error", "login.invalid").put("userId", typedId));
       }
     });
@@ -85,7 +86,9 @@ public final class LoginRoutes {
   private void signIn(RoutingContext ctx, Member member, String next, AuditEvent.Client client) {
     // A new session id at login defeats session fixation; the pre-login CSRF token goes with it.
     SignIn.upgrade(ctx.session(), member.id(), member.loginId(), new SignInClient(client.ip(), client.userAgent()));
-    pages.redirect(ctx, next != null ? next : Journey.afterPassword(member));
+    // Security notices reach the member outside their requests too: in the language of this login.
+    members.rememberLanguage(member.id(), pages.i18n().language(ctx))
+        .onComplete(kept -> pages.redirect(ctx, next != null ? next : Journey.afterPassword(member)));
   }
 
   private void logout(RoutingContext ctx) {

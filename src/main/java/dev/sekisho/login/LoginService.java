@@ -6,6 +6,9 @@ import dev.sekisho.member.LoginIds;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.member.PasswordHasher;
+import dev.sekisho.notify.Notice;
+import dev.sekisho.notify.NoticeContext;
+import dev.sekisho.notify.SecurityNotices;
 import io.vertx.core.Future;
 
 import java.util.List;
@@ -26,9 +29,13 @@ public final class LoginService {
   private final LoginSettings settings;
   private final AfterPassword afterPassword;
   private final PasswordFloor passwordFloor;
+  private final SecurityNotices notices;
 
+  /** @param notices tells a member whose ID a wrong password just locked (once per lock) */
   public LoginService(PasswordHasher hasher, LoginThrottle throttle, MemberRepository members, AuditLog audit,
-                      LoginSettings settings, AfterPassword afterPassword, PasswordFloor passwordFloor) {
+                      LoginSettings settings, AfterPassword afterPassword, PasswordFloor passwordFloor,
+                      SecurityNotices notices) {
+    this.notices = notices;
     this.afterPassword = afterPassword;
     this.passwordFloor = passwordFloor;
     this.hasher = hasher;
@@ -54,6 +61,9 @@ public final class LoginService {
             if (locked) {
               return finish(member, loginId, LoginResult.Outcome.LOCKED, client);
             }
+            if (matches && !candidate.isEmpty() && member.deactivated()) {
+              return finish(member, loginId, LoginResult.Outcome.DEACTIVATED, client);
+            }
             if (matches && !candidate.isEmpty()) {
               return afterPassword.next(member).compose(next -> {
                 if (next == null) {
@@ -70,17 +80,27 @@ public final class LoginService {
                 });
               });
             }
-            return countFailure(idSubject, client.ip())
+            return countFailure(idSubject, member, client)
                 .compose(nowLocked -> finish(member, loginId,
                     nowLocked ? LoginResult.Outcome.LOCKED : LoginResult.Outcome.INVALID, client));
           });
     });
   }
 
-  private Future<Boolean> countFailure(String idSubject, String ip) {
+  /**
+   * Counts a wrong password. The failure that locks a member's ID tells the member (a locked address
+   * is many members' or none's: nobody to tell).
+   */
+  private Future<Boolean> countFailure(String idSubject, Member member, AuditEvent.Client client) {
     Future<Boolean> byId = throttle.recordFailure(idSubject, settings.maxFailures(), settings.lock(), settings.lock());
-    Future<Boolean> byIp = throttle.recordAddressFailure(ip);
-    return Future.all(byId, byIp).map(all -> byId.result() || byIp.result());
+    Future<Boolean> byIp = throttle.recordAddressFailure(client.ip());
+    return Future.all(byId, byIp).compose(all -> {
+      boolean locked = byId.result() || byIp.result();
+      if (!byId.result() || member == null) {
+        return Future.succeededFuture(locked);
+      }
+      return notices.send(member.id(), Notice.ACCOUNT_LOCKED, NoticeContext.from(client)).map(locked);
+    });
   }
 
   private Future<LoginResult> finish(Member member, String loginId, LoginResult.Outcome outcome, AuditEvent.Client client) {

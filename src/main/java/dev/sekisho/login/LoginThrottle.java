@@ -93,6 +93,14 @@ public final class LoginThrottle {
   }
 
   /**
+   * Whether any of the subjects is locked or held now, a back-off wait not counted: what the
+   * member is told of by mail (a wait of seconds is no lock worth a mail).
+   */
+  public Future<Boolean> anyLockedOrHeld(List<String> subjects) {
+    return exists(subjects, "(locked_until > now() or held_since is not null)");
+  }
+
+  /**
    * Whether any of the subjects is locked or in a back-off wait now, a hold not counted: for the
    * paths that end a hold (recovery codes), which stay rate-limited by the lock and the back-off.
    */

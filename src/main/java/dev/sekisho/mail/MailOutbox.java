@@ -48,9 +48,32 @@ public final class MailOutbox {
   }
 
   /**
+   * Whether a mail of this kind to the member was queued within the last {@code within}: for
+   * notices that must not repeat (one "account locked" mail per lock, however many guesses follow).
+   * Call inside the transaction that would queue the next one, after taking the member's lock.
+   */
+  public static Future<Boolean> queuedWithin(SqlClient tx, long memberId, String kind, java.time.Duration within) {
+    return tx.preparedQuery("select exists (select 1 from mail_outbox where member_id = $1 and kind = $2 "
+            + "and created_at > now() - make_interval(secs => $3))")
+        .execute(Tuple.of(memberId, kind, (double) within.toSeconds()))
+        .map(rows -> rows.iterator().next().getBoolean(0));
+  }
+
+  /**
    * The body to send: opened from its seal, or the clear body of a row written before bodies were
    * sealed. Used by the delivery verticle (and by tests that read a waiting mail).
    */
+  /**
+   * Drops every mail of a member who is being removed, sent or not: the rows hold their address and
+   * the mail's text, and nothing may still go out to someone the insurer erased.
+   *
+   * @return how many mails were dropped
+   */
+  public static Future<Integer> forgetMember(SqlClient tx, long memberId) {
+    return tx.preparedQuery("delete from mail_outbox where member_id = $1").execute(io.vertx.sqlclient.Tuple.of(memberId))
+        .map(rows -> rows.rowCount());
+  }
+
   public static String body(SecretBox box, String kind, String recipient, String clearBody, byte[] sealed, String keyId) {
     if (sealed == null) {
       return clearBody;

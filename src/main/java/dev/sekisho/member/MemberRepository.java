@@ -97,6 +97,11 @@ public final class MemberRepository {
         .execute(Tuple.of(memberId)).mapEmpty();
   }
 
+  /** The page language of a login, kept for the member's mails (a statement that changes nothing when it is the same). */
+  public Future<Void> rememberLanguage(long memberId, String language) {
+    return MemberContact.rememberLanguage(pool, memberId, language);
+  }
+
   /** The member must replace the password before the portal (the gate of GatewayAccess). */
   public Future<Void> requirePasswordChange(long memberId) {
     return pool.preparedQuery("update member set password_must_change = true, updated_at = now() where id = $1")

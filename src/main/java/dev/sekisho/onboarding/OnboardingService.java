@@ -143,7 +143,8 @@ public final class OnboardingService {
     }
     return members.requirePasswordChange(member.id()).map(v -> new Member(member.id(), member.loginId(),
         member.cardSymbol(), member.cardNumber(), member.birthdate(), member.name(), member.email(),
-        member.passwordHash(), true, member.onboardingState(), member.chosenMethod(), member.lastLoginAt()));
+        member.passwordHash(), true, member.onboardingState(), member.chosenMethod(), member.lastLoginAt(),
+        member.deactivatedAt()));
   }
 
   /**

@@ -3,6 +3,9 @@ package dev.sekisho.onboarding;
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberRepository;
+import dev.sekisho.notify.Notice;
+import dev.sekisho.notify.NoticeContext;
+import dev.sekisho.notify.SecurityNotices;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.FormInput;
@@ -25,8 +28,12 @@ public final class PasswordChangeRoutes {
   private final MemberRepository members;
   private final ClientAddress clientAddress;
   private final Pages pages;
+  private final SecurityNotices notices;
 
-  public PasswordChangeRoutes(OnboardingService service, MemberRepository members, ClientAddress clientAddress, Pages pages) {
+  /** @param notices tells the member by mail that the password changed (the insurer's reset was told too) */
+  public PasswordChangeRoutes(OnboardingService service, MemberRepository members, ClientAddress clientAddress, Pages pages,
+                              SecurityNotices notices) {
+    this.notices = notices;
     this.service = service;
     this.members = members;
     this.clientAddress = clientAddress;
@@ -103,7 +110,8 @@ public final class PasswordChangeRoutes {
         // Changed meanwhile (another tab, or the insurer again): show the page as it now stands.
         pages.redirect(ctx, Paths.PASSWORD_CHANGE);
       } else {
-        pages.redirect(ctx, "/");
+        notices.send(member.id(), Notice.PASSWORD_CHANGED, NoticeContext.from(client))
+            .onComplete(told -> pages.redirect(ctx, "/"));
       }
     });
   }

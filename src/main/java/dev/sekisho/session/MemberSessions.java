@@ -22,6 +22,18 @@ public final class MemberSessions {
         .map(rows -> rows.rowCount());
   }
 
+  /**
+   * Ends every session of the member but the one whose id is given (the member's own, asking from
+   * it): "sign me out everywhere else".
+   *
+   * @return how many sessions were ended
+   */
+  public static Future<Integer> endOthers(SqlClient client, long memberId, String keptSessionId) {
+    return client.preparedQuery("delete from http_session where member_id = $1 and id_hash <> $2")
+        .execute(Tuple.of(memberId, io.vertx.core.buffer.Buffer.buffer(PgSessionStore.idHash(keptSessionId))))
+        .map(rows -> rows.rowCount());
+  }
+
   /** Sessions of the member that are still alive. */
   public static Future<Integer> countActive(SqlClient client, long memberId) {
     return client.preparedQuery("select count(*) from http_session where member_id = $1 and expires_at > now()")

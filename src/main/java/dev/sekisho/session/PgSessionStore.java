@@ -109,7 +109,9 @@ public final class PgSessionStore implements SessionStore {
    */
   Future<Session> getWithMember(String id) {
     return pool.preparedQuery("select s.data, m.id, m.login_id, m.name, m.email, m.onboarding_state, m.chosen_method, "
-            + "s.created_at, m.password_must_change from http_session s left join member m on m.id = s.member_id "
+            + "s.created_at, m.password_must_change from http_session s "
+            // A deactivated member reads as gone: denied even if a session slipped past the deactivation.
+            + "left join member m on m.id = s.member_id and m.deactivated_at is null "
             + "where s.id_hash = $1 and " + live("s", 2))
         .execute(Tuple.of(hash(id), absoluteSeconds()))
         .map(rows -> {

@@ -33,6 +33,14 @@ public final class SignIn {
     MemberSession.raise(session, MemberSession.Level.COMPLETE);
   }
 
+  /**
+   * The member changed a credential (password) from a signed-in session: the session keeps its
+   * level but takes a new id and CSRF token, so an id seen before the change is worth nothing.
+   */
+  public static void renewAfterCredentialChange(Session session) {
+    renew(session);
+  }
+
   private static void renew(Session session) {
     session.regenerateId();
     Csrf.renewAtSignIn(session);

@@ -34,6 +34,12 @@ final class ApiPermissions {
     if (call.endsWith("/sessions/end")) {
       return Permission.END_SESSIONS;
     }
+    if (call.endsWith("/deactivate") || call.endsWith("/reactivate")) {
+      return Permission.DEACTIVATE;
+    }
+    if (call.endsWith("/remove")) {
+      return Permission.REMOVE;
+    }
     if (call.endsWith("/onboarding/reset")) {
       return Permission.RESET_ONBOARDING;
     }

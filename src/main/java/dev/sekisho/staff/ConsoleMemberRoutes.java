@@ -61,12 +61,18 @@ final class ConsoleMemberRoutes {
         .endSessions(member, event(ctx, member, "admin.members.sessions_end")).map((String) null));
     action(router, "onboarding", Permission.RESET_ONBOARDING, (ctx, member) -> onboardingAdmin.reset(member.loginId())
         .compose(done -> audit.record(event(ctx, member, "admin.onboarding.reset"))).map((String) null));
+    action(router, "deactivate", Permission.DEACTIVATE, this::deactivate);
+    action(router, "reactivate", Permission.DEACTIVATE, this::reactivate);
+    router.post(StaffPaths.MEMBERS + "/:userId/remove").handler(guard.require(Permission.REMOVE)).handler(this::remove);
   }
 
   private void search(RoutingContext ctx) {
     String q = ctx.request().getParam("q");
     String by = ctx.request().getParam("by");
     JsonObject model = StaffGuard.model(ctx).put("by", by == null ? "userId" : by);
+    if ("removed".equals(ctx.request().getParam("done"))) {
+      model.put("notice", "staff.done.removed");
+    }
     if (q == null || q.isBlank() || q.length() > 254 || (by != null && !SEARCH_FIELDS.contains(by))) {
       pages.render(ctx, "console-members", model);
       return;
@@ -160,6 +166,54 @@ final class ConsoleMemberRoutes {
           }
           return (String) null;
         }));
+  }
+
+  /** The console's confirmation: a box to tick, so one stray click changes nothing. */
+  private static void requireConfirmed(RoutingContext ctx) {
+    if (!"yes".equals(ctx.request().getFormAttribute("confirm"))) {
+      throw new Refused("unconfirmed");
+    }
+  }
+
+  private Future<String> deactivate(RoutingContext ctx, Member member) {
+    requireConfirmed(ctx);
+    return memberAdmin.lifecycle().deactivate(member, event(ctx, member, "admin.members.deactivate")).map(ended -> {
+      if (ended == null) {
+        throw new Refused("alreadydeactivated");
+      }
+      return (String) null;
+    });
+  }
+
+  private Future<String> reactivate(RoutingContext ctx, Member member) {
+    requireConfirmed(ctx);
+    return memberAdmin.lifecycle().reactivate(member, event(ctx, member, "admin.members.reactivate")).map(changed -> {
+      if (!changed) {
+        throw new Refused("notdeactivated");
+      }
+      return (String) null;
+    });
+  }
+
+  /**
+   * Removal cannot be undone: the staff member types the user ID again. Afterwards the member page
+   * is gone, so the answer is the search page with a notice.
+   */
+  private void remove(RoutingContext ctx) {
+    withMember(ctx, member -> {
+      String typed = FormInput.field(ctx, "confirm", 64);
+      if (typed == null || !LoginIds.normalize(typed).equals(member.loginId())) {
+        pages.redirect(ctx, memberPath(member.loginId()) + "?done=unconfirmedremove");
+        return;
+      }
+      memberAdmin.lifecycle().remove(member, event(ctx, member, "admin.members.remove")).onComplete(done -> {
+        if (done.failed()) {
+          ctx.fail(done.cause());
+        } else {
+          pages.redirect(ctx, StaffPaths.MEMBERS + "?done=removed");
+        }
+      });
+    });
   }
 
   /** To the card rule, or to a password the staff member typed, shown once on the next page. */

@@ -10,6 +10,10 @@ public enum Permission {
   RESET_FACTORS,
   END_SESSIONS,
   RESET_ONBOARDING,
+  /** Deactivate and reactivate a member (資格喪失 or a suspension). */
+  DEACTIVATE,
+  /** Erase a member who left the insurer; cannot be undone. */
+  REMOVE,
   IMPORT,
   MANAGE_STAFF
 }

@@ -4,6 +4,7 @@ import dev.sekisho.admin.MemberAdmin;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.audit.AuditQuery;
 import dev.sekisho.crypto.SecretBox;
+import dev.sekisho.factor.passkey.PasskeySettings;
 import dev.sekisho.login.LoginSettings;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.mail.MailOutbox;
@@ -41,7 +42,7 @@ public final class StaffConsole {
   public record Parts(Pool pool, SessionStore sessionStore, boolean secureCookies, int maxBodyBytes, String publicOrigin,
                       Templates templates, I18n i18n, PasswordHasher hasher, SecretBox secrets, LoginThrottle throttle,
                       LoginSettings login, AuditLog audit, ClientAddress clientAddress, MemberRepository members,
-                      MemberAdmin memberAdmin, AuditQuery auditQuery, MailOutbox outbox) {}
+                      MemberAdmin memberAdmin, AuditQuery auditQuery, MailOutbox outbox, PasskeySettings passkey) {}
 
   private final Parts parts;
 
@@ -71,6 +72,9 @@ public final class StaffConsole {
     StaffGuard guard = new StaffGuard(store, audit, pages);
     StaffSignIn signIn = new StaffSignIn(store, totp, parts.hasher(), parts.throttle(), parts.login(), Clock.systemUTC());
     new StaffRoutes(store, signIn, totp, parts.hasher(), audit, pages, Clock.systemUTC()).mount(router);
+    // Passkeys as a staff second factor, on the members' WebAuthn settings (relying party, origins).
+    new StaffPasskeyRoutes(new StaffPasskeys(new StaffPasskeyStore(parts.pool()), parts.passkey()), signIn, guard, audit,
+        pages).mount(router);
     MemberView view = new MemberView(parts.pool(), parts.throttle(), parts.memberAdmin(), parts.auditQuery());
     new ConsoleMemberRoutes(parts.members(), parts.memberAdmin(), new OnboardingAdmin(parts.pool()), parts.throttle(), view,
         guard, audit, pages).mount(router);

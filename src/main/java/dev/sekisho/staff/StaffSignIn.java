@@ -60,6 +60,42 @@ public final class StaffSignIn {
     });
   }
 
+  /**
+   * The password step of a passkey sign-in: OK only for an active, set-up account with at least one
+   * passkey, so the password never stands alone. Failures count as for the one-form sign-in; the
+   * passkey that follows clears or counts again ({@link #passkeyDone}).
+   */
+  public Future<Outcome> passwordBeforePasskey(String staffId, String password, String ip, Future<Integer> passkeys) {
+    String subject = subject(staffId);
+    return throttle.anyLocked(List.of(subject, LoginThrottle.ipSubject(ip))).compose(locked -> {
+      if (locked) {
+        return Future.succeededFuture(Outcome.LOCKED);
+      }
+      return Future.all(store.credentials(staffId), passkeys).compose(both -> {
+        StaffStore.Credentials found = both.resultAt(0);
+        int keys = both.resultAt(1);
+        boolean usable = found != null && found.active() && found.sealedKey() != null && keys > 0;
+        return hasher.verify(password, usable ? found.passwordHash() : null)
+            .compose(passwordOk -> passwordOk ? Future.succeededFuture(Outcome.OK) : failed(subject, ip));
+      });
+    });
+  }
+
+  /** Whether the staff ID or the address is locked now (checked again before the passkey is verified). */
+  public Future<Boolean> locked(String staffId, String ip) {
+    return throttle.anyLocked(List.of(subject(staffId), LoginThrottle.ipSubject(ip)));
+  }
+
+  /** After the passkey: a success clears the failure count and records the sign-in; a failure counts. */
+  public Future<Outcome> passkeyDone(String staffId, boolean verified, String ip) {
+    String subject = subject(staffId);
+    if (!verified) {
+      return failed(subject, ip);
+    }
+    return store.signedInWithPasskey(staffId)
+        .compose(active -> active ? throttle.clear(subject).map(Outcome.OK) : Future.succeededFuture(Outcome.INVALID));
+  }
+
   private long codeStep(String staffId, StaffStore.Credentials found, String code) {
     byte[] key = totp.open(staffId, found.keyId(), found.sealedKey());
     return StaffTotp.matchingStep(key, code, clock.instant().getEpochSecond());

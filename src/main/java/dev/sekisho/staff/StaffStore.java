@@ -102,6 +102,12 @@ public final class StaffStore {
         .execute(Tuple.of(id, step)).map(rows -> rows.rowCount() == 1);
   }
 
+  /** Records a sign-in with a passkey (no TOTP step spent); false when the account is no longer active. */
+  public Future<Boolean> signedInWithPasskey(String id) {
+    return pool.preparedQuery("update staff set last_login_at = now() where id = $1 and active").execute(Tuple.of(id))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
   public Future<Boolean> setActive(String id, boolean active) {
     return pool.preparedQuery("update staff set active = $2 where id = $1").execute(Tuple.of(id, active))
         .map(rows -> rows.rowCount() == 1);

@@ -229,6 +229,10 @@ class AdminApiDescriptionTest {
       // A token serial belongs to one member: each call assigns a serial of its own.
       example = json.copy().put("serial", "SN-" + UUID.randomUUID().toString().substring(0, 8));
     }
+    if (example instanceof JsonObject json && json.containsKey("confirm")) {
+      // A removal repeats the member's user ID (the description's last call: the member is gone after it).
+      example = json.copy().put("confirm", member);
+    }
     String text = example == null ? null : example instanceof String s ? s : ((JsonObject) example).encode();
     return new Request(path, text, text == null ? null : contentType);
   }

@@ -41,6 +41,42 @@ public final class Mailboxes {
     }
   }
 
+  /** Waits for a mail to the address whose subject contains the words (other mails may come before it). */
+  public static CaughtMail awaitSubject(String to, String subjectPart, MailCatcher... catchers) {
+    return awaitSubject(to, subjectPart, 1, catchers);
+  }
+
+  /**
+   * Waits until at least count mails to the address have a subject with the words; returns the
+   * newest of them. Other mails to the same address (security notices) are not counted.
+   */
+  public static CaughtMail awaitSubject(String to, String subjectPart, int count, MailCatcher... catchers) {
+    long deadline = System.currentTimeMillis() + WAIT_MS;
+    while (true) {
+      List<CaughtMail> about = about(to, subjectPart, catchers);
+      if (about.size() >= count) {
+        return about.stream().max((a, b) -> a.receivedAt().compareTo(b.receivedAt())).orElseThrow();
+      }
+      if (System.currentTimeMillis() > deadline) {
+        List<String> all = new ArrayList<>();
+        Arrays.stream(catchers).forEach(c -> c.allTo(to).forEach(m -> all.add(m.subject())));
+        throw new AssertionError("no mail #" + count + " to " + to + " about '" + subjectPart + "'; have: " + all);
+      }
+      pause(50);
+    }
+  }
+
+  /** How many mails to the address have a subject with the words. */
+  public static int countSubject(String to, String subjectPart, MailCatcher... catchers) {
+    return about(to, subjectPart, catchers).size();
+  }
+
+  private static List<CaughtMail> about(String to, String subjectPart, MailCatcher... catchers) {
+    List<CaughtMail> about = new ArrayList<>();
+    Arrays.stream(catchers).forEach(c -> c.allTo(to).stream().filter(m -> m.subject().contains(subjectPart)).forEach(about::add));
+    return about;
+  }
+
   public static int count(String to, MailCatcher... catchers) {
     return Arrays.stream(catchers).mapToInt(c -> c.allTo(to).size()).sum();
   }

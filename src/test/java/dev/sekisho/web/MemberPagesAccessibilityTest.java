@@ -61,6 +61,7 @@ class MemberPagesAccessibilityTest {
       checkHere();
       check("/sekisho/no-such-page");
       check("/sekisho/onboarding/confirm?token=" + "x".repeat(43));
+      check("/sekisho/account/email/confirm?token=" + "x".repeat(43));
       check("/sekisho/dev/mailbox");
       check("/sekisho/login/passkey");
     }
@@ -93,6 +94,8 @@ class MemberPagesAccessibilityTest {
     check("/sekisho/account/otp");
     check("/sekisho/account/otp/prove?intent=recovery");
     check("/sekisho/account/passkeys");
+    check("/sekisho/account/password");
+    check("/sekisho/account/email");
     // The password change asked of a member who owes one (a short password from before the 12-character rule).
     Sql.update("update member set password_must_change = true where login_id = ?", id);
     check("/sekisho/password/change");

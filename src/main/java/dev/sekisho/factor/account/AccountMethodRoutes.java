@@ -3,6 +3,7 @@ package dev.sekisho.factor.account;
 import dev.sekisho.factor.CheckResult;
 import dev.sekisho.factor.FactorPaths;
 import dev.sekisho.member.Method;
+import dev.sekisho.notify.Notice;
 import dev.sekisho.factor.MethodDirectory;
 import dev.sekisho.factor.SecondFactor;
 import dev.sekisho.factor.SecondFactors;
@@ -195,6 +196,9 @@ public final class AccountMethodRoutes {
     if (intent.startsWith(REMOVE)) {
       Method method = Method.fromCode(intent.substring(REMOVE.length())).orElseThrow();
       return removal.remove(member.id(), member.loginId(), method, answers.client(ctx)).map(outcome -> {
+        if (outcome == MethodRemoval.Outcome.REMOVED) {
+          answers.tell(ctx, member.id(), Notice.METHOD_REMOVED, method.code());
+        }
         pages.redirect(ctx, FactorPaths.ACCOUNT + switch (outcome) {
           case REMOVED -> "?removed=" + method.code();
           case LAST_METHOD -> "?refused=last";

@@ -14,6 +14,7 @@ import dev.sekisho.factor.recovery.RecoverySignInRoutes;
 import dev.sekisho.factor.totp.TotpSetupRoutes;
 import dev.sekisho.login.PasswordRecheck;
 import dev.sekisho.member.MemberRepository;
+import dev.sekisho.notify.SecurityNotices;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Pages;
 import io.vertx.ext.web.Router;
@@ -37,10 +38,10 @@ public final class OtpRoutes {
    * @param passwords the current password as the fresh check of a member with passkeys only
    */
   public OtpRoutes(Otp otp, SecondFactors factors, MemberRepository members, AuditLog audit, ClientAddress clientAddress,
-                   MethodRemoval removal, PasswordRecheck passwords, Pages pages) {
+                   MethodRemoval removal, PasswordRecheck passwords, Pages pages, SecurityNotices notices) {
     StageGuard guard = new StageGuard(members, pages);
-    CodeAnswers answers = new CodeAnswers(audit, clientAddress, pages);
-    this.codesPage = new RecoveryCodesPage(otp.recovery(), otp.settings().issuer(), pages);
+    CodeAnswers answers = new CodeAnswers(audit, clientAddress, pages, notices, otp.limit());
+    this.codesPage = new RecoveryCodesPage(otp.recovery(), otp.settings().issuer(), pages, answers);
     this.secondStep = new SecondStepRoutes(factors, otp.methods(), otp.limit(), guard, answers, pages);
     this.totpSetUp = new TotpSetupRoutes(otp.totp(), otp.settings(), factors, guard, answers, codesPage, pages);
     this.email = new EmailCodeRoutes(factors, otp.email(), otp.settings(), otp.limit(), guard, answers, codesPage, secondStep, pages);

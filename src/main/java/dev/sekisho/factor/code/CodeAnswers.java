@@ -2,6 +2,9 @@ package dev.sekisho.factor.code;
 
 import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
+import dev.sekisho.notify.Notice;
+import dev.sekisho.notify.NoticeContext;
+import dev.sekisho.notify.SecurityNotices;
 import dev.sekisho.factor.CheckResult;
 import dev.sekisho.member.Method;
 import dev.sekisho.member.Member;
@@ -22,11 +25,15 @@ public final class CodeAnswers {
   private static final Logger LOG = LoggerFactory.getLogger(CodeAnswers.class);
 
   private final AuditLog audit;
+  private final SecurityNotices notices;
+  private final SecondStepLimit limit;
   private final ClientAddress clientAddress;
   private final Pages pages;
 
-  public CodeAnswers(AuditLog audit, ClientAddress clientAddress, Pages pages) {
+  public CodeAnswers(AuditLog audit, ClientAddress clientAddress, Pages pages, SecurityNotices notices, SecondStepLimit limit) {
+    this.limit = limit;
     this.audit = audit;
+    this.notices = notices;
     this.clientAddress = clientAddress;
     this.pages = pages;
   }
@@ -79,5 +86,24 @@ public final class CodeAnswers {
     AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
     audit.record(AuditEvent.of(member.id(), member.loginId(), kind, result.name().toLowerCase(), client))
         .onFailure(err -> LOG.warn("audit of {} failed: {}", kind, err.toString()));
+    if (result == CheckResult.LOCKED) {
+      // LOCKED is also the answer during a back-off wait of seconds: only a real lock (or hold) is
+      // told, and SecurityNotices sends one mail per lock period however often it is said.
+      limit.lockedOrHeld(member.id()).onSuccess(locked -> {
+        if (locked) {
+          tell(ctx, member.id(), Notice.ACCOUNT_LOCKED, null);
+        }
+      }).onFailure(err -> LOG.warn("lock check for a notice failed: {}", err.toString()));
+    }
+  }
+
+  /**
+   * Tells the member by mail of a change just committed (a method added or removed, a recovery code
+   * used), with this request's browser and address. The change stands whatever becomes of the mail.
+   */
+  public void tell(RoutingContext ctx, long memberId, Notice notice, String methodCode) {
+    AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
+    notices.send(memberId, notice, NoticeContext.from(client).withMethod(methodCode))
+        .onFailure(err -> LOG.warn("notice {} failed: {}", notice, err.toString()));
   }
 }

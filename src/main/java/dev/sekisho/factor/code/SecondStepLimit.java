@@ -31,6 +31,11 @@ public final class SecondStepLimit {
     return throttle.anyLocked(List.of(subject(memberId)));
   }
 
+  /** Locked or held now, a back-off wait not counted (see {@link LoginThrottle#anyLockedOrHeld}). */
+  public Future<Boolean> lockedOrHeld(long memberId) {
+    return throttle.anyLockedOrHeld(List.of(subject(memberId)));
+  }
+
   /**
    * Whether a recovery code may not be tried now: only a lock or a back-off wait stops it, not a
    * hold. A recovery code is the member's own way out of a hold (about 10^14 codes per guess, so

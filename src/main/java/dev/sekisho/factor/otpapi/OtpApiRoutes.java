@@ -131,6 +131,10 @@ public final class OtpApiRoutes {
         Pages.json(ctx, 403, "setup_expired", "The chosen method was not set up in time; contact the insurer.");
         return Future.succeededFuture();
       }
+      if (result.outcome() == LoginResult.Outcome.DEACTIVATED) {
+        Pages.json(ctx, 403, "deactivated", "This user ID is no longer active; contact the insurer.");
+        return Future.succeededFuture();
+      }
       if (result.outcome() != LoginResult.Outcome.SUCCESS) {
         Pages.json(ctx, 401, "invalid", "User ID or password is wrong.");
         return Future.succeededFuture();

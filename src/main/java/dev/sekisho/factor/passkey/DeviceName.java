@@ -4,12 +4,12 @@ package dev.sekisho.factor.passkey;
  * A default passkey name from the browser and OS in the User-Agent ("Chrome (Windows)"), so a
  * member who just presses 次へ still gets a name that tells devices apart.
  */
-final class DeviceName {
+public final class DeviceName {
   static final int MAX_LENGTH = 60;
 
   private DeviceName() {}
 
-  static String from(String userAgent) {
+  public static String from(String userAgent) {
     if (userAgent == null || userAgent.isBlank()) {
       return "Passkey";
     }

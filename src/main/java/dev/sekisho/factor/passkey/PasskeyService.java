@@ -55,7 +55,7 @@ public final class PasskeyService {
    * for passkey-first sign-in, the whole of it); resident keys preferred; no authenticator
    * attachment, so a phone can serve a PC through the browser's hybrid (QR code) flow (J2.3).
    */
-  static WebAuthn4JOptions options(PasskeySettings settings) {
+  public static WebAuthn4JOptions options(PasskeySettings settings) {
     return new WebAuthn4JOptions()
         .setRelyingParty(new RelyingParty().setId(settings.rpId()).setName(settings.rpName()))
         .setUserVerification(UserVerification.REQUIRED)
@@ -166,7 +166,10 @@ public final class PasskeyService {
               ? Future.failedFuture(new PasskeyRefused(PasskeyRefused.Reason.NOT_RECOGNISED, "user handle mismatch"))
               : owner.onboardingState() != MemberState.METHOD_SET_UP
                   ? Future.failedFuture(new PasskeyRefused(PasskeyRefused.Reason.INVALID, "member not set up"))
-                  : Future.succeededFuture();
+                  // Passkey-first skips the password step, so it checks what the login checks.
+                  : owner.deactivated()
+                      ? Future.failedFuture(new PasskeyRefused(PasskeyRefused.Reason.INVALID, "member deactivated"))
+                      : Future.succeededFuture();
           return checked
               .compose(v -> provider.authenticate(credentials(challenge, assertion, owner.loginId(), origin)))
               .compose(user -> audit.record(event))
@@ -220,7 +223,8 @@ public final class PasskeyService {
         event.userAgent(), detail)).compose(v -> Future.failedFuture(refused));
   }
 
-  static PasskeyRefused classify(Throwable err) {
+  /** Any ceremony failure as a PasskeyRefused (the staff console's passkeys use it too); null for a database failure. */
+  public static PasskeyRefused classify(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause()) {
       if (t instanceof PasskeyRefused refused) {
         return refused;
@@ -242,7 +246,7 @@ public final class PasskeyService {
     return new PasskeyRefused(PasskeyRefused.Reason.INVALID, "verification failed");
   }
 
-  static List<String> transports(JsonObject credential) {
+  public static List<String> transports(JsonObject credential) {
     List<String> out = new ArrayList<>();
     JsonObject response = credential.getJsonObject("response");
     Object value = response == null ? null : response.getValue("transports");

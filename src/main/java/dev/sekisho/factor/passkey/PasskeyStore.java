@@ -251,7 +251,7 @@ public final class PasskeyStore {
 
   /** Whose passkey this is, for passkey-first sign-in: null when the credential is unknown. */
   public Future<Owner> owner(String credentialId) {
-    return pool.preparedQuery("select m.id, m.login_id, m.onboarding_state, u.user_handle from passkey p "
+    return pool.preparedQuery("select m.id, m.login_id, m.onboarding_state, u.user_handle, m.deactivated_at is not null as deactivated from passkey p "
             + "join member m on m.id = p.member_id left join passkey_user u on u.member_id = m.id where p.credential_id = $1")
         .execute(Tuple.of(credentialId)).map(rows -> {
           if (rows.size() == 0) {
@@ -260,12 +260,12 @@ public final class PasskeyStore {
           Row row = rows.iterator().next();
           io.vertx.core.buffer.Buffer handle = row.getBuffer("user_handle");
           return new Owner(row.getLong("id"), row.getString("login_id"), MemberState.of(row.getString("onboarding_state")),
-              handle == null ? null : handle.getBytes());
+              handle == null ? null : handle.getBytes(), row.getBoolean("deactivated"));
         });
   }
 
-  /** The member a passkey belongs to. */
-  public record Owner(long memberId, String loginId, MemberState onboardingState, byte[] userHandle) {
+  /** The member a passkey belongs to; deactivated: the insurer deactivated the member (V16). */
+  public record Owner(long memberId, String loginId, MemberState onboardingState, byte[] userHandle, boolean deactivated) {
   }
 
   private static Future<Row> lockMember(SqlConnection conn, long memberId) {
@@ -281,11 +281,11 @@ public final class PasskeyStore {
     }
   }
 
-  static byte[] decode(String base64url) {
+  public static byte[] decode(String base64url) {
     return B64URL_DECODE.decode(base64url);
   }
 
-  static String encode(byte[] bytes) {
+  public static String encode(byte[] bytes) {
     return B64URL.encodeToString(bytes);
   }
 }

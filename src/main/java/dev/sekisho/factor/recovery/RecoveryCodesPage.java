@@ -1,6 +1,8 @@
 package dev.sekisho.factor.recovery;
 
 import dev.sekisho.factor.FactorPaths;
+import dev.sekisho.factor.code.CodeAnswers;
+import dev.sekisho.notify.Notice;
 import dev.sekisho.member.Method;
 import dev.sekisho.factor.SetupCompletion;
 import dev.sekisho.journey.Journey;
@@ -25,8 +27,11 @@ public final class RecoveryCodesPage implements SetupCompletion {
   private final RecoveryCodes recovery;
   private final String issuer;
   private final Pages pages;
+  private final CodeAnswers answers;
 
-  public RecoveryCodesPage(RecoveryCodes recovery, String issuer, Pages pages) {
+  /** @param answers tells the member by mail of the method added (and of the one it replaced) */
+  public RecoveryCodesPage(RecoveryCodes recovery, String issuer, Pages pages, CodeAnswers answers) {
+    this.answers = answers;
     this.recovery = recovery;
     this.issuer = issuer;
     this.pages = pages;
@@ -43,7 +48,13 @@ public final class RecoveryCodesPage implements SetupCompletion {
   public void setUp(RoutingContext ctx, Method method, List<String> codes) {
     boolean change = MemberSession.level(ctx.session()) == MemberSession.Level.COMPLETE;
     SignInProgress progress = SignInProgress.of(ctx.session());
+    String replaced = progress.replacing();
     progress.endChange();
+    long memberId = MemberSession.memberId(ctx.session());
+    answers.tell(ctx, memberId, Notice.METHOD_ADDED, method.code());
+    if (replaced != null && !replaced.equals(method.code())) {
+      answers.tell(ctx, memberId, Notice.METHOD_REMOVED, replaced);
+    }
     if (codes.isEmpty()) {
       if (change) {
         pages.redirect(ctx, FactorPaths.ACCOUNT + "?done=" + method.code());
@@ -63,6 +74,7 @@ public final class RecoveryCodesPage implements SetupCompletion {
    */
   @Override
   public void finish(RoutingContext ctx, long memberId, Method method) {
+    answers.tell(ctx, memberId, Notice.METHOD_ADDED, method.code());
     recovery.issueIfNone(memberId).onComplete(result -> {
       if (result.failed()) {
         ctx.fail(result.cause());

@@ -2,6 +2,7 @@ package dev.sekisho.factor.recovery;
 
 import dev.sekisho.factor.CheckResult;
 import dev.sekisho.factor.FactorPaths;
+import dev.sekisho.notify.Notice;
 import dev.sekisho.factor.SecondFactor;
 import dev.sekisho.factor.SecondFactors;
 import dev.sekisho.factor.Stage;
@@ -53,6 +54,7 @@ public final class RecoverySignInRoutes {
           if (result == CheckResult.OK) {
             SignIn.upgrade(ctx.session(), SignIn.RECOVERY);
             SignInProgress.of(ctx.session()).markRecovered();
+            answers.tell(ctx, member.id(), Notice.RECOVERY_CODE_USED, null);
             pages.redirect(ctx, FactorPaths.ACCOUNT + "?recovered=1");
           } else {
             pages.render(ctx, CodeAnswers.status(result), "otp-recovery", new JsonObject().put("error", CodeAnswers.message(result)));

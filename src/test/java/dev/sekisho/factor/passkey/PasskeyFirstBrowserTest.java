@@ -41,6 +41,19 @@ class PasskeyFirstBrowserTest {
       assertThat(browser.driver().findElement(By.id("user")).getText()).isEqualTo(id);
       assertThat(Sql.value("select count(*) from audit_event where login_id = ? and kind = 'passkey.first' and outcome = 'ok'", id))
           .isEqualTo(1L);
+
+      // Deactivated by the insurer (資格喪失): the passkey alone no longer signs the member in.
+      browser.logoutFromTopPage(id);
+      assertThat(gateway.admin().call("POST", "/members/" + id + "/deactivate", "{}", "application/json").statusCode())
+          .isEqualTo(200);
+      browser.visible("passkey-first").click();
+      browser.waitForPath("/sekisho/login/passkey");
+      browser.visible("passkey-start").click();
+      assertThat(browser.visible("passkey-message").getText()).isNotBlank();
+      assertThat(Sql.value("select count(*) from audit_event where login_id = ? and kind = 'passkey.first' and outcome = 'refused'",
+          id)).isEqualTo(1L);
+      browser.open(gateway.baseUrl() + "/");
+      assertThat(browser.path()).isNotEqualTo("/");
     }
   }
 }

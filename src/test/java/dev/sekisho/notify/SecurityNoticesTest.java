@@ -1,0 +1,123 @@
+package dev.sekisho.notify;
+
+import dev.sekisho.factor.OtpFixtures;
+import dev.sekisho.factor.code.OtpFlowTest;
+import dev.sekisho.mail.CaughtMail;
+import dev.sekisho.testing.AdminClient;
+import dev.sekisho.testing.GatewayExtension;
+import dev.sekisho.testing.Mailboxes;
+import dev.sekisho.testing.SignedIn;
+import dev.sekisho.testing.Sql;
+import dev.sekisho.testing.WebClientSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 17 item 5 (ASVS 2.2.3, 2.5.5, 2.8.5): each security event of today's code mails the member
+ * through the outbox, read back from the gateway's real SMTP catcher: what happened, when (JST),
+ * from which browser and address, what to do if it was not them, in the member's language. A lock
+ * is told once, however many refused attempts follow.
+ */
+class SecurityNoticesTest {
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.with(Map.of("login.maxFailures", "3", "otp.maxFailures", "3"));
+
+  @Test
+  void aMethodSetUpAndARecoveryCodeUsedAreToldInTheLanguageOfTheLatestLogin() {
+    String id = gateway.admin().newMember("ntc");
+    OtpFixtures.setState(id, "onboarded", "totp");
+    Object[] setUp = OtpFlowTest.setUpTotpOn(gateway.client(), id);
+    @SuppressWarnings("unchecked")
+    List<String> recoveryCodes = (List<String>) setUp[1];
+    CaughtMail added = awaitSubject(id, "認証方法が追加されました");
+    assertThat(added.body()).contains("認証方法「認証アプリ」").contains("(JST)").contains("IPアドレス: ")
+        .contains("お心当たりのない場合は").contains("/sekisho/account");
+
+    // The member's next login is in English: so are the mails from then on.
+    WebClientSession english = gateway.client();
+    english.setCookie("sekisho.lang", "en");
+    english.login(id, AdminClient.RULE_PASSWORD);
+    english.get("/sekisho/verify/recovery");
+    HttpResponse<String> recovered = english.post("/sekisho/verify/recovery", Map.of("code", recoveryCodes.get(0)));
+    assertThat(recovered.statusCode()).isEqualTo(303);
+    CaughtMail used = awaitSubject(id, "A recovery code was used");
+    assertThat(used.body()).contains("cannot be used again").contains("Time: ").contains("IP address: " + english.clientAddress())
+        .contains("If this was not you, contact your health insurance society");
+  }
+
+  @Test
+  void theInsurersResetsAreToldAndSayTheInsurerDidThem() {
+    String id = gateway.admin().newMember("ins");
+    Sql.memberSetUp(id, "email");
+    assertThat(gateway.admin().call("POST", "/members/" + id + "/password", "{}", "application/json").statusCode())
+        .isEqualTo(200);
+    CaughtMail reset = awaitSubject(id, "健康保険組合がパスワードを再設定しました");
+    assertThat(reset.body()).contains("端末（ブラウザ）: 健康保険組合の担当者").contains("この変更をご依頼でない場合");
+
+    assertThat(gateway.admin().call("POST", "/members/" + id + "/factors/reset", "{}", "application/json").statusCode())
+        .isEqualTo(200);
+    assertThat(awaitSubject(id, "健康保険組合が認証方法をリセットしました").body()).contains("認証方法をもう一度設定");
+  }
+
+  /** The member's own replacement of the password the insurer set (the must-change page) is told too. */
+  @Test
+  void thePasswordChangeAfterTheInsurersResetIsTold() {
+    String id = gateway.admin().newMember("mst");
+    SignedIn.Factor hotp = SignedIn.setUp(gateway, id, "hotp");
+    assertThat(gateway.admin().call("POST", "/members/" + id + "/password", "{\"password\":\"Kx9mvR2pqLwz\"}",
+        "application/json").statusCode()).isEqualTo(200);
+    WebClientSession member = gateway.client();
+    member.login(id, "Kx9mvR2pqLwz");
+    assertThat(hotp.pass(member).statusCode()).isEqualTo(303);
+    member.get("/sekisho/password/change");
+    assertThat(member.post("/sekisho/password/change", Map.of("password", "Tq7wLm3zRv8n", "password_confirm", "Tq7wLm3zRv8n"))
+        .statusCode()).isEqualTo(303);
+    assertThat(awaitSubject(id, "パスワードが変更されました").body()).contains("IPアドレス: " + member.clientAddress());
+  }
+
+  @Test
+  void aLockByWrongPasswordsIsToldOnceWithTheLastAttemptsBrowser() {
+    String id = gateway.admin().newMember("lck");
+    Sql.memberSetUp(id, "email");
+    WebClientSession guesser = gateway.client();
+    for (int i = 0; i < 3; i++) {
+      guesser.login(id, "wrong-password-" + i);
+    }
+    for (int i = 0; i < 3; i++) {
+      assertThat(guesser.login(id, "still-guessing-" + i).statusCode()).as("locked").isEqualTo(429);
+    }
+    CaughtMail locked = awaitSubject(id, "アカウントが一時的にロックされました");
+    assertThat(locked.body()).contains("IPアドレス: " + guesser.clientAddress()).contains("第三者がログインを試みている");
+    assertThat(lockNotices(id)).as("one notice per lock").isEqualTo(1);
+  }
+
+  @Test
+  void aSecondStepLockIsToldOnceToo() {
+    String id = gateway.admin().newMember("otl");
+    SignedIn.Factor totp = SignedIn.setUp(gateway, id, "totp");
+    assertThat(totp).isNotNull();
+    WebClientSession guesser = gateway.client();
+    guesser.login(id, AdminClient.RULE_PASSWORD);
+    guesser.get("/sekisho/verify/totp");
+    for (int i = 0; i < 5; i++) {
+      guesser.post("/sekisho/verify/totp", Map.of("code", "00000" + i));
+    }
+    assertThat(awaitSubject(id, "アカウントが一時的にロックされました").subject()).startsWith("【Portal】");
+    assertThat(lockNotices(id)).as("one notice however many refused codes").isEqualTo(1);
+  }
+
+  private static long lockNotices(String id) {
+    return Sql.count("select count(*) from mail_outbox o join member m on m.id = o.member_id "
+        + "where m.login_id = ? and o.kind = 'notice-account-locked'", id);
+  }
+
+  private static CaughtMail awaitSubject(String id, String subjectPart) {
+    return Mailboxes.awaitSubject(id + "@example.jp", subjectPart, Mailboxes.of(gateway));
+  }
+}
