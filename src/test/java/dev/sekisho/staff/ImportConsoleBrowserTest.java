@@ -87,7 +87,7 @@ class ImportConsoleBrowserTest {
       browser.capture("console-import-report");
 
       browser.visible("import-start").click();
-      assertThat(browser.visible("notice").getText()).isEqualTo("取込を開始しました。");
+      assertThat(browser.textOnceItSays("notice", "取込を開始しました。")).isEqualTo("取込を開始しました。");
       // The progress page, refreshing itself while the job runs (60 hashes, ten rows a chunk).
       // Read by script: the page reloads itself every 2 s, so an element found a moment ago may be gone.
       assertThat(browser.driver().executeScript("var b = document.getElementById('import-bar'); return b && b.max;"))
