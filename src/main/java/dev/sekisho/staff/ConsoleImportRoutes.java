@@ -49,7 +49,8 @@ final class ConsoleImportRoutes {
         .setMergeFormAttributes(true);
     return ctx -> {
       if (ctx.session() == null || ctx.session().get(StaffGuard.SESSION_KEY) == null) {
-        pages.redirect(ctx, StaffPaths.LOGIN);
+        // Refused unread, as the CSRF check refuses every other console form without a staff session's token.
+        pages.error(ctx, 403, "errors.csrf");
         return;
       }
       bodies.handle(ctx);
