@@ -194,9 +194,9 @@ final class GatewayRoutes {
     PasskeyService passkeys = new PasskeyService(vertx, new PasskeyStore(pool), settings.passkey(), audit);
     // Before AdminRoutes, whose catch-all answers 404 for any admin path it does not know.
     modules.add(RouteModule.of(ADMIN_API, "passkey-admin",
-        new PasskeyAdminRoutes(passkeys, members, clientAddress, adminAuth, audit)::mount));
+        new PasskeyAdminRoutes(passkeys, members, clientAddress, adminAuth, audit, notices)::mount));
     modules.add(RouteModule.of(ADMIN_API, "hotp-admin",
-        new HotpAdminRoutes(otp.hotp(), members, audit, clientAddress, adminAuth)::mount));
+        new HotpAdminRoutes(otp.hotp(), members, audit, clientAddress, adminAuth, notices)::mount));
     modules.add(RouteModule.of(ADMIN_API, "secret-admin",
         new SecretAdminRoutes(otp.rotation(), infra.secrets().activeKeyId(), audit, clientAddress, adminAuth)::mount));
     modules.add(RouteModule.of(ADMIN_API, "admin", new AdminRoutes(importer, members, throttle, audit, clientAddress,
@@ -232,7 +232,7 @@ final class GatewayRoutes {
     modules.add(RouteModule.of(MEMBER_PAGES, "otp", otpRoutes::mount));
     // A passkey as first method ends like an OTP set-up: with the member's recovery codes.
     modules.add(RouteModule.of(MEMBER_PAGES, "passkey",
-        new PasskeyRoutes(passkeys, members, clientAddress, pages, otpRoutes::finishSetUp)::mount));
+        new PasskeyRoutes(passkeys, members, clientAddress, pages, otpRoutes::finishSetUp, notices)::mount));
     modules.add(RouteModule.of(MEMBER_PAGES, "otp-api",
         new OtpApiRoutes(otp, factors, logins, members, clientAddress, sessions, audit, fastCheck)::mount));
     // Every caught mail, to anyone: only ever on loopback (Main refuses the rest before this).
