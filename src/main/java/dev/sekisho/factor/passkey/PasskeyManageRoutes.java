@@ -114,6 +114,8 @@ final class PasskeyManageRoutes {
             NoticeContext.from(shared.client(ctx)).withMethod(Method.PASSKEY.code())))
         .onComplete(result -> {
           if (result.succeeded()) {
+            // One change per fresh check, as for adding.
+            progress.endChange();
             pages.redirect(ctx, PasskeyRoutes.MANAGE + "?removed=1");
           } else if (result.cause() instanceof PasskeyRefused refused) {
             int status = refused.reason() == PasskeyRefused.Reason.NOT_FOUND ? 404 : 409;

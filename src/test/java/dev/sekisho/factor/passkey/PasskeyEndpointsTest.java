@@ -181,6 +181,9 @@ class PasskeyEndpointsTest {
     client.get("/sekisho/account/passkeys");
     assertThat(client.post(remove, Map.of()).statusCode()).isEqualTo(303);
     assertThat(passkeys(id)).isEqualTo(1L);
+    // One removal per check: the next one asks again.
+    String after = client.get("/sekisho/account/passkeys?removed=1").body();
+    assertThat(after).as(after).contains("id=\"remove-prove-").doesNotContain("/remove\"");
   }
 
   private static void proveWithPassword(WebClientSession client, String intent) {
