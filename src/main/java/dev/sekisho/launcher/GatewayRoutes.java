@@ -128,7 +128,7 @@ final class GatewayRoutes {
         new IssuedPasswordRule(settings.password().issuedRule()));
     MailOutbox outbox = new MailOutbox(vertx, pool, infra.secrets());
     // Every change to a member's security is told by mail; one lock notice per lock period.
-    SecurityNotices notices = new SecurityNotices(pool, outbox, infra.mailTemplates(), infra.i18n(),
+    SecurityNotices notices = new SecurityNotices(vertx, pool, outbox, infra.mailTemplates(), infra.i18n(),
         settings.web().publicOrigin(), settings.mail().fromName(), settings.login().lock());
     // Group commit of second-factor checks: one per verticle, so each batches its own event loop's checks.
     Batching batching = new Batching(vertx, settings.otpBatch(), metrics == null ? (statement, size) -> { } : metrics::otpCheckBatch);

@@ -175,6 +175,32 @@ class SecurityNoticesTest {
         .contains("IPアドレス: " + member.clientAddress());
   }
 
+  /** The browser is told in the words of the account page's sessions list, in the mail's language. */
+  @Test
+  void theDeviceIsToldInWordsInTheMailsLanguage() {
+    String id = gateway.admin().newMember("dvw");
+    WebClientSession member = signedInWithPasskey(id);
+    member.userAgent(CHROME_ON_WINDOWS);
+    provePassword(member, "add-passkey");
+    assertThat(SoftAuthenticator.addOn(member, gateway.baseUrl()).statusCode()).isEqualTo(200);
+    assertThat(awaitSubject(id, "認証方法が追加されました").body()).contains("端末（ブラウザ）: Windows の Chrome")
+        .doesNotContain("Mozilla/5.0");
+
+    String english = gateway.admin().newMember("dve");
+    SignedIn.Factor passkey = SignedIn.setUp(gateway, english, "passkey");
+    WebClientSession browser = gateway.client();
+    browser.setCookie("sekisho.lang", "en");
+    browser.userAgent(CHROME_ON_WINDOWS);
+    browser.login(english, AdminClient.RULE_PASSWORD);
+    passkey.pass(browser);
+    provePassword(browser, "add-passkey");
+    assertThat(SoftAuthenticator.addOn(browser, gateway.baseUrl()).statusCode()).isEqualTo(200);
+    assertThat(awaitSubject(english, "A sign-in method was added").body()).contains("Device (browser): Chrome on Windows");
+  }
+
+  private static final String CHROME_ON_WINDOWS =
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
+
   private static WebClientSession signedInWithPasskey(String id) {
     SignedIn.Factor passkey = SignedIn.setUp(gateway, id, "passkey");
     WebClientSession member = gateway.client();
