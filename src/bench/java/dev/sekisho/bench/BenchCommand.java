@@ -138,7 +138,7 @@ public final class BenchCommand {
       Context context = vertx.getOrCreateContext();
       List<HttpClient> clients = targets.stream().map(t -> client(vertx, t.getHost(), t.getPort())).toList();
       HttpClient upstream = upstreamPort < 0 ? null : client(vertx, options.host(), upstreamPort);
-      Pool pool = Pools.create(vertx, db, 8);
+      Pool pool = Pools.create(vertx, db, 8, 60_000); // a minute, not 5 s: under load the seeding queues for the pool
       BenchContext ctx = new BenchContext(vertx, context, clients, targets.stream().map(URI::getPort).toList(), options.host(),
           upstream, upstreamPort, members, db, box, settings.session().cookieName(), settings.session().idle(),
           settings.session().absolute(), pool);
@@ -192,6 +192,7 @@ public final class BenchCommand {
       if (wants("mixed") && wants("totp") && wants("login")) {
         mixed(ctx, driver, totp, login);
       }
+      ImportLoad.during(ctx, totp, byKey.get(totp.name() + "/open"), targets.get(0), options, work, out, rate -> timed(totp, "open +import", "import", () -> driver.open(totp, rate, (long) (options.seconds() * 1000))));
 
       // Ceilings last, and the steps restored after: pgbench advances last_step far beyond any real code's step.
       out.println();

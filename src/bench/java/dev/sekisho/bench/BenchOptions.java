@@ -7,7 +7,7 @@ import java.util.List;
 public record BenchOptions(int members, int gateways, double seconds, double warmupSeconds, int callers, double rate,
                     double openFraction, String dbUrl, List<String> targets, List<String> scenarios, int pgbenchSeconds,
                     int argon2Seconds, boolean jfr, int otpSessionsPerSecond, String host, String workDir, boolean coldChecks,
-                    int liveSessions) {
+                    int liveSessions, int importMembers, int importWaitMinutes) {
 
   static final List<String> ALL = List.of("totp", "email", "login", "proxy", "forward-auth", "mixed");
 
@@ -29,6 +29,8 @@ public record BenchOptions(int members, int gateways, double seconds, double war
     String workDir = "bench-work";
     boolean cold = false;
     int liveSessions = 100_000;
+    int importMembers = 0;
+    int importWait = 120;
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
       String value = i + 1 < args.length ? args[i + 1] : null;
@@ -50,6 +52,8 @@ public record BenchOptions(int members, int gateways, double seconds, double war
         case "--jfr" -> jfr = true;
         case "--cold-checks" -> cold = true;
         case "--live-sessions" -> { liveSessions = Integer.parseInt(need(a, value)); i++; }
+        case "--import-members" -> { importMembers = Integer.parseInt(need(a, value)); i++; }
+        case "--import-wait-minutes" -> { importWait = Integer.parseInt(need(a, value)); i++; }
         default -> throw new IllegalArgumentException("unknown option " + a + "");
       }
     }
@@ -64,11 +68,15 @@ public record BenchOptions(int members, int gateways, double seconds, double war
         throw new IllegalArgumentException("unknown scenario " + s + "; known: " + String.join(",", ALL));
       }
     }
+    if (importMembers < 0 || importMembers > 200_000 || (importMembers > 0 && !targets.isEmpty())) {
+      throw new IllegalArgumentException("--import-members must be 0 to 200000, and works with the bench's own gateways only");
+    }
     if (!targets.isEmpty() && dbUrl.isEmpty()) {
       throw new IllegalArgumentException("--target needs --db-url (the members are seeded straight into the database)");
     }
     return new BenchOptions(members, targets.isEmpty() ? gateways : targets.size(), seconds, warmup, callers, rate,
-        openFraction, dbUrl, targets, scenarios, pgbenchSeconds, argon2Seconds, jfr, otpSessions, "127.0.0.1", workDir, cold, liveSessions);
+        openFraction, dbUrl, targets, scenarios, pgbenchSeconds, argon2Seconds, jfr, otpSessions, "127.0.0.1", workDir, cold, liveSessions,
+        importMembers, importWait);
   }
 
   private static String need(String option, String value) {
@@ -97,6 +105,8 @@ public record BenchOptions(int members, int gateways, double seconds, double war
             --work DIR             where gateway logs and profiles go (default bench-work)
             --jfr                  record a JFR profile in each gateway (DIR/gateway-N.jfr)
             --cold-checks          (a) without the methods call before each check: the gateway reads each session first
-            --live-sessions N      signed-in sessions kept live in the database during the run (default 100000)""";
+            --live-sessions N      signed-in sessions kept live in the database during the run (default 100000)
+            --import-members N     an import job of N new members during the OTP checks' open run: their p99 meanwhile, the job's time (needs totp)
+            --import-wait-minutes M  how long to wait for that job's end before printing how far it got (default 120)""";
   }
 }

@@ -3,10 +3,8 @@ package dev.sekisho.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,7 +37,7 @@ final class ChildProcesses {
     env.put("SEKISHO_LOGIN_BACKOFF_BASE_SECONDS", "1");
     env.put("SEKISHO_LOGIN_IP_MAX_FAILURES", "100000");
     env.put("SEKISHO_LOGIN_IP_BACKOFF_AFTER", "100000");
-    env.put("SEKISHO_ADMIN_TOKEN", HexFormat.of().formatHex(new SecureRandom().generateSeed(16)));
+    env.put("SEKISHO_ADMIN_TOKEN", ImportLoad.ADMIN_TOKEN);
     // Started as the README's production command and the Dockerfile start it (GatewayProcess.JVM_FLAGS),
     // so the RSS measured is the RSS of a gateway started as documented.
     List<String> jvm = jvmArgs("gateway-" + index, GatewayProcess.JVM_FLAGS, work);

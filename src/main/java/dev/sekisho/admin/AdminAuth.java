@@ -39,6 +39,11 @@ public final class AdminAuth implements Handler<RoutingContext> {
     this.clientAddress = clientAddress;
   }
 
+  /** The staff member whose API token made this call; null for the bootstrap token. */
+  public static String staffId(RoutingContext ctx) {
+    return ctx.get(STAFF_KEY);
+  }
+
   /** The event with {@code detail.staff} when a staff token made this call; unchanged otherwise. */
   public static AuditEvent named(RoutingContext ctx, AuditEvent event) {
     String staff = ctx.get(STAFF_KEY);

@@ -30,6 +30,12 @@ final class AdminReply {
     audit.record(event(ctx, memberId, loginId, kind, "ok").with(detail)).onComplete(v -> Pages.json(ctx, 200, body));
   }
 
+  /** Records the event (with detail, which may be null) before the caller answers. */
+  io.vertx.core.Future<Void> audit(RoutingContext ctx, Long memberId, String loginId, String kind, String outcome,
+                                   JsonObject detail) {
+    return audit.record(event(ctx, memberId, loginId, kind, outcome).with(detail));
+  }
+
   /** The change was audited in its own transaction: just answer. */
   void sent(RoutingContext ctx, JsonObject body) {
     Pages.json(ctx, 200, body);

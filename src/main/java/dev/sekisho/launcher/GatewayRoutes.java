@@ -30,6 +30,9 @@ import dev.sekisho.mail.DevMailboxRoutes;
 import dev.sekisho.mail.MailOutbox;
 import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.MemberImporter;
+import dev.sekisho.imports.ImportJobStore;
+import dev.sekisho.imports.ImportJobs;
+import dev.sekisho.admin.AdminImportRoutes;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.metrics.GatewayMetrics;
 import dev.sekisho.metrics.Metrics;
@@ -199,13 +202,17 @@ final class GatewayRoutes {
         new HotpAdminRoutes(otp.hotp(), members, audit, clientAddress, adminAuth, notices)::mount));
     modules.add(RouteModule.of(ADMIN_API, "secret-admin",
         new SecretAdminRoutes(otp.rotation(), infra.secrets().activeKeyId(), audit, clientAddress, adminAuth)::mount));
+    // Import jobs: checked at once, run in the background by ImportJobRunner (one per process).
+    ImportJobs importJobs = new ImportJobs(importer, new ImportJobStore(pool, infra.secrets()));
+    modules.add(RouteModule.of(ADMIN_API, "import-jobs",
+        new AdminImportRoutes(importJobs, adminAuth, audit, clientAddress)::mount));
     modules.add(RouteModule.of(ADMIN_API, "admin", new AdminRoutes(importer, members, throttle, audit, clientAddress,
         adminAuth, memberAdmin, auditQuery)::mount));
     // The staff console: its own session and CSRF, before the members' session handler (SESSION phase).
     modules.add(RouteModule.of(ADMIN_API, "staff-console", new StaffConsole(new StaffConsole.Parts(pool, sessionStore,
         settings.session().secureCookies(), settings.web().maxBodyBytes(), settings.web().publicOrigin(), infra.templates(),
         infra.i18n(), infra.hasher(), infra.secrets(), throttle, settings.login(), audit, clientAddress, members,
-        memberAdmin, auditQuery, outbox, settings.passkey()))::mount));
+        memberAdmin, auditQuery, outbox, settings.passkey(), importJobs))::mount));
 
     // API calls may carry the session as a bearer token instead of the cookie.
     modules.add(RouteModule.of(SESSION, "api-bearer",

@@ -17,6 +17,9 @@ import dev.sekisho.ops.ManagementVerticle;
 import dev.sekisho.web.ServingListeners;
 import dev.sekisho.gateway.DemoUpstream;
 import dev.sekisho.member.IssuedPasswordRule;
+import dev.sekisho.config.ConfigReader;
+import dev.sekisho.imports.ImportJobRunner;
+import dev.sekisho.imports.ImportSettings;
 import dev.sekisho.member.MemberImporter;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.member.PasswordHasher;
@@ -61,11 +64,12 @@ public final class MainVerticle extends VerticleBase {
       "otp-setup-totp", "otp-email", "otp-code", "otp-choose", "otp-recovery", "otp-recovery-codes", "otp-account", "otp-prove-password",
       "account", "account-password", "account-email", "account-email-confirm",
       "staff-login", "staff-setup", "console-members", "console-member", "console-shown", "console-staff",
-      "console-audit", "console-locks", "console-mail", "console-tokens", "console-passkeys", "staff-passkey");
+      "console-audit", "console-locks", "console-mail", "console-tokens", "console-passkeys", "staff-passkey",
+      "console-imports", "console-import");
   static final List<String> LANGUAGES = List.of("ja", "en");
   /** Message files webroot/i18n/BUNDLE.LANG.json, one per capability, merged into one tree per language. */
   static final List<String> MESSAGE_BUNDLES = List.of("core", "onboarding", "passkey", "otp", "gateway", "staff",
-      "selfservice");
+      "selfservice", "imports");
   /** Mail texts webroot/mail/NAME.LANG.txt, loaded at start-up. */
   static final List<String> MAIL_TEMPLATES = java.util.stream.Stream.concat(
       java.util.stream.Stream.of("email-confirm", OtpCodeMail.TEMPLATE, "email-change"),
@@ -107,13 +111,16 @@ public final class MainVerticle extends VerticleBase {
         })
         // The verticles do not depend on one another: deployed side by side, each awaited (join),
         // so that after a failure the ones that started can be undeployed before the database stops.
-        .compose(demo -> Future.join(
+        .compose(demo -> Future.join(List.of(
                 track(vertx.deployVerticle(() -> new HttpVerticle(infra), new DeploymentOptions().setInstances(settings.web().instances())))
                     .onSuccess(id -> httpDeployment = id),
                 track(vertx.deployVerticle(new SessionSweeper(infra.database()))),
                 track(vertx.deployVerticle(new ConfirmationSignals(infra.database()))),
+                track(vertx.deployVerticle(new ImportJobRunner(infra.database(),
+                    ImportSettings.from(new ConfigReader(settings.json())), infra.hasher(),
+                    new IssuedPasswordRule(settings.password().issuedRule()), infra.secrets()))),
                 track(vertx.deployVerticle(new MailDeliveryVerticle(infra.database(), settings.mail(), infra.smtpPort(), infra.secrets()))),
-                deployOutboxGauge(), deployManagement())
+                deployOutboxGauge(), deployManagement()))
             .onSuccess(all -> banner(demo)))
         // Vert.x does not call stop() after a failed start: undeploy what started (its database
         // connections would otherwise be cut by the database's stop, with a stray error line), then

@@ -52,6 +52,21 @@ public final class MemberCsv {
    * {@link #MAX_LISTED_PROBLEMS} problems. A leading byte-order mark is skipped.
    */
   public static List<MemberRow> parse(Reader text) {
+    Checked checked = check(text);
+    if (checked.problemCount() > 0) {
+      throw new ImportRejected(checked.problems());
+    }
+    return checked.rows();
+  }
+
+  /**
+   * What a file holds: its valid rows and its bad lines (every one counted, the first
+   * {@link #MAX_LISTED_PROBLEMS} listed). The dry-run report of an import job.
+   */
+  public record Checked(List<MemberRow> rows, List<ImportProblem> problems, int problemCount) {}
+
+  /** As {@link #parse(Reader)}, but keeps the valid rows beside the problems instead of refusing. */
+  public static Checked check(Reader text) {
     Problems problems = new Problems();
     List<MemberRow> rows = new ArrayList<>();
     CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
@@ -94,10 +109,7 @@ public final class MemberCsv {
     if (rows.isEmpty() && problems.count() == 0) {
       problems.add(new ImportProblem(2, "the file holds no members"));
     }
-    if (problems.count() > 0) {
-      throw new ImportRejected(problems.listed());
-    }
-    return rows;
+    return new Checked(rows, problems.listed(), problems.count());
   }
 
   /** The text after a leading U+FEFF, which spreadsheet programs write at the start of UTF-8 files. */

@@ -53,6 +53,21 @@ public final class MemberImporter {
     }, false).compose(this::load);
   }
 
+  /**
+   * The dry-run of an import job: the file's valid rows and its bad lines, read from disk on a
+   * worker as {@link #importFile} does. Fails with {@link ImportNotUtf8} when the bytes are not UTF-8.
+   */
+  public Future<MemberCsv.Checked> checkFile(Path file) {
+    return vertx.executeBlocking(() -> {
+      if (!isUtf8(file)) {
+        throw new ImportNotUtf8();
+      }
+      try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        return MemberCsv.check(reader);
+      }
+    }, false);
+  }
+
   /** Whether the whole file decodes as UTF-8 (the reader's decoder reports, never replaces). */
   private static boolean isUtf8(Path file) throws IOException {
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
@@ -53,6 +54,14 @@ public final class MemberRepository {
    * @return how many rows were inserted (the rest were updated)
    */
   public Future<Integer> upsertAll(List<MemberRow> rows, List<String> passwordHashes) {
+    if (rows.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return pool.withTransaction(conn -> upsert(conn, rows, passwordHashes));
+  }
+
+  /** As {@link #upsertAll}, inside a transaction the caller holds (an import job's chunk). */
+  public static Future<Integer> upsert(SqlClient conn, List<MemberRow> rows, List<String> passwordHashes) {
     List<Tuple> batch = new ArrayList<>(rows.size());
     for (int i = 0; i < rows.size(); i++) {
       MemberRow r = rows.get(i);
@@ -76,8 +85,7 @@ public final class MemberRepository {
           updated_at = now()
         returning (xmax = 0) as inserted
         """;
-    return pool.withTransaction(conn -> conn.preparedQuery(sql).executeBatch(batch))
-        .map(MemberRepository::countInserted);
+    return conn.preparedQuery(sql).executeBatch(batch).map(MemberRepository::countInserted);
   }
 
   private static int countInserted(RowSet<Row> result) {

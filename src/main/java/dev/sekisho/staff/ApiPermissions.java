@@ -16,7 +16,7 @@ final class ApiPermissions {
     if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
       return Permission.READ;
     }
-    if (call.equals("/members/import")) {
+    if (call.equals("/members/import") || call.equals("/imports") || call.matches("/imports/[^/]+/start")) {
       return Permission.IMPORT;
     }
     if (call.endsWith("/unlock")) {

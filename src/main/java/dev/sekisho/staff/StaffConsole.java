@@ -8,6 +8,7 @@ import dev.sekisho.factor.passkey.PasskeySettings;
 import dev.sekisho.login.LoginSettings;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.mail.MailOutbox;
+import dev.sekisho.imports.ImportJobs;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.member.PasswordHasher;
 import dev.sekisho.onboarding.OnboardingAdmin;
@@ -42,7 +43,8 @@ public final class StaffConsole {
   public record Parts(Pool pool, SessionStore sessionStore, boolean secureCookies, int maxBodyBytes, String publicOrigin,
                       Templates templates, I18n i18n, PasswordHasher hasher, SecretBox secrets, LoginThrottle throttle,
                       LoginSettings login, AuditLog audit, ClientAddress clientAddress, MemberRepository members,
-                      MemberAdmin memberAdmin, AuditQuery auditQuery, MailOutbox outbox, PasskeySettings passkey) {}
+                      MemberAdmin memberAdmin, AuditQuery auditQuery, MailOutbox outbox, PasskeySettings passkey,
+                      ImportJobs imports) {}
 
   private final Parts parts;
 
@@ -63,6 +65,8 @@ public final class StaffConsole {
     Pages pages = new Pages(parts.templates(), parts.i18n(), sessions);
     String all = StaffPaths.CONSOLE + "*";
     router.route(all).handler(sessions);
+    // The member file upload (multipart, up to the import limit) before the small-body handler of every other form.
+    router.post(ConsoleImportRoutes.IMPORTS).handler(ConsoleImportRoutes.uploadBodies(pages));
     router.route(all).handler(BodyHandler.create(false).setBodyLimit(parts.maxBodyBytes()));
     router.route(all).handler(new Csrf(pages));
 
@@ -79,6 +83,7 @@ public final class StaffConsole {
     new ConsoleMemberRoutes(parts.members(), parts.memberAdmin(), new OnboardingAdmin(parts.pool()), parts.throttle(), view,
         guard, audit, pages).mount(router);
     new ConsoleRecordsRoutes(parts.auditQuery(), parts.throttle(), parts.outbox(), guard, audit, pages).mount(router);
+    new ConsoleImportRoutes(parts.imports(), guard, audit, pages).mount(router);
     new ConsoleTokenRoutes(new StaffTokens(parts.pool()), guard, audit, pages).mount(router);
     new StaffAdminRoutes(store, guard, audit, pages, parts.publicOrigin()).mount(router);
     router.route(all).handler(ctx -> pages.error(ctx, 404, "errors.notFound"));

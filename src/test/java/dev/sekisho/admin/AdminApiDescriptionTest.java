@@ -200,6 +200,16 @@ class AdminApiDescriptionTest {
 
   private record Request(String path, String body, String contentType) {}
 
+  /** A clean member file checked with dryRun=true (the bootstrap token): the id of a job waiting to start. */
+  private static String checkedImport() {
+    String id = "walkimp-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> checked = gateway.admin().call("POST", "/imports?dryRun=true",
+        "user_id,symbol,number,birthdate,name,email\n" + id + ",12,3456,1980-04-01,見本 花子," + id + "@example.jp\n",
+        "text/csv; charset=utf-8");
+    assertThat(checked.statusCode()).as(checked.body()).isEqualTo(200);
+    return String.valueOf(new JsonObject(checked.body()).getLong("id"));
+  }
+
   /** The call made from the description: the test's member for {userId}, examples for the rest. */
   private static Request request(String template, JsonObject item, JsonObject operation, String member, String call) {
     String path = template.replace("{userId}", member);
@@ -209,6 +219,11 @@ class AdminApiDescriptionTest {
       JsonObject parameter = p instanceof JsonObject o ? o : new JsonObject((java.util.Map<String, Object>) p);
       if (parameter.containsKey("$ref")) {
         continue; // the shared userId
+      }
+      if ("importId".equals(parameter.getString("name")) && path.contains("{importId}")) {
+        // An import job of its own, checked and not started, so that starting it is the example's call.
+        path = path.replace("{importId}", checkedImport());
+        continue;
       }
       if ("path".equals(parameter.getString("in")) && path.contains("{" + parameter.getString("name") + "}")) {
         Object example = parameter.getValue("example");

@@ -171,6 +171,15 @@ public final class OtpFixtures {
           new OtpCodeMail(mailTemplates(), settings.issuer(), "健康保険組合"), clock);
     }
 
+    /** Checks grouped as configured (group commit); batchSizes is told each statement's name and size. */
+    public Services(dev.sekisho.factor.batch.BatchSettings batch, java.util.function.ObjIntConsumer<String> batchSizes) {
+      this.box = box(Map.of("a", KEY_A), "a");
+      OtpSettings settings = settings(Duration.ZERO);
+      this.otp = Otp.create(pool, box, settings, new LoginThrottle(pool), null, new MailOutbox(vertx, pool, box),
+          new OtpCodeMail(mailTemplates(), settings.issuer(), "健康保険組合"), clock, dev.sekisho.factor.totp.OtpCaches.create(),
+          new dev.sekisho.factor.batch.Batching(vertx, batch, batchSizes));
+    }
+
     /** The mail texts the gateway loads at start-up, read here on the test's thread. */
     private static MailTemplates mailTemplates() {
       try {

@@ -51,12 +51,12 @@ class ConsoleLifecycleBrowserTest {
 
       // Without the tick (a forged form: the page's box is required), nothing changes.
       forcePost(browser, page + "/deactivate", Map.of());
-      assertThat(browser.visible("notice").getText()).contains("確認欄にチェックがない");
+      assertThat(browser.textOnceItSays("notice", "確認欄にチェックがない")).contains("確認欄にチェックがない");
       assertThat(Sql.value("select deactivated_at from member where login_id = ?", id)).isNull();
 
       browser.visible("confirm-deactivate").click();
       browser.visible("action-deactivate").click();
-      assertThat(browser.visible("notice").getText()).isEqualTo("加入者を無効にし、すべてのセッションを終了しました。");
+      assertThat(browser.textOnceItSays("notice", "加入者を無効にし、すべてのセッションを終了しました。")).isEqualTo("加入者を無効にし、すべてのセッションを終了しました。");
       assertThat(browser.visible("member-standing").getText()).contains("無効");
       assertThat(member.get("/sekisho/auth/verify").statusCode()).as("the member's session ended").isEqualTo(401);
       assertThat(member.get("/").statusCode()).as("the proxy refuses it too").isNotEqualTo(200);
@@ -66,7 +66,7 @@ class ConsoleLifecycleBrowserTest {
 
       browser.visible("confirm-reactivate").click();
       browser.visible("action-reactivate").click();
-      assertThat(browser.visible("notice").getText()).isEqualTo("加入者を再び有効にしました。");
+      assertThat(browser.textOnceItSays("notice", "加入者を再び有効にしました。")).isEqualTo("加入者を再び有効にしました。");
       assertThat(browser.visible("member-standing").getText()).isEqualTo("有効");
       assertThat(gateway.client().login(id, AdminClient.RULE_PASSWORD).statusCode()).isEqualTo(303);
       assertThat(Sql.count("select count(*) from audit_event where kind = 'admin.members.reactivate' and login_id = ? "
@@ -75,13 +75,13 @@ class ConsoleLifecycleBrowserTest {
       // Removal asks for the user ID again.
       browser.visible("confirm-remove").sendKeys("not-" + id);
       browser.visible("action-remove").click();
-      assertThat(browser.visible("notice").getText()).contains("ユーザーIDが一致しない");
+      assertThat(browser.textOnceItSays("notice", "ユーザーIDが一致しない")).contains("ユーザーIDが一致しない");
       assertThat(Sql.count("select count(*) from member where login_id = ?", id)).isOne();
 
       browser.visible("confirm-remove").sendKeys(id);
       browser.visible("action-remove").click();
       browser.waitForPath(StaffPaths.MEMBERS);
-      assertThat(browser.visible("notice").getText()).contains("加入者を削除しました");
+      assertThat(browser.textOnceItSays("notice", "加入者を削除しました")).contains("加入者を削除しました");
       assertThat(Sql.count("select count(*) from member where login_id = ?", id)).isZero();
       assertThat(Sql.count("select count(*) from audit_event where kind = 'admin.members.remove' and login_id = ? "
           + "and detail->>'staff' = ?", id, operator)).isOne();

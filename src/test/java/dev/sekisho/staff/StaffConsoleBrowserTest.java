@@ -68,7 +68,7 @@ class StaffConsoleBrowserTest {
     browser.driver().findElement(By.id("code")).sendKeys(code(key, 0));
     browser.driver().findElement(By.id("setup-submit")).click();
     browser.waitForPath(StaffPaths.LOGIN);
-    assertThat(browser.visible("notice").getText()).isEqualTo("設定が完了しました。ログインしてください。");
+    assertThat(browser.textOnceItSays("notice", "設定が完了しました。ログインしてください。")).isEqualTo("設定が完了しました。ログインしてください。");
     return key;
   }
 
@@ -124,7 +124,7 @@ class StaffConsoleBrowserTest {
       assertThat(browser.visible("member-locks").getText()).contains("ロック中").contains("パスワード・生年月日の失敗");
 
       browser.visible("action-unlock").click();
-      assertThat(browser.visible("notice").getText()).isEqualTo("ロックを解除しました。");
+      assertThat(browser.textOnceItSays("notice", "ロックを解除しました。")).isEqualTo("ロックを解除しました。");
       assertThat(browser.visible("no-locks").isDisplayed()).isTrue();
       assertThat(Sql.count("select count(*) from login_throttle where subject = ?", "id:" + member)).isZero();
       assertThat(Sql.count("select count(*) from audit_event where kind = 'admin.members.unlock' and login_id = ? "

@@ -94,6 +94,18 @@ public final class Browser implements AfterTestExecutionCallback, AfterAllCallba
     return new WebDriverWait(driver(), PATIENCE).until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
   }
 
+  /**
+   * The text of the element with this id once it contains expected. After a click that loads a new page the
+   * old page's element of the same id may still be found and then go stale: this waits through that.
+   */
+  public String textOnceItSays(String id, String expected) {
+    return new WebDriverWait(driver(), PATIENCE).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(d -> {
+          String text = d.findElement(By.id(id)).getText();
+          return text.contains(expected) ? text : null;
+        });
+  }
+
   public void waitForPath(String path) {
     waitFor(d -> java.net.URI.create(d.getCurrentUrl()).getPath().equals(path));
   }

@@ -59,7 +59,7 @@ public record Otp(OtpSettings settings, TotpService totp, HotpService hotp, Emai
     MethodActivation activation = new MethodActivation(recovery);
     return new Otp(settings,
         new TotpService(pool, box, settings, limit, activation, clock, caches.totpKeys(), batching),
-        new HotpService(pool, box, settings, limit, activation),
+        new HotpService(pool, box, settings, limit, activation, batching),
         new EmailOtpService(pool, box, settings, limit, activation, mailer, sends, codeMail),
         recovery, new MethodDirectory(pool), limit, new SecretRotation(pool, box), caches);
   }

@@ -14,10 +14,22 @@ import java.util.Set;
 import java.util.function.IntConsumer;
 
 /**
- * Group commit of concurrent checks on ONE event loop: checks submitted within the window (or until
- * the batch is full) are decided by one multi-row statement and one commit, each getting its own
- * result. PostgreSQL's commit (a WAL flush) is the cost of a check; sharing it between many checks
- * is what makes them cheaper without giving up synchronous_commit.
+ * Group commit of concurrent checks on ONE event loop: checks waiting together are decided by one
+ * multi-row statement and one commit, each getting its own result. PostgreSQL's commit (a WAL
+ * flush) is the cost of a check; sharing it between many checks is what makes them cheaper without
+ * giving up synchronous_commit.
+ *
+ * <p>When a batch is sent ({@link BatchSettings#adaptive()}):
+ * <ul>
+ *   <li>adaptive (the default): a check arriving while none of this batcher's statements is in
+ *       flight is sent at once, alone, so a quiet gateway adds no latency; checks arriving while one
+ *       is in flight wait for it and are sent together as soon as it has answered (or at once when
+ *       {@code maxSize} wait). The batch grows with the load by itself: the slower the commits, the
+ *       more checks share the next one, and no check waits longer than one statement before its own
+ *       is sent.</li>
+ *   <li>fixed window: checks are sent {@code windowMillis} after the first one waiting, or as soon as
+ *       {@code maxSize} wait (the tests use it to make batches of a known size).</li>
+ * </ul>
  *
  * <p>Guarantees, whatever the statement:
  * <ul>
@@ -27,8 +39,7 @@ import java.util.function.IntConsumer;
  *   <li>One check never fails the others: the batch statement answers every row on its own; and if
  *       the whole statement fails (a constraint, a deadlock between two processes' batches), each
  *       check of it is decided again alone, by the single statement it had before batching.</li>
- *   <li>No check waits longer than the window for its batch to start (a member's second check: one
- *       window more); nothing blocks: the window is a Vert.x timer.</li>
+ *   <li>Nothing blocks: a check waits on a statement's future or on a Vert.x timer.</li>
  * </ul>
  * Not thread-safe by design: one instance per verticle, used only from that verticle's event loop.
  */
@@ -55,6 +66,8 @@ public final class GroupCommit<I, O> {
   private final IntConsumer batchSizes;
   private List<Waiting<I, O>> waiting = new ArrayList<>();
   private long timer = -1;
+  /** Batches sent whose checks are not all answered yet (adaptive flush waits for them). */
+  private int inFlight;
 
   /** @param batchSizes told the size of every statement sent (1 for a check decided alone), for the metrics */
   public GroupCommit(Vertx vertx, BatchSettings settings, Statement<I, O> statement, IntConsumer batchSizes) {
@@ -64,21 +77,16 @@ public final class GroupCommit<I, O> {
     this.batchSizes = batchSizes;
   }
 
-  /** Decides the check with the others that arrive within the window. */
+  /** Decides the check with the others waiting with it (see the class comment for when they are sent). */
   public Future<O> submit(I check) {
     if (!settings.enabled() || settings.maxSize() < 2) {
       batchSizes.accept(1);
       return statement.one(check);
     }
     Promise<O> answer = Promise.promise();
-    waiting.add(new Waiting<>(check, answer));
+    enqueue(new Waiting<>(check, answer));
     if (waiting.size() >= settings.maxSize()) {
       flush();
-    } else if (timer < 0) {
-      timer = vertx.setTimer(settings.windowMillis(), id -> {
-        timer = -1;
-        flush();
-      });
     }
     return answer.future();
   }
@@ -98,13 +106,31 @@ public final class GroupCommit<I, O> {
     // In one order on every process (the subjects' order), so that two batches meeting on the
     // same rows lock them in the same order and wait for each other rather than deadlock.
     batch.sort(Comparator.comparingLong(w -> statement.subject(w.check())));
-    // Second checks of a subject open the next batch, one window on.
-    later.forEach(w -> enqueue(w));
-    decide(batch);
+    if (batch.isEmpty()) {
+      return;
+    }
+    inFlight++;
+    decide(batch).onComplete(answered -> {
+      inFlight--;
+      // Adaptive: what arrived while this batch was in flight goes now, as one batch (a full batch
+      // sent meanwhile may still be in flight: waiting for it too would only add latency).
+      if (settings.adaptive() && !waiting.isEmpty()) {
+        flush();
+      }
+    });
+    // Second checks of a subject open the next batch: after this one (adaptive) or one window on.
+    later.forEach(this::enqueue);
   }
 
+  /** Queues a check and arranges for the queue to be sent: now, after the statement in flight, or after the window. */
   private void enqueue(Waiting<I, O> w) {
     waiting.add(w);
+    if (settings.adaptive()) {
+      if (inFlight == 0) {
+        flush();
+      }
+      return;
+    }
     if (timer < 0) {
       timer = vertx.setTimer(settings.windowMillis(), id -> {
         timer = -1;
@@ -113,12 +139,13 @@ public final class GroupCommit<I, O> {
     }
   }
 
-  private void decide(List<Waiting<I, O>> batch) {
+  /** Sends the batch; the future completes (never fails) once every check of it has its answer. */
+  private Future<Void> decide(List<Waiting<I, O>> batch) {
     batchSizes.accept(batch.size());
     if (batch.size() == 1) {
-      alone(batch.get(0));
-      return;
+      return alone(batch.get(0));
     }
+    Promise<Void> answered = Promise.promise();
     Future<List<O>> all;
     try {
       all = statement.all(batch.stream().map(Waiting::check).toList());
@@ -133,15 +160,18 @@ public final class GroupCommit<I, O> {
           batch.get(i).answer().handle(i < results.size() ? Future.succeededFuture(results.get(i))
               : Future.failedFuture(new IllegalStateException("the batch statement answered " + results.size() + " of " + batch.size())));
         }
+        answered.complete();
         return;
       }
       // The statement changed nothing (it failed as a whole, its transaction rolled back): each check is decided alone.
       LOG.warn("A batch of {} checks failed as a whole; deciding each alone: {}", batch.size(), done.cause().toString());
-      batch.forEach(this::alone);
+      Future.join(batch.stream().map(this::alone).toList()).onComplete(each -> answered.complete());
     });
+    return answered.future();
   }
 
-  private void alone(Waiting<I, O> w) {
+  /** Decides one check by its single statement; the future completes (never fails) once it is answered. */
+  private Future<Void> alone(Waiting<I, O> w) {
     Future<O> one;
     try {
       one = statement.one(w.check());
@@ -149,5 +179,6 @@ public final class GroupCommit<I, O> {
       one = Future.failedFuture(e);
     }
     one.onComplete(w.answer());
+    return one.transform(done -> Future.succeededFuture());
   }
 }

@@ -5,10 +5,11 @@ import dev.sekisho.factor.code.CodeInput;
 import dev.sekisho.factor.code.OtpAlgorithm;
 import dev.sekisho.factor.code.OtpSettings;
 import dev.sekisho.factor.code.SecondStepLimit;
+import dev.sekisho.factor.batch.Batching;
+import dev.sekisho.factor.batch.GroupCommit;
 import dev.sekisho.factor.recovery.MethodActivation;
 import dev.sekisho.crypto.SecretBox;
 import dev.sekisho.member.Method;
-import dev.sekisho.factor.MethodUse;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
@@ -31,8 +32,12 @@ public final class HotpService {
   private final OtpSettings settings;
   private final SecondStepLimit limit;
   private final MethodActivation activation;
+  /** This verticle's group commit of the deciding write (HotpCheckBatch); with batching off, each check alone. */
+  private final GroupCommit<Tuple, HotpCheckBatch.Decided> checks;
 
-  public HotpService(Pool pool, SecretBox box, OtpSettings settings, SecondStepLimit limit, MethodActivation activation) {
+  public HotpService(Pool pool, SecretBox box, OtpSettings settings, SecondStepLimit limit, MethodActivation activation,
+                     Batching batching) {
+    this.checks = batching.of("hotp", new HotpCheckBatch(pool));
     this.pool = pool;
     this.box = box;
     this.settings = settings;
@@ -119,10 +124,15 @@ public final class HotpService {
             }));
   }
 
-  /** The counter moves past the accepted code, unless another check moved it first (then this one fails). */
+  /**
+   * The counter moves past the accepted code, unless another check moved it first (then this one
+   * fails), and the failures are cleared: one statement (HotpCheckBatch), shared with the checks
+   * arriving together. A lock set since it was read refuses the check as locked.
+   */
   private Future<CheckResult> advanceAndClear(long memberId, long expected, long next) {
-    return advance(memberId, expected, next)
-        .compose(ok -> ok ? limit.clear(memberId).map(CheckResult.OK) : limit.fail(memberId));
+    return checks.submit(Tuple.of(memberId, SecondStepLimit.subject(memberId), expected, next))
+        .compose(decided -> decided.locked() ? Future.succeededFuture(CheckResult.LOCKED)
+            : decided.advanced() ? Future.succeededFuture(CheckResult.OK) : limit.fail(memberId));
   }
 
   private static long search(byte[] secret, OtpAlgorithm algorithm, int digits, long counter, int window, int code) {
@@ -133,16 +143,6 @@ public final class HotpService {
       }
     }
     return found;
-  }
-
-  /** Moves the counter from the value read to next, only if nobody moved it in between. */
-  private Future<Boolean> advance(long memberId, long expected, long next) {
-    return pool.preparedQuery("""
-            with u as (update otp_hotp set counter = $3, last_used_at = now() where member_id = $1 and counter = $2 returning 1),
-            %s
-            select exists (select 1 from u)
-            """.formatted(MethodUse.ctes(Method.HOTP, "exists (select 1 from u)")))
-        .execute(Tuple.of(memberId, expected, next)).map(rows -> rows.iterator().next().getBoolean(0));
   }
 
   public static String context(long memberId) {

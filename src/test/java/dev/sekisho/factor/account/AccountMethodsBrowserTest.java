@@ -90,7 +90,7 @@ class AccountMethodsBrowserTest {
     browser.visible("code").sendKeys(OtpFlowTest.code(secret, 0));
     browser.visible("otp-submit").click();
     browser.waitForPath("/sekisho/account/otp");
-    assertThat(browser.visible("otp-notice").getText()).contains("設定しました");
+    assertThat(browser.textOnceItSays("otp-notice", "設定しました")).contains("設定しました");
     assertThat(methods(id)).containsExactlyInAnyOrder("passkey", "totp");
     assertThat(Sql.value("select count(*) from audit_event a join member m on m.id = a.member_id "
         + "where m.login_id = ? and a.kind = 'account.method.added' and a.detail->>'method' = 'totp'", id)).isEqualTo(1L);
@@ -116,7 +116,7 @@ class AccountMethodsBrowserTest {
     browser.visible("code").sendKeys(OtpFlowTest.code(secret, 2));
     browser.visible("otp-submit").click();
     browser.waitForPath("/sekisho/account/otp");
-    assertThat(browser.visible("otp-notice").getText()).contains("削除しました");
+    assertThat(browser.textOnceItSays("otp-notice", "削除しました")).contains("削除しました");
     assertThat(methods(id)).containsExactly("totp");
     assertThat(Sql.value("select count(*) from passkey p join member m on m.id = p.member_id where m.login_id = ?", id))
         .isEqualTo(0L);
@@ -178,7 +178,7 @@ class AccountMethodsBrowserTest {
     WebElement otherRow = rows.stream().filter(r -> r.getText().contains(other.clientAddress())).findFirst().orElseThrow();
     otherRow.findElement(By.className("end-session")).click();
     browser.waitFor(d -> d.getCurrentUrl().contains("sessions=ended"));
-    assertThat(browser.visible("account-notice").getText()).contains("終了しました");
+    assertThat(browser.textOnceItSays("account-notice", "終了しました")).contains("終了しました");
     assertThat(browser.visible("session-list").findElements(By.cssSelector("tr.session-row"))).hasSize(2);
     var refused = other.get("/demo/headers");
     assertThat(refused.statusCode()).isEqualTo(303);

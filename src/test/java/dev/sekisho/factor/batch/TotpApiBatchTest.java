@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TotpApiBatchTest {
   private static final int BATCH = 4;
   private static final Map<String, String> BATCHING = Map.of("http.instances", "1", "otp.batch.enabled", "true",
-      "otp.batch.windowMillis", "1000", "otp.batch.maxSize", String.valueOf(BATCH));
+      "otp.batch.adaptive", "false", "otp.batch.windowMillis", "1000", "otp.batch.maxSize", String.valueOf(BATCH));
   @RegisterExtension
   static final GatewayExtension gateway = GatewayExtension.with(BATCHING);
   @RegisterExtension

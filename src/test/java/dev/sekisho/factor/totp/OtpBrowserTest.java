@@ -161,7 +161,7 @@ class OtpBrowserTest {
       browser.open(gateway.baseUrl() + "/sekisho/login?lang=ja");
       browser.login(gateway.baseUrl(), id, AdminClient.RULE_PASSWORD);
       browser.waitForPath("/sekisho/setup/email");
-      assertThat(browser.visible("otp-notice").getText()).contains("送信しました");
+      assertThat(browser.textOnceItSays("otp-notice", "送信しました")).contains("送信しました");
       String first = mailedCode(catcher, address, 0);
       // 再送信 replaces the code; the new mail's code is the one that works.
       browser.driver().findElement(By.id("otp-resend")).click();
