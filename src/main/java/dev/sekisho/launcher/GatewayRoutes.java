@@ -131,7 +131,7 @@ final class GatewayRoutes {
         new IssuedPasswordRule(settings.password().issuedRule()));
     MailOutbox outbox = new MailOutbox(vertx, pool, infra.secrets());
     // Every change to a member's security is told by mail; one lock notice per lock period.
-    SecurityNotices notices = new SecurityNotices(pool, outbox, infra.mailTemplates(), infra.i18n(),
+    SecurityNotices notices = new SecurityNotices(vertx, pool, outbox, infra.mailTemplates(), infra.i18n(),
         settings.web().publicOrigin(), settings.mail().fromName(), settings.login().lock());
     // Group commit of second-factor checks: one per verticle, so each batches its own event loop's checks.
     Batching batching = new Batching(vertx, settings.otpBatch(), metrics == null ? (statement, size) -> { } : metrics::otpCheckBatch);
@@ -197,9 +197,9 @@ final class GatewayRoutes {
     PasskeyService passkeys = new PasskeyService(vertx, new PasskeyStore(pool), settings.passkey(), audit);
     // Before AdminRoutes, whose catch-all answers 404 for any admin path it does not know.
     modules.add(RouteModule.of(ADMIN_API, "passkey-admin",
-        new PasskeyAdminRoutes(passkeys, members, clientAddress, adminAuth, audit)::mount));
+        new PasskeyAdminRoutes(passkeys, members, clientAddress, adminAuth, audit, notices)::mount));
     modules.add(RouteModule.of(ADMIN_API, "hotp-admin",
-        new HotpAdminRoutes(otp.hotp(), members, audit, clientAddress, adminAuth)::mount));
+        new HotpAdminRoutes(otp.hotp(), members, audit, clientAddress, adminAuth, notices)::mount));
     modules.add(RouteModule.of(ADMIN_API, "secret-admin",
         new SecretAdminRoutes(otp.rotation(), infra.secrets().activeKeyId(), audit, clientAddress, adminAuth)::mount));
     // Import jobs: checked at once, run in the background by ImportJobRunner (one per process).
@@ -239,7 +239,7 @@ final class GatewayRoutes {
     modules.add(RouteModule.of(MEMBER_PAGES, "otp", otpRoutes::mount));
     // A passkey as first method ends like an OTP set-up: with the member's recovery codes.
     modules.add(RouteModule.of(MEMBER_PAGES, "passkey",
-        new PasskeyRoutes(passkeys, members, clientAddress, pages, otpRoutes::finishSetUp)::mount));
+        new PasskeyRoutes(passkeys, members, clientAddress, pages, otpRoutes::finishSetUp, notices)::mount));
     modules.add(RouteModule.of(MEMBER_PAGES, "otp-api",
         new OtpApiRoutes(otp, factors, logins, members, clientAddress, sessions, audit, fastCheck)::mount));
     // Every caught mail, to anyone: only ever on loopback (Main refuses the rest before this).

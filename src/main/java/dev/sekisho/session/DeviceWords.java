@@ -2,6 +2,7 @@ package dev.sekisho.session;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import dev.sekisho.web.I18n;
 import ua_parser.Client;
 import ua_parser.Parser;
 
@@ -43,6 +44,12 @@ public final class DeviceWords {
   }
 
   private DeviceWords() {}
+
+  /** How a language puts a device in words: the account page's sessions list and the security notices say it alike. */
+  public static Phrasing phrasing(I18n i18n, String lang) {
+    return new Phrasing(i18n.text(lang, "account.sessions.browserOnSystem"), i18n.text(lang, "account.sessions.withModel"),
+        i18n.text(lang, "account.sessions.unknownDevice"));
+  }
 
   /**
    * The parts of a user-agent string. Pattern matching over the whole list: call it on a worker

@@ -70,8 +70,7 @@ public final class SessionListRoutes {
 
   /** How the page's language puts a device in words (also for the recent-logins table). */
   public static DeviceWords.Phrasing phrasing(Pages pages, String lang) {
-    return new DeviceWords.Phrasing(pages.i18n().text(lang, "account.sessions.browserOnSystem"),
-        pages.i18n().text(lang, "account.sessions.withModel"), pages.i18n().text(lang, "account.sessions.unknownDevice"));
+    return DeviceWords.phrasing(pages.i18n(), lang);
   }
 
   private void endOne(RoutingContext ctx) {

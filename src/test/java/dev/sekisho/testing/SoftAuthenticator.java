@@ -55,7 +55,24 @@ public final class SoftAuthenticator {
     WebClientSession setUp = new WebClientSession(baseUrl);
     HttpResponse<String> login = setUp.login(id, AdminClient.RULE_PASSWORD);
     assertThat(login.headers().firstValue("Location")).as("login to the set-up").contains("/sekisho/setup/passkey");
-    String csrf = csrfOf(setUp.get("/sekisho/setup/passkey"));
+    HttpResponse<String> registered = authenticator.register(setUp, "/sekisho/setup/passkey", baseUrl);
+    assertThat(registered.statusCode()).as("passkey registered: " + registered.body()).isEqualTo(200);
+    setUp.get("/sekisho/setup/passkey");
+    SignedIn.logOut(setUp);
+    return authenticator;
+  }
+
+  /**
+   * A new passkey added by a signed-in member on the passkeys page (after the account page's fresh
+   * check, or refused); returns the gateway's answer to the ceremony's end.
+   */
+  public static HttpResponse<String> addOn(WebClientSession signedIn, String baseUrl) {
+    return new SoftAuthenticator(baseUrl).register(signedIn, "/sekisho/account/passkeys", baseUrl);
+  }
+
+  private HttpResponse<String> register(WebClientSession setUp, String page, String baseUrl) {
+    SoftAuthenticator authenticator = this;
+    String csrf = csrfOf(setUp.get(page));
     JsonObject options = new JsonObject(postJson(setUp, "/sekisho/passkey/register/options", csrf, "{}").body());
     String rpId = options.getJsonObject("rp").getString("id");
     byte[] clientData = clientData("webauthn.create", options.getString("challenge"), baseUrl);
@@ -65,11 +82,7 @@ public final class SoftAuthenticator {
         .put("clientDataJSON", B64.encodeToString(clientData))
         .put("attestationObject", B64.encodeToString(attestation))
         .put("transports", new JsonArray().add("internal")));
-    HttpResponse<String> registered = postJson(setUp, "/sekisho/passkey/register", csrf, credential.encode());
-    assertThat(registered.statusCode()).as("passkey registered: " + registered.body()).isEqualTo(200);
-    setUp.get("/sekisho/setup/passkey");
-    SignedIn.logOut(setUp);
-    return authenticator;
+    return postJson(setUp, "/sekisho/passkey/register", csrf, credential.encode());
   }
 
   /** Answers the sign-in ceremony on the browser's verify page; returns the gateway's answer ({"location": ...}). */

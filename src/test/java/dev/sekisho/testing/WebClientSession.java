@@ -32,6 +32,8 @@ public final class WebClientSession {
   private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
   private final HttpClient http;
   private final String clientAddress;
+  /** The browser this client says it is; null: the HTTP client's own. */
+  private String userAgent;
   private String csrf;
 
   public WebClientSession(String baseUrl) {
@@ -115,11 +117,17 @@ public final class WebClientSession {
     return csrf;
   }
 
+  /** From now on, sends this User-Agent (a browser's own words, for what the gateway makes of them). */
+  public void userAgent(String value) {
+    this.userAgent = value;
+  }
+
   public HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : baseUrl + path))
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : baseUrl + path))
         .timeout(Duration.ofSeconds(30))
         .header("X-Forwarded-For", clientAddress)
         .header("Accept-Language", "ja");
+    return userAgent == null ? builder : builder.header("User-Agent", userAgent);
   }
 
   public HttpResponse<String> send(HttpRequest request) {

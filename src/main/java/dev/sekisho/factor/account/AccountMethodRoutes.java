@@ -37,7 +37,7 @@ import java.util.Set;
 public final class AccountMethodRoutes {
   /** The changes the account page offers. */
   private static final Set<String> INTENTS = Set.of("recreate-totp", "switch-totp", "switch-email", "add-totp", "add-email",
-      "add-passkey", "remove-totp", "remove-email", "remove-passkey", "remove-hotp", "recovery");
+      "add-passkey", "manage-passkeys", "remove-totp", "remove-email", "remove-passkey", "remove-hotp", "recovery");
   private static final String REMOVE = "remove-";
 
   private final SecondFactors factors;
@@ -207,8 +207,9 @@ public final class AccountMethodRoutes {
         return null;
       });
     }
-    if ("add-passkey".equals(intent)) {
-      // The WebAuthn ceremony is on the passkeys page; the check opens its window there.
+    if ("add-passkey".equals(intent) || "manage-passkeys".equals(intent)) {
+      // The WebAuthn ceremony and the removal of one passkey of several are on the passkeys page;
+      // the check opens the window for one change there.
       progress.startChange(Method.PASSKEY.code(), null);
       pages.redirect(ctx, PasskeyRoutes.MANAGE);
       return Future.succeededFuture();

@@ -7,6 +7,10 @@ import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.member.LoginIds;
 import dev.sekisho.member.MemberRepository;
+import dev.sekisho.member.Method;
+import dev.sekisho.notify.Notice;
+import dev.sekisho.notify.NoticeContext;
+import dev.sekisho.notify.SecurityNotices;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Pages;
 import dev.sekisho.web.Paths;
@@ -32,8 +36,11 @@ public final class HotpAdminRoutes {
   private final AuditLog audit;
   private final ClientAddress clientAddress;
   private final AdminAuth auth;
+  private final SecurityNotices notices;
 
-  public HotpAdminRoutes(HotpService hotp, MemberRepository members, AuditLog audit, ClientAddress clientAddress, AdminAuth auth) {
+  public HotpAdminRoutes(HotpService hotp, MemberRepository members, AuditLog audit, ClientAddress clientAddress, AdminAuth auth,
+                         SecurityNotices notices) {
+    this.notices = notices;
     this.hotp = hotp;
     this.members = members;
     this.audit = audit;
@@ -107,6 +114,7 @@ public final class HotpAdminRoutes {
         boolean ok = result == HotpService.AssignResult.ASSIGNED;
         return audit.record(AdminAuth.named(ctx, AuditEvent.of(member.id(), member.loginId(), "admin.hotp.assign",
                     ok ? "ok" : "serial_in_use", client(ctx))).with(new JsonObject().put("serial", serial)))
+            .compose(v -> ok ? told(member.id(), Notice.METHOD_ADDED) : io.vertx.core.Future.<Void>succeededFuture())
             .onComplete(v -> {
               if (ok) {
                 Pages.json(ctx, 200, new JsonObject().put("userId", member.loginId()).put("serial", serial)
@@ -128,6 +136,7 @@ public final class HotpAdminRoutes {
       }
       return hotp.unassign(member.id()).compose(removed -> audit.record(AdminAuth.named(ctx,
               AuditEvent.of(member.id(), member.loginId(), "admin.hotp.unassign", removed ? "ok" : "none", client(ctx))))
+          .compose(v -> removed ? told(member.id(), Notice.METHOD_REMOVED) : io.vertx.core.Future.<Void>succeededFuture())
           .onComplete(v -> {
             if (removed) {
               Pages.json(ctx, 200, new JsonObject().put("userId", member.loginId()).put("unassigned", true));
@@ -136,6 +145,11 @@ public final class HotpAdminRoutes {
             }
           }));
     }).onFailure(ctx::fail);
+  }
+
+  /** The member hears of a token given or taken by the insurer as of any change of their methods. */
+  private io.vertx.core.Future<Void> told(long memberId, Notice notice) {
+    return notices.send(memberId, notice, NoticeContext.byTheInsurer().withMethod(Method.HOTP.code()));
   }
 
   private AuditEvent.Client client(RoutingContext ctx) {

@@ -5,6 +5,11 @@ import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.member.LoginIds;
 import dev.sekisho.member.MemberRepository;
+import dev.sekisho.member.MemberState;
+import dev.sekisho.member.Method;
+import dev.sekisho.notify.Notice;
+import dev.sekisho.notify.NoticeContext;
+import dev.sekisho.notify.SecurityNotices;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Pages;
 import dev.sekisho.web.Paths;
@@ -28,9 +33,11 @@ public final class PasskeyAdminRoutes {
   private final ClientAddress clientAddress;
   private final AdminAuth auth;
   private final AuditLog audit;
+  private final SecurityNotices notices;
 
   public PasskeyAdminRoutes(PasskeyService passkeys, MemberRepository members, ClientAddress clientAddress, AdminAuth auth,
-                            AuditLog audit) {
+                            AuditLog audit, SecurityNotices notices) {
+    this.notices = notices;
     this.passkeys = passkeys;
     this.audit = audit;
     this.members = members;
@@ -73,8 +80,8 @@ public final class PasskeyAdminRoutes {
         .compose(member -> member == null ? Future.succeededFuture(-1) : passkeys.removeAll(member.id(),
             AdminAuth.named(ctx, AuditEvent.of(member.id(), loginId, "admin.passkeys.remove_all", "ok", client))))
         .compose(removed -> removed < 0 ? Future.succeededFuture((JsonObject) null)
-            : members.findByLoginId(loginId).map(member -> new JsonObject().put("userId", loginId)
-                .put("removed", removed).put("onboardingState", member == null ? null : member.onboardingState().code())))
+            : members.findByLoginId(loginId).compose(member -> told(member, removed).map(new JsonObject().put("userId", loginId)
+                .put("removed", removed).put("onboardingState", member == null ? null : member.onboardingState().code()))))
         .onComplete(result -> {
           if (result.failed()) {
             ctx.fail(result.cause());
@@ -84,5 +91,18 @@ public final class PasskeyAdminRoutes {
             Pages.json(ctx, 200, result.result());
           }
         });
+  }
+
+  /**
+   * Tells the member: back to set-up (passkeys were all they had), the insurer reset their
+   * methods; with another method left, the insurer removed their passkeys.
+   */
+  private Future<Void> told(dev.sekisho.member.Member member, int removed) {
+    if (member == null || removed == 0) {
+      return Future.succeededFuture();
+    }
+    boolean reset = member.onboardingState() != MemberState.METHOD_SET_UP;
+    return reset ? notices.send(member.id(), Notice.FACTORS_RESET_BY_INSURER, NoticeContext.byTheInsurer())
+        : notices.send(member.id(), Notice.METHOD_REMOVED, NoticeContext.byTheInsurer().withMethod(Method.PASSKEY.code()));
   }
 }

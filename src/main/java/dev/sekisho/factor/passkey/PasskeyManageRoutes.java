@@ -3,6 +3,9 @@ package dev.sekisho.factor.passkey;
 import dev.sekisho.factor.Stage;
 import dev.sekisho.factor.StageGuard;
 import dev.sekisho.member.Method;
+import dev.sekisho.notify.Notice;
+import dev.sekisho.notify.NoticeContext;
+import dev.sekisho.notify.SecurityNotices;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.session.SignInProgress;
 import dev.sekisho.web.FormInput;
@@ -25,8 +28,10 @@ final class PasskeyManageRoutes {
   private final StageGuard guard;
   private final PasskeyPages shared;
   private final Pages pages;
+  private final SecurityNotices notices;
 
-  PasskeyManageRoutes(PasskeyService passkeys, StageGuard guard, PasskeyPages shared) {
+  PasskeyManageRoutes(PasskeyService passkeys, StageGuard guard, PasskeyPages shared, SecurityNotices notices) {
+    this.notices = notices;
     this.passkeys = passkeys;
     this.guard = guard;
     this.shared = shared;
@@ -50,12 +55,13 @@ final class PasskeyManageRoutes {
       model.put("notice", "passkey.manage.removed");
     }
     SignInProgress progress = SignInProgress.of(ctx.session());
-    model.put("naming", progress.passkeyToName() != null).put("defaultName", progress.passkeyDefaultName())
-        .put("mayAdd", progress.mayChangeTo(Method.PASSKEY.code()));
+    model.put("naming", progress.passkeyToName() != null).put("defaultName", progress.passkeyDefaultName());
     render(ctx, memberId, 200, model);
   }
 
   private void render(RoutingContext ctx, long memberId, int status, JsonObject model) {
+    // Adding and removing both need the account page's fresh check (its window for passkeys).
+    model.put("mayAdd", SignInProgress.of(ctx.session()).mayChangeTo(Method.PASSKEY.code()));
     passkeys.list(memberId).onComplete(result -> {
       if (result.failed()) {
         ctx.fail(result.cause());
@@ -97,16 +103,27 @@ final class PasskeyManageRoutes {
     if (passkeyId == null) {
       return;
     }
-    passkeys.remove(memberId, MemberSession.loginId(ctx.session()), passkeyId, shared.client(ctx)).onComplete(result -> {
-      if (result.succeeded()) {
-        pages.redirect(ctx, PasskeyRoutes.MANAGE + "?removed=1");
-      } else if (result.cause() instanceof PasskeyRefused refused) {
-        int status = refused.reason() == PasskeyRefused.Reason.NOT_FOUND ? 404 : 409;
-        render(ctx, memberId, status, shared.ceremonyModel(ctx, "register").put("error", "passkey.errors." + refused.code()));
-      } else {
-        ctx.fail(result.cause());
-      }
-    });
+    SignInProgress progress = SignInProgress.of(ctx.session());
+    if (!progress.mayChangeTo(Method.PASSKEY.code())) {
+      // As on the account page: a signed-in session alone (left open, or stolen) cannot remove a method.
+      render(ctx, memberId, 403, shared.ceremonyModel(ctx, "register").put("error", "passkey.errors.recheck"));
+      return;
+    }
+    passkeys.remove(memberId, MemberSession.loginId(ctx.session()), passkeyId, shared.client(ctx))
+        .compose(v -> notices.send(memberId, Notice.METHOD_REMOVED,
+            NoticeContext.from(shared.client(ctx)).withMethod(Method.PASSKEY.code())))
+        .onComplete(result -> {
+          if (result.succeeded()) {
+            // One change per fresh check, as for adding.
+            progress.endChange();
+            pages.redirect(ctx, PasskeyRoutes.MANAGE + "?removed=1");
+          } else if (result.cause() instanceof PasskeyRefused refused) {
+            int status = refused.reason() == PasskeyRefused.Reason.NOT_FOUND ? 404 : 409;
+            render(ctx, memberId, status, shared.ceremonyModel(ctx, "register").put("error", "passkey.errors." + refused.code()));
+          } else {
+            ctx.fail(result.cause());
+          }
+        });
   }
 
   private Long idParam(RoutingContext ctx) {

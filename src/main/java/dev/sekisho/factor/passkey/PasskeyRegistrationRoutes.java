@@ -7,12 +7,16 @@ import dev.sekisho.factor.StageGuard;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberState;
+import dev.sekisho.notify.Notice;
+import dev.sekisho.notify.NoticeContext;
+import dev.sekisho.notify.SecurityNotices;
 import dev.sekisho.session.MemberSession;
 import dev.sekisho.session.MemberSession.Level;
 import dev.sekisho.session.SignInProgress;
 import dev.sekisho.web.FormInput;
 import dev.sekisho.web.Pages;
 import dev.sekisho.web.Paths;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -49,8 +53,11 @@ final class PasskeyRegistrationRoutes {
   private final PasskeyPages shared;
   private final Pages pages;
   private final SetupCompletion setupCompletion;
+  private final SecurityNotices notices;
 
-  PasskeyRegistrationRoutes(PasskeyService passkeys, StageGuard guard, PasskeyPages shared, SetupCompletion setupCompletion) {
+  PasskeyRegistrationRoutes(PasskeyService passkeys, StageGuard guard, PasskeyPages shared, SetupCompletion setupCompletion,
+                            SecurityNotices notices) {
+    this.notices = notices;
     this.passkeys = passkeys;
     this.guard = guard;
     this.shared = shared;
@@ -84,15 +91,20 @@ final class PasskeyRegistrationRoutes {
       return;
     }
     String challenge = ctx.session().remove(REGISTER_CHALLENGE);
-    passkeys.register(member.id(), member.loginId(), challenge, credential, shared.client(ctx)).onComplete(result -> {
-      if (result.failed()) {
-        shared.refused(ctx, result.cause());
-        return;
-      }
-      SignInProgress.of(ctx.session()).passkeyRegistered(result.result().id(), result.result().defaultName());
-      pages.afterSessionStored(ctx, () -> Pages.json(ctx, 200, new JsonObject()
-          .put("defaultName", result.result().defaultName())));
-    });
+    boolean added = MemberSession.level(ctx.session()) == Level.COMPLETE;
+    passkeys.register(member.id(), member.loginId(), challenge, credential, shared.client(ctx))
+        // A passkey beside the member's methods is told by mail (the first one, at set-up, is not a change).
+        .compose(registered -> !added ? Future.succeededFuture(registered) : notices.send(member.id(), Notice.METHOD_ADDED,
+            NoticeContext.from(shared.client(ctx)).withMethod(Method.PASSKEY.code())).map(registered))
+        .onComplete(result -> {
+          if (result.failed()) {
+            shared.refused(ctx, result.cause());
+            return;
+          }
+          SignInProgress.of(ctx.session()).passkeyRegistered(result.result().id(), result.result().defaultName());
+          pages.afterSessionStored(ctx, () -> Pages.json(ctx, 200, new JsonObject()
+              .put("defaultName", result.result().defaultName())));
+        });
   }
 
   /** The name step after the OS dialog (次へ): names the passkey just made, then on to the portal. */

@@ -4,6 +4,7 @@ import dev.sekisho.factor.SetupCompletion;
 import dev.sekisho.factor.StageGuard;
 import dev.sekisho.journey.Journey;
 import dev.sekisho.member.MemberRepository;
+import dev.sekisho.notify.SecurityNotices;
 import dev.sekisho.web.ClientAddress;
 import dev.sekisho.web.Pages;
 import dev.sekisho.web.Paths;
@@ -25,12 +26,12 @@ public final class PasskeyRoutes {
   private final PasskeyManageRoutes manage;
 
   public PasskeyRoutes(PasskeyService passkeys, MemberRepository members, ClientAddress clientAddress, Pages pages,
-                       SetupCompletion setupCompletion) {
+                       SetupCompletion setupCompletion, SecurityNotices notices) {
     StageGuard guard = new StageGuard(members, pages);
     PasskeyPages shared = new PasskeyPages(clientAddress, pages);
-    this.registration = new PasskeyRegistrationRoutes(passkeys, guard, shared, setupCompletion);
+    this.registration = new PasskeyRegistrationRoutes(passkeys, guard, shared, setupCompletion, notices);
     this.signIn = new PasskeySignInRoutes(passkeys, guard, shared);
-    this.manage = new PasskeyManageRoutes(passkeys, guard, shared);
+    this.manage = new PasskeyManageRoutes(passkeys, guard, shared, notices);
   }
 
   public void mount(Router router) {

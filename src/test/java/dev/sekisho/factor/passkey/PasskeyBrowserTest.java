@@ -219,10 +219,13 @@ class PasskeyBrowserTest {
     List<Map<String, Object>> keys = passkeys(id);
     assertThat(keys).extracting(k -> k.get("name")).containsExactly("PC", "スマホ");
 
-    // Remove the PC's passkey; the last one cannot go while no other method is set up.
+    // Remove the PC's passkey (after a fresh check, as on the account page); the last one cannot go
+    // while no other method is set up.
+    proveToRemove(keys.get(0).get("id"));
     browser.visible("remove-" + keys.get(0).get("id")).click();
     assertThat(browser.visible("passkey-notice").getText()).isNotBlank();
     assertThat(passkeys(id)).hasSize(1);
+    proveToRemove(keys.get(1).get("id"));
     browser.visible("remove-" + keys.get(1).get("id")).click();
     assertThat(browser.visible("passkey-error").getText()).contains("最後の認証方法");
     assertThat(passkeys(id)).hasSize(1);
@@ -348,5 +351,13 @@ class PasskeyBrowserTest {
     assertThat(admin.call("DELETE", "/members/nobody-here/passkeys", null, null).statusCode()).isEqualTo(404);
     assertThat(gateway.client().send(gateway.client().request("/sekisho/admin/api/members/" + id + "/passkeys")
         .DELETE().build()).statusCode()).isEqualTo(401);
+  }
+
+  /** The passkeys page's removal asks for the account page's fresh check first (the current password here). */
+  private void proveToRemove(Object passkeyId) {
+    browser.visible("remove-prove-" + passkeyId).click();
+    browser.visible("password").sendKeys(AdminClient.RULE_PASSWORD);
+    browser.visible("otp-submit").click();
+    browser.waitForPath("/sekisho/account/passkeys");
   }
 }

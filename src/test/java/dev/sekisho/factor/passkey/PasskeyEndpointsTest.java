@@ -152,4 +152,47 @@ class PasskeyEndpointsTest {
     assertThat(page.body()).contains("id=\"passkey-start\"");
     assertThat(postJson(client, "/sekisho/passkey/register/options", csrfOf(page), "{}").statusCode()).isEqualTo(200);
   }
+
+  /**
+   * As on the account page, a signed-in session alone (left open, or stolen) cannot remove one of
+   * several passkeys: the fresh check comes first, and opens the window for one removal.
+   */
+  @Test
+  void removingOneOfSeveralPasskeysNeedsAFreshCheck() {
+    String id = admin.newMember("rmv");
+    dev.sekisho.testing.SignedIn.Factor passkey = dev.sekisho.testing.SignedIn.setUp(gateway, id, "passkey");
+    WebClientSession client = gateway.client();
+    assertThat(client.login(id, AdminClient.RULE_PASSWORD).statusCode()).isEqualTo(303);
+    passkey.pass(client);
+    proveWithPassword(client, "add-passkey");
+    assertThat(dev.sekisho.testing.SoftAuthenticator.addOn(client, gateway.baseUrl()).statusCode()).isEqualTo(200);
+    assertThat(client.post("/sekisho/passkey/name", Map.of("name", "phone")).statusCode()).isEqualTo(303);
+    Object first = Sql.value("select min(p.id) from passkey p join member m on m.id = p.member_id where m.login_id = ?", id);
+    String remove = "/sekisho/account/passkeys/" + first + "/remove";
+
+    HttpResponse<String> page = client.get("/sekisho/account/passkeys");
+    assertThat(page.body()).contains("id=\"remove-prove-" + first + "\"").doesNotContain("action=\"" + remove + "\"");
+    HttpResponse<String> refused = client.post(remove, Map.of());
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("本人確認をもう一度");
+    assertThat(passkeys(id)).as("nothing removed").isEqualTo(2L);
+
+    proveWithPassword(client, "manage-passkeys");
+    client.get("/sekisho/account/passkeys");
+    assertThat(client.post(remove, Map.of()).statusCode()).isEqualTo(303);
+    assertThat(passkeys(id)).isEqualTo(1L);
+    // One removal per check: the next one asks again.
+    String after = client.get("/sekisho/account/passkeys?removed=1").body();
+    assertThat(after).as(after).contains("id=\"remove-prove-").doesNotContain("/remove\"");
+  }
+
+  private static void proveWithPassword(WebClientSession client, String intent) {
+    client.get("/sekisho/account/otp/prove?intent=" + intent);
+    HttpResponse<String> proved = client.post("/sekisho/account/otp/prove", Map.of("intent", intent, "password", AdminClient.RULE_PASSWORD));
+    assertThat(proved.headers().firstValue("Location")).contains("/sekisho/account/passkeys");
+  }
+
+  private static long passkeys(String id) {
+    return Sql.count("select count(*) from passkey p join member m on m.id = p.member_id where m.login_id = ?", id);
+  }
 }
