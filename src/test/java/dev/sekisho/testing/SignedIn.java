@@ -139,13 +139,22 @@ public final class SignedIn {
   record Email(MailCatcher catcher, String to) implements Factor {
     @Override
     public HttpResponse<String> pass(WebClientSession browser) {
-      // Code mails only: security notices to the same address are not codes.
-      int before = Mailboxes.countSubject(to, CODE_SUBJECT, catcher);
+      int before = codeMails(catcher, to);
       assertThat(browser.get("/sekisho/verify/email").statusCode()).as("the email code page").isEqualTo(200);
-      Matcher code = CODE_LINE.matcher(Mailboxes.awaitSubject(to, CODE_SUBJECT, before + 1, catcher).body());
-      assertThat(code.find()).as("a code in the mail").isTrue();
-      return finished(browser.post("/sekisho/verify/email", Map.of("code", code.group(1))));
+      return finished(browser.post("/sekisho/verify/email", Map.of("code", mailedCode(catcher, to, before))));
     }
+  }
+
+  /** How many code mails reached the address (security notices to the same address are not codes). */
+  public static int codeMails(MailCatcher catcher, String to) {
+    return Mailboxes.countSubject(to, CODE_SUBJECT, catcher);
+  }
+
+  /** The code in the next code mail to the address after the given number of them. */
+  public static String mailedCode(MailCatcher catcher, String to, int before) {
+    Matcher code = CODE_LINE.matcher(Mailboxes.awaitSubject(to, CODE_SUBJECT, before + 1, catcher).body());
+    assertThat(code.find()).as("a code in the mail").isTrue();
+    return code.group(1);
   }
 
   /** Sets TOTP up through the real set-up pages in a client of its own. */
