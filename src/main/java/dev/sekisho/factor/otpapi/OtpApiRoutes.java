@@ -35,6 +35,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SessionHandler;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The JSON API for the login and the second-factor check (docs/otp-api.md), for load testers and
@@ -71,6 +72,9 @@ public final class OtpApiRoutes {
     this.sessions = sessions;
   }
 
+  /** Compiled once: String.matches would compile it again on every API call (garbage per check, BENCHMARKS.md). */
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-]{16,128}");
+
   /**
    * Registered BEFORE the session handler: a bearer token on an API call becomes the session
    * cookie of that request (and only that), and the request is marked as bearer-authenticated
@@ -87,7 +91,7 @@ public final class OtpApiRoutes {
       if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
           && ctx.normalizedPath().startsWith(Paths.API + "/")) {
         String token = authorization.substring(7).trim();
-        if (token.matches("[A-Za-z0-9_\\-]{16,128}")) {
+        if (TOKEN.matcher(token).matches()) {
           ctx.request().headers().set(HttpHeaders.COOKIE, cookieName + "=" + token);
           ctx.put(Csrf.BEARER, true);
           ctx.put(TotpApiCheck.BEARER_TOKEN, token);

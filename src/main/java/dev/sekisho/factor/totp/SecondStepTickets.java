@@ -17,8 +17,16 @@ import java.util.Map;
  * verticles, since a member's next request may land on any event loop.
  */
 public final class SecondStepTickets {
-  /** A remembered row: whose session it is and its bytes. */
-  record Ticket(long memberId, Buffer row, long seenAtMillis) {}
+  /**
+   * A remembered row: whose session it is and its bytes. The bytes as a plain array, not a Buffer:
+   * tickets live for seconds to minutes, so they are promoted to the old generation, and a Buffer
+   * there is three more objects (its ByteBuf and reference count) per ticket to copy, keep and mark.
+   */
+  record Ticket(long memberId, byte[] row, long seenAtMillis) {
+    Buffer rowBuffer() {
+      return Buffer.buffer(row);
+    }
+  }
 
   private final int limit;
   private final long lifetimeMillis;
@@ -42,7 +50,7 @@ public final class SecondStepTickets {
 
   synchronized void remember(String token, long memberId, Buffer row) {
     if (row != null) {
-      byToken.put(token, new Ticket(memberId, row, System.currentTimeMillis()));
+      byToken.put(token, new Ticket(memberId, row.getBytes(), System.currentTimeMillis()));
     }
   }
 

@@ -155,13 +155,13 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
       Row row = rows.iterator().next();
       long memberId = row.getLong(1);
       TotpService.Key key = totp.opened(memberId, row, 2);
-      return new Attempt(token, new SecondStepTickets.Ticket(memberId, row.getBuffer(0), System.currentTimeMillis()), key, Path.COLD);
+      return new Attempt(token, new SecondStepTickets.Ticket(memberId, row.getBuffer(0).getBytes(), System.currentTimeMillis()), key, Path.COLD);
     });
   }
 
   private void check(RoutingContext ctx, Attempt attempt, String typed) {
     long memberId = attempt.ticket().memberId();
-    Session current = sessions.restore(attempt.token(), attempt.ticket().row());
+    Session current = sessions.restore(attempt.token(), attempt.ticket().rowBuffer());
     Long sessionMember = MemberSession.memberId(current);
     String digits = CodeInput.digits(typed, attempt.key().digits());
     if (sessionMember == null || sessionMember != memberId || !SignInProgress.of(current).secondStepReady()
@@ -215,7 +215,7 @@ public final class TotpApiCheck implements Handler<RoutingContext> {
         .addLong(key.credentialId())                                  // $4
         .addLong(step)                                                // $5
         .addBuffer(Buffer.buffer(PgSessionStore.idHash(attempt.token())))  // $6
-        .addBuffer(attempt.ticket().row())                            // $7
+        .addBuffer(attempt.ticket().rowBuffer())                      // $7
         .addDouble(sessions.absoluteSeconds())                        // $8
         .addBuffer(Buffer.buffer(PgSessionStore.idHash(successor.id())))   // $9
         .addBuffer(successorRow)                                      // $10
