@@ -31,6 +31,9 @@ ENV SEKISHO_HTTP_HOST=0.0.0.0 \
     SEKISHO_MAIL_MODE=relay \
     SEKISHO_DEMO_MEMBER=false \
     SEKISHO_GATEWAY_DEMO_UPSTREAM_ENABLED=false
+# The gateway's memory (README, "Production"; BENCHMARKS.md): two malloc arenas instead of 8 per core,
+# and the JVM flags the bench measures its gateways with (GatewayFlagsTest keeps them the same).
+ENV MALLOC_ARENA_MAX=2
 USER sekisho
 EXPOSE 8080 8081
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xmx160m", "-jar", "/app/sekisho.jar", "start"]
+ENTRYPOINT ["java", "-XX:+UseG1GC", "-Xmx128m", "-XX:MaxGCPauseMillis=10", "-XX:MetaspaceSize=64m", "-XX:TrimNativeHeapInterval=5000", "-jar", "/app/sekisho.jar", "start"]

@@ -21,12 +21,29 @@ public final class GatewayProcess implements AutoCloseable {
   /**
    * The JVM flags a gateway runs with: the README's production command, the Dockerfile and the
    * systemd unit set these (GatewayFlagsTest holds them together), and the bench starts its gateways
-   * with them, so the RSS it measures is that of a gateway started as documented. A small heap with
-   * the serial collector: the gateway's objects are few and short-lived, Argon2id's memory is outside
-   * the heap; a default JVM on a large host sizes the heap at a quarter of the RAM and G1's own
-   * structures with it (a plain java -jar gateway reached 365-420 MB under OTP load).
+   * with them, so the RSS it measures is that of a gateway started as documented. Why each
+   * (BENCHMARKS.md, "Gateway memory and GC pauses"):
+   * <ul>
+   *   <li>G1 with a 10 ms pause goal in a 128 MB heap: the second-step tickets live for seconds to
+   *   minutes, so they reach the old generation and die there; the serial collector then had to stop
+   *   everything for a full collection (150 ms, a queue that took the open model's p99 to 300 ms),
+   *   where G1 reclaims the old regions a few at a time in its young pauses. A default JVM on a large
+   *   host sizes the heap at a quarter of the RAM (365-420 MB under OTP load).</li>
+   *   <li>{@code MetaspaceSize=64m}: the classes loaded at start-up (about 36 MB of metadata) no longer
+   *   trigger the two "Metadata GC Threshold" full collections at start.</li>
+   *   <li>{@code TrimNativeHeapInterval}: glibc keeps the native memory the JIT compilers and the
+   *   libraries free (tens of MB after start-up and the first logins); trimmed every 5 s, it goes back
+   *   to the system. A product flag since 17.0.9.</li>
+   * </ul>
    */
-  public static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx160m");
+  public static final List<String> JVM_FLAGS = List.of("-XX:+UseG1GC", "-Xmx128m", "-XX:MaxGCPauseMillis=10",
+      "-XX:MetaspaceSize=64m", "-XX:TrimNativeHeapInterval=5000");
+  /**
+   * The environment the documented commands give the JVM, which it cannot set for itself: glibc makes
+   * up to 8 malloc arenas per core, one per thread that allocates, each holding memory it freed; two
+   * arenas keep the native heap of the hashing threads, event loops and compilers together.
+   */
+  public static final Map<String, String> ENV = Map.of("MALLOC_ARENA_MAX", "2");
   private final Process process;
   private final int port;
   private final Path log;
@@ -56,6 +73,7 @@ public final class GatewayProcess implements AutoCloseable {
     // The bench reads /ready and /metrics on the gateway's own port; several gateways run side by side.
     env.put("SEKISHO_MANAGEMENT_PORT", "0");
     env.put("SEKISHO_MANAGEMENT_PUBLIC", "true");
+    env.putAll(ENV);
     env.putAll(extraEnv);
     return launch("run", port, "/ready", env, jvmArgs, log, "gateway");
   }
