@@ -60,7 +60,7 @@ public record Otp(OtpSettings settings, TotpService totp, HotpService hotp, Emai
     return new Otp(settings,
         new TotpService(pool, box, settings, limit, activation, clock, caches.totpKeys(), batching),
         new HotpService(pool, box, settings, limit, activation, batching),
-        new EmailOtpService(pool, box, settings, limit, activation, mailer, sends, codeMail),
+        new EmailOtpService(pool, box, settings, limit, activation, mailer, sends, codeMail, batching),
         recovery, new MethodDirectory(pool), limit, new SecretRotation(pool, box), caches);
   }
 }
