@@ -55,7 +55,7 @@ public record Otp(OtpSettings settings, TotpService totp, HotpService hotp, Emai
   public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, SendLimit sends,
                            dev.sekisho.mail.MailOutbox mailer, OtpCodeMail codeMail, Clock clock, OtpCaches caches, Batching batching) {
     SecondStepLimit limit = new SecondStepLimit(throttle, settings);
-    RecoveryCodes recovery = new RecoveryCodes(pool, box, settings.recoveryCodes());
+    RecoveryCodes recovery = new RecoveryCodes(pool, box, settings.recoveryCodes(), batching);
     MethodActivation activation = new MethodActivation(recovery);
     return new Otp(settings,
         new TotpService(pool, box, settings, limit, activation, clock, caches.totpKeys(), batching),
