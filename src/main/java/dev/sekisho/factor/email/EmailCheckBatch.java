@@ -21,6 +21,7 @@ import java.util.List;
  * transaction); {@link #CHECK} does exactly the same for many members in ONE statement and one
  * commit. A check is the single statement's parameters (member, lock subject, code hash, max tries);
  * the code's keyed hash is compared in SQL, so a wrong code and a right one cost the same.
+ * In CHECK, rows meet their check by joins on its place, not by a subquery per row (see TotpApiBatch).
  */
 final class EmailCheckBatch implements GroupCommit.Statement<Tuple, EmailCheckBatch.Decided> {
   /**
@@ -47,14 +48,12 @@ final class EmailCheckBatch implements GroupCommit.Statement<Tuple, EmailCheckBa
       lock as (select i.ord, exists (select 1 from login_throttle where subject = i.subject and %s) as locked from i),
       u as (update otp_email_code o set tries = o.tries + 1,
               used = (o.code_hash = i.code_hash and o.expires_at > now() and o.tries < $4)
-            from i
-            where o.member_id = i.member_id and not o.used and not (select k.locked from lock k where k.ord = i.ord)
+            from i join lock k on k.ord = i.ord
+            where o.member_id = i.member_id and not o.used and not k.locked
             returning i.ord, i.member_id, o.used, o.expires_at > now() and o.tries < $4 as live),
       %s,
       c as (delete from login_throttle where subject in (select i.subject from i join u using (ord) where u.used))
-      select (select k.locked from lock k where k.ord = i.ord), (select u.used from u where u.ord = i.ord),
-             (select u.live from u where u.ord = i.ord)
-      from i order by i.ord
+      select k.locked, u.used, u.live from i join lock k on k.ord = i.ord left join u on u.ord = i.ord order by i.ord
       """.formatted(LoginThrottle.BLOCKED, MethodUse.batchCtes(Method.EMAIL, "select member_id from u where used"));
 
   private final Pool pool;

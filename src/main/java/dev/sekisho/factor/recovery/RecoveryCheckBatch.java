@@ -17,6 +17,7 @@ import java.util.List;
  * a key rotation keep working while the old key is kept), and, when a code was spent, the failure
  * count cleared. A code is spent at most once: the UPDATE's {@code used_at is null} is re-checked on
  * the row a concurrent statement has just spent, and two checks of one member never share a batch.
+ * Its rows meet their check by joins on its place, not by a subquery per row (see TotpApiBatch).
  *
  * <p>Only a lock or a back-off wait ({@link LoginThrottle#COOLING}) stops a recovery code, not a
  * hold: a recovery code is the member's own way out of a hold (about 10^14 codes per guess, so the
@@ -35,13 +36,12 @@ final class RecoveryCheckBatch implements GroupCommit.Statement<RecoveryCheckBat
       with i as (select * from unnest($4::bigint[], $5::text[]) with ordinality as i(member_id, subject, ord)),
       h as (select * from unnest($1::bigint[], $2::bigint[], $3::bytea[]) as h(ord, member_id, code_hash)),
       lock as (select i.ord, exists (select 1 from login_throttle where subject = i.subject and %s) as locked from i),
-      u as (update otp_recovery_code r set used_at = now() from h
-            where r.member_id = h.member_id and r.code_hash = h.code_hash and r.used_at is null
-              and not (select k.locked from lock k where k.ord = h.ord)
+      u as (update otp_recovery_code r set used_at = now() from h join lock k on k.ord = h.ord
+            where r.member_id = h.member_id and r.code_hash = h.code_hash and r.used_at is null and not k.locked
             returning h.ord),
+      n as (select u.ord, count(*) as spent from u group by u.ord),
       c as (delete from login_throttle where subject in (select i.subject from i where i.ord in (select u.ord from u)))
-      select (select k.locked from lock k where k.ord = i.ord), (select count(*) from u where u.ord = i.ord) = 1
-      from i order by i.ord
+      select k.locked, coalesce(n.spent, 0) = 1 from lock k left join n on n.ord = k.ord order by k.ord
       """.formatted(LoginThrottle.COOLING);
 
   private final Pool pool;
