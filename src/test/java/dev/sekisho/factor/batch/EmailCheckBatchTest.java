@@ -153,26 +153,13 @@ class EmailCheckBatchTest {
   @Test
   void aBatchThatFailsAsAWholeIsDecidedCheckByCheck() throws Exception {
     // A real error of the batch statement: PostgreSQL refuses more than one code tried by one statement.
-    OtpFixtures.sql("""
-        create or replace function refuse_batched_email() returns trigger language plpgsql as $$
-        begin
-          if (select count(*) from tried) > 1 then
-            raise exception 'one check per statement, for this test';
-          end if;
-          return null;
-        end $$""");
-    OtpFixtures.sql("create trigger refuse_batched_email after update on otp_email_code referencing new table as tried "
-        + "for each statement execute function refuse_batched_email()");
-    try {
+    try (BatchRefusal refusal = BatchRefusal.install(sql -> OtpFixtures.sql(sql), "update", "otp_email_code", "true")) {
       List<CheckResult> results = Together.run(List.of(good(0), good(1), check(s, 2, code(0)), good(3)));
 
       assertThat(results).containsExactly(CheckResult.OK, CheckResult.OK, CheckResult.INVALID, CheckResult.OK);
       assertThat(sizes).as("the batch, tried once, then each alone").containsExactly(4);
       assertThat(List.of(row(0), row(1), row(2), row(3))).containsExactly("true/1", "true/1", "false/1", "true/1");
       assertThat(failures(2)).isEqualTo("1");
-    } finally {
-      OtpFixtures.sql("drop trigger refuse_batched_email on otp_email_code");
-      OtpFixtures.sql("drop function refuse_batched_email()");
     }
   }
 }

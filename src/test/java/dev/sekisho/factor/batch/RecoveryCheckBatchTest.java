@@ -147,26 +147,13 @@ class RecoveryCheckBatchTest {
   @Test
   void aBatchThatFailsAsAWholeIsDecidedCheckByCheck() throws Exception {
     // A real error of the batch statement: PostgreSQL refuses more than one code spent by one statement.
-    OtpFixtures.sql("""
-        create or replace function refuse_batched_recovery() returns trigger language plpgsql as $$
-        begin
-          if (select count(*) from spent) > 1 then
-            raise exception 'one check per statement, for this test';
-          end if;
-          return null;
-        end $$""");
-    OtpFixtures.sql("create trigger refuse_batched_recovery after update on otp_recovery_code referencing new table as spent "
-        + "for each statement execute function refuse_batched_recovery()");
-    try {
+    try (BatchRefusal refusal = BatchRefusal.install(sql -> OtpFixtures.sql(sql), "update", "otp_recovery_code", "true")) {
       List<CheckResult> results = Together.run(List.of(good(0), good(1), check(s, 2, codes.get(0).get(1)), good(3)));
 
       assertThat(results).containsExactly(CheckResult.OK, CheckResult.OK, CheckResult.INVALID, CheckResult.OK);
       assertThat(sizes).as("the batch, tried once, then each alone").containsExactly(4);
       assertThat(List.of(spent(0), spent(1), spent(2), spent(3))).containsExactly(1L, 1L, 0L, 1L);
       assertThat(failures(2)).isEqualTo("1");
-    } finally {
-      OtpFixtures.sql("drop trigger refuse_batched_recovery on otp_recovery_code");
-      OtpFixtures.sql("drop function refuse_batched_recovery()");
     }
   }
 }
