@@ -49,6 +49,8 @@ public final class BenchCommand {
   private final List<GatewayProcess> processes = new ArrayList<>();
   /** The demo portal in its own process (null with --target): the gateways proxy to it, and it is the proxy's ceiling. */
   private GatewayProcess upstreamProcess;
+  /** CPU by part per run; told the embedded server's data directory once it runs (a database elsewhere is not split). */
+  private CpuSplit cpuSplit = new CpuSplit(this::gatewayCpu, this::upstreamCpu, null);
   /** CPU ms per request of the upstream process, per run key (scenario/model). */
   private final Map<String, Double> upstreamCpu = new LinkedHashMap<>();
   private final List<RunResult> results = new ArrayList<>();
@@ -104,6 +106,7 @@ public final class BenchCommand {
         long t0 = System.nanoTime();
         pgDir = Files.createTempDirectory("sekisho-bench-pg");
         embedded = EmbeddedPostgres.start(pgDir, 0, "sekisho");
+        cpuSplit = new CpuSplit(this::gatewayCpu, this::upstreamCpu, pgDir);
         db = DatabaseTarget.of(embedded);
         dbUrl = "postgresql://" + db.user() + ":" + db.password() + "@" + db.host() + ":" + db.port() + "/" + db.database();
         out.printf(Locale.ROOT, "Embedded PostgreSQL on port %d (started in %d ms)%n", db.port(), ms(t0));
@@ -202,10 +205,10 @@ public final class BenchCommand {
       StatementCeiling.Result statement = database.statement();
       Ceilings.Argon2Ceiling ceiling = Ceilings.argon2(settings.password(), options.argon2Seconds());
       double argon2 = ceiling.hashesPerSecond();
-      out.printf(Locale.ROOT, "  Argon2id m=%d KiB t=%d p=%d (%s at nice %d, as the gateway): %.1f ms per hash (%.1f ms CPU), "
+      out.printf(Locale.ROOT, "  Argon2id m=%d KiB t=%d p=%d (%s at nice %d%s, as the gateway): %.1f ms per hash (%.1f ms CPU), "
               + "%d threads at once = %.1f hashes/s%n",
           settings.password().memoryKiB(), settings.password().iterations(), settings.password().parallelism(),
-          ceiling.implementation(), settings.password().hashNice(), ceiling.millisPerHash(), ceiling.cpuMillisPerHash(),
+          ceiling.implementation(), settings.password().hashNice(), settings.password().hashIdle() ? " SCHED_IDLE" : "", ceiling.millisPerHash(), ceiling.cpuMillisPerHash(),
           ceiling.threads(), argon2);
       new CeilingRatios(out, byKey, upstreamCpu, results, processes, liveSessions).print(pgbench, argon2, statement);
 
@@ -236,6 +239,10 @@ public final class BenchCommand {
       if (embedded != null) {
         embedded.close();
         deleteTree(pgDir);
+        // The server's lock, log and password files lie beside its data directory: a temporary run leaves none.
+        for (String sibling : List.of(".lock", ".log", ".password")) {
+          Files.deleteIfExists(Path.of(pgDir + sibling));
+        }
       }
     }
   }
@@ -342,7 +349,7 @@ public final class BenchCommand {
   }
 
   private RunResult timed(Scenario scenario, String model, String kind, Run run) throws Exception {
-    long client0 = ClientCpu.nanos();
+    CpuSplit.Snapshot split0 = cpuSplit.take();
     long cpu0 = scenario.throughGateway() ? gatewayCpu() : 0;
     long upstreamCpu0 = upstreamProcess == null ? 0 : upstreamProcess.cpuMillis();
     LoadDriver.Measured m = await(run.start());
@@ -356,7 +363,7 @@ public final class BenchCommand {
     RunResult r = new RunResult(scenario.name(), model, m.requests(), m.ok(), m.refused(), m.errors(), m.seconds(),
         m.latency(), cpuPerRequest, scenario.throughGateway() ? gatewayRss() : -1);
     record(r, scenario.name() + "/" + kind);
-    ClientCpu.print(out, ClientCpu.nanos() - client0, m.requests(), m.seconds());
+    cpuSplit.print(out, split0, cpuSplit.take(), m.requests());
     return r;
   }
 
@@ -368,6 +375,10 @@ public final class BenchCommand {
 
   private long gatewayCpu() {
     return processes.stream().mapToLong(GatewayProcess::cpuMillis).sum();
+  }
+
+  private long upstreamCpu() {
+    return upstreamProcess == null ? 0 : upstreamProcess.cpuMillis();
   }
 
   private long gatewayRss() {

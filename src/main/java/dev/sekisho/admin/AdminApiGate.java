@@ -77,6 +77,7 @@ public final class AdminApiGate {
     }
     description.validator().validate(request.validatable(), operation.getOperationId()).onComplete(result -> {
       if (result.succeeded()) {
+        ctx.addEndHandler(ended -> auditUnrecordedRefusal(ctx, operation));
         ctx.next();
       } else if (result.cause() instanceof ValidatorException invalid) {
         refuse(ctx, operation, AdminApiProblem.of(invalid, operation));
@@ -102,6 +103,22 @@ public final class AdminApiGate {
           .end(new JsonObject().put("error", new JsonObject().put("code", problem.code()).put("message", problem.message())
               .put("problems", new JsonArray().add(problem.detail()))).encode());
     });
+  }
+
+  /**
+   * A call its route refused (4xx: no such member, bad input, a conflict) without recording an
+   * audit event gets one here, under the call's own kind, with the error code as the outcome: every
+   * refused admin call leaves a trace, whichever route refused it and however.
+   */
+  private void auditUnrecordedRefusal(RoutingContext ctx, Operation operation) {
+    int status = ctx.response().getStatusCode();
+    if (status < 400 || status >= 500 || ctx.get(AdminAuth.AUDITED) != null) {
+      return;
+    }
+    String code = ctx.get(Pages.ERROR_CODE);
+    AuditEvent.Client client = new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
+    audit.record(AdminAuth.named(ctx, AuditEvent.of(null, userId(ctx, operation), AdminApiDescription.auditKind(operation),
+        code == null ? "refused" : code, client)).with(new JsonObject().put("status", status)));
   }
 
   /** The member the refused call was about, when its path names one that could be a user ID. */

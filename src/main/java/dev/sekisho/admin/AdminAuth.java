@@ -21,6 +21,9 @@ import java.security.NoSuchAlgorithmException;
  * token configured the API is off: every call answers 404 {@code admin_api_off}, whatever it sends.
  */
 public final class AdminAuth implements Handler<RoutingContext> {
+  /** Set on a call once one of its audit events was built ({@link #named}). */
+  static final String AUDITED = "sekisho.adminAudited";
+
   private final byte[] expectedDigest;
   private final AuditLog audit;
   private final ClientAddress clientAddress;
@@ -44,8 +47,13 @@ public final class AdminAuth implements Handler<RoutingContext> {
     return ctx.get(STAFF_KEY);
   }
 
-  /** The event with {@code detail.staff} when a staff token made this call; unchanged otherwise. */
+  /**
+   * The event with {@code detail.staff} when a staff token made this call; unchanged otherwise. Every
+   * admin route builds its audit events here, so the call is marked as audited: the API's gate
+   * audits a refusal that its route did not ({@link AdminApiGate}).
+   */
   public static AuditEvent named(RoutingContext ctx, AuditEvent event) {
+    ctx.put(AUDITED, true);
     String staff = ctx.get(STAFF_KEY);
     return staff == null ? event : event.with(new JsonObject().put("staff", staff).put("via", "api"));
   }

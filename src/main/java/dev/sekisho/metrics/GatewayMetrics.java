@@ -72,7 +72,8 @@ public final class GatewayMetrics {
   /**
    * The size of each statement that decided second-factor checks (group commit, factor.batch):
    * 1 for a check decided alone. Its count is the statements sent, its sum the checks decided; by
-   * statement: "totp-api" (TotpApiCheck's), "totp" (the pages' and the API's ordinary path), "hotp" (HotpCheckBatch).
+   * statement: "totp-api" (TotpApiCheck's), "totp" (the pages' and the API's ordinary path), "hotp" (HotpCheckBatch),
+   * "email" (EmailCheckBatch), "recovery" (RecoveryCheckBatch).
    */
   public void otpCheckBatch(String statement, int size) {
     // Micrometer caches meters by id: a map lookup after the first call.

@@ -13,6 +13,9 @@ import io.vertx.ext.web.handler.SessionHandler;
  * post after a page, the page after a redirect) could find the old session, or none.
  */
 public final class Pages {
+  /** The code of the JSON error a request was answered with ({@link #json(RoutingContext, int, String, String)}), for its audit. */
+  public static final String ERROR_CODE = "sekisho.errorCode";
+
   private final Templates templates;
   private final I18n i18n;
   private final SessionHandler sessions;
@@ -166,6 +169,7 @@ public final class Pages {
   }
 
   public static void json(RoutingContext ctx, int status, String code, String message) {
+    ctx.put(ERROR_CODE, code);
     ctx.response().setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")

@@ -188,6 +188,44 @@ class AdminApiDescriptionTest {
     assertThat(problems).as("described calls against the running gateway (%s)", DESCRIPTION).isEmpty();
   }
 
+  @Test
+  void aCallItsRouteRefusesIsAuditedUnderItsKindWithTheErrorCode() throws Exception {
+    String staff = "refuse-" + UUID.randomUUID().toString().substring(0, 8);
+    String token = "skt_" + UUID.randomUUID().toString().replace("-", "") + "refu";
+    Sql.update("insert into staff (id, name, role) values (?, 'Refused', 'admin')", staff);
+    Sql.update("insert into staff_token (staff_id, label, role, token_hash, expires_at) "
+        + "values (?, 'refuse', 'admin', sha256(convert_to(?, 'UTF8')), now() + interval '1 day')", staff, token);
+    AdminClient asStaff = AdminClient.withToken(gateway.baseUrl(), token);
+    String unknown = "nobody-" + UUID.randomUUID().toString().substring(0, 8);
+
+    // Past the description's checks, refused by the routes themselves: no such member, a number out of range.
+    HttpResponse<String> noMember = asStaff.call("POST", "/members/" + unknown + "/hotp",
+        "{\"serial\":\"T-1\",\"secret\":\"3132333435363738393031323334353637383930\",\"counter\":0}", "application/json");
+    HttpResponse<String> noWait = asStaff.call("POST", "/members/" + unknown + "/setup-deadline", "{\"days\":7}",
+        "application/json");
+
+    assertThat(noMember.statusCode()).as(noMember.body()).isEqualTo(404);
+    assertThat(noWait.statusCode()).as(noWait.body()).isEqualTo(404);
+    assertThat(refusals("admin.hotp.assign", staff, unknown)).containsExactly("no_member/404");
+    assertThat(refusals("admin.onboarding.deadline", staff, unknown)).containsExactly("not_waiting_for_setup/404");
+  }
+
+  /** outcome/status of the audit events of a kind naming the staff member and the member's ID. */
+  private static List<String> refusals(String kind, String staff, String loginId) throws Exception {
+    // The event is written as the answer ends: wait for it briefly rather than race it.
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    List<String> found = List.of();
+    while (found.isEmpty() && System.nanoTime() < until) {
+      found = Sql.query("select outcome || '/' || (detail->>'status') as refusal from audit_event where kind = ? "
+          + "and login_id = ? and detail->>'staff' = ?", kind, loginId, staff).stream()
+          .map(row -> String.valueOf(row.get("refusal"))).toList();
+      if (found.isEmpty()) {
+        Thread.sleep(50);
+      }
+    }
+    return found;
+  }
+
   /** The media type alone: the validator looks the described content up by it. */
   private static String mediaType(HttpResponse<String> answer) {
     return answer.headers().firstValue("Content-Type").map(type -> type.split(";")[0].trim()).orElse(null);

@@ -38,6 +38,7 @@ class BenchSmokeTest {
         // The portal runs in a process of its own; its CPU is reported beside the proxy runs.
         .contains("Demo upstream (pid", "d proxied: upstream process CPU", "CPU per proxied request: gateway")
         .contains("Argon2id m=")
+        .containsPattern("CPU by part \\(cores of [0-9]+\\): load generator [0-9.]+ .*gateways [0-9.]+, PostgreSQL [0-9.]+.*idle [0-9.]+")
         .contains("Live sessions in the database: 3000")
         // The TOTP checks took the one-statement path (the client asked for its methods first).
         .containsPattern("passed checks by path \\{[^}]*warm=[1-9]")

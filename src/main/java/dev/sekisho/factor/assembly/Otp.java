@@ -55,12 +55,12 @@ public record Otp(OtpSettings settings, TotpService totp, HotpService hotp, Emai
   public static Otp create(Pool pool, SecretBox box, OtpSettings settings, LoginThrottle throttle, SendLimit sends,
                            dev.sekisho.mail.MailOutbox mailer, OtpCodeMail codeMail, Clock clock, OtpCaches caches, Batching batching) {
     SecondStepLimit limit = new SecondStepLimit(throttle, settings);
-    RecoveryCodes recovery = new RecoveryCodes(pool, box, settings.recoveryCodes());
+    RecoveryCodes recovery = new RecoveryCodes(pool, box, settings.recoveryCodes(), batching);
     MethodActivation activation = new MethodActivation(recovery);
     return new Otp(settings,
         new TotpService(pool, box, settings, limit, activation, clock, caches.totpKeys(), batching),
         new HotpService(pool, box, settings, limit, activation, batching),
-        new EmailOtpService(pool, box, settings, limit, activation, mailer, sends, codeMail),
+        new EmailOtpService(pool, box, settings, limit, activation, mailer, sends, codeMail, batching),
         recovery, new MethodDirectory(pool), limit, new SecretRotation(pool, box), caches);
   }
 }

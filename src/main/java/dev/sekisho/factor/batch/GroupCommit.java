@@ -33,9 +33,10 @@ import java.util.function.IntConsumer;
  *
  * <p>Guarantees, whatever the statement:
  * <ul>
- *   <li>At most one check per subject (member) in a batch: the statements' sub-statements see one
+ *   <li>At most one check per subject (member) in flight: the statements' sub-statements see one
  *       snapshot and cannot see each other's writes, so a second check of the same member waits for
- *       the next batch, where it meets the first one's committed writes as a check always has.</li>
+ *       a batch sent after the first one's has answered, where it meets the first one's committed
+ *       writes as a check always has (also with several batches in flight).</li>
  *   <li>One check never fails the others: the batch statement answers every row on its own; and if
  *       the whole statement fails (a constraint, a deadlock between two processes' batches), each
  *       check of it is decided again alone, by the single statement it had before batching.</li>
@@ -66,8 +67,10 @@ public final class GroupCommit<I, O> {
   private final IntConsumer batchSizes;
   private List<Waiting<I, O>> waiting = new ArrayList<>();
   private long timer = -1;
-  /** Batches sent whose checks are not all answered yet (adaptive flush waits for them). */
+  /** Batches sent whose checks are not all answered yet (adaptive flush waits while maxInFlight are). */
   private int inFlight;
+  /** The subjects of the batches in flight: a member's next check waits until its last one is answered. */
+  private final Set<Long> subjectsInFlight = new HashSet<>();
 
   /** @param batchSizes told the size of every statement sent (1 for a check decided alone), for the metrics */
   public GroupCommit(Vertx vertx, BatchSettings settings, Statement<I, O> statement, IntConsumer batchSizes) {
@@ -100,22 +103,32 @@ public final class GroupCommit<I, O> {
     List<Waiting<I, O>> later = new ArrayList<>();
     Set<Long> subjects = new HashSet<>();
     for (Waiting<I, O> w : waiting) {
-      (subjects.add(statement.subject(w.check())) ? batch : later).add(w);
+      long subject = statement.subject(w.check());
+      (!subjectsInFlight.contains(subject) && subjects.add(subject) ? batch : later).add(w);
     }
     waiting = new ArrayList<>();
     // In one order on every process (the subjects' order), so that two batches meeting on the
     // same rows lock them in the same order and wait for each other rather than deadlock.
     batch.sort(Comparator.comparingLong(w -> statement.subject(w.check())));
     if (batch.isEmpty()) {
+      // Every check waiting is of a member whose last check is in flight: they go once it answers.
+      waiting = later;
       return;
     }
     inFlight++;
+    subjectsInFlight.addAll(subjects);
     decide(batch).onComplete(answered -> {
       inFlight--;
+      subjectsInFlight.removeAll(subjects);
       // Adaptive: what arrived while this batch was in flight goes now, as one batch (a full batch
-      // sent meanwhile may still be in flight: waiting for it too would only add latency).
-      if (settings.adaptive() && !waiting.isEmpty()) {
-        flush();
+      // sent meanwhile may still be in flight: waiting for it too would only add latency). Fixed
+      // window: checks held back for this batch's members get their window now.
+      if (!waiting.isEmpty()) {
+        if (settings.adaptive()) {
+          flush();
+        } else {
+          startWindow();
+        }
       }
     });
     // Second checks of a subject open the next batch: after this one (adaptive) or one window on.
@@ -126,11 +139,15 @@ public final class GroupCommit<I, O> {
   private void enqueue(Waiting<I, O> w) {
     waiting.add(w);
     if (settings.adaptive()) {
-      if (inFlight == 0) {
+      if (inFlight < settings.maxInFlight()) {
         flush();
       }
       return;
     }
+    startWindow();
+  }
+
+  private void startWindow() {
     if (timer < 0) {
       timer = vertx.setTimer(settings.windowMillis(), id -> {
         timer = -1;

@@ -36,15 +36,6 @@ public final class SecondStepLimit {
     return throttle.anyLockedOrHeld(List.of(subject(memberId)));
   }
 
-  /**
-   * Whether a recovery code may not be tried now: only a lock or a back-off wait stops it, not a
-   * hold. A recovery code is the member's own way out of a hold (about 10^14 codes per guess, so
-   * the rate limits bound it well), and its success clears the hold.
-   */
-  public Future<Boolean> lockedForRecovery(long memberId) {
-    return throttle.anyCooling(List.of(subject(memberId)));
-  }
-
   /** Counts a wrong code; answers LOCKED when this failure locked the step (or started a wait), else INVALID. */
   public Future<CheckResult> fail(long memberId) {
     return throttle.recordFailure(subject(memberId), settings.maxFailures(), settings.lock(), settings.lock())

@@ -7,9 +7,9 @@ import dev.sekisho.factor.code.OtpSettings;
 import dev.sekisho.factor.code.SecondStepLimit;
 import dev.sekisho.factor.recovery.MethodActivation;
 import dev.sekisho.crypto.SecretBox;
-import dev.sekisho.login.LoginThrottle;
+import dev.sekisho.factor.batch.Batching;
+import dev.sekisho.factor.batch.GroupCommit;
 import dev.sekisho.member.Method;
-import dev.sekisho.factor.MethodUse;
 import dev.sekisho.factor.SecondFactor;
 import dev.sekisho.login.SendLimit;
 import dev.sekisho.mail.MailOutbox;
@@ -29,7 +29,8 @@ import java.util.List;
  * Email one-time passwords (J2.7 and J3.1): 6 digits from a CSPRNG, stored as a keyed hash, valid
  * for otp.emailValidityMinutes, at most otp.emailMaxTries tries. A resend (cooldown, hourly cap)
  * replaces the row, so the previous code is dead. The check is one UPDATE that counts the try and
- * marks the code used in the same statement: a code passes once. The mail goes through the outbox
+ * marks the code used in the same statement: a code passes once (EmailCheckBatch; login checks
+ * arriving together share it and its commit). The mail goes through the outbox
  * in the transaction that stores the code and is handed to SMTP at once after commit (the sender
  * is mail.fromName / mail.fromAddress: the insurer's name and its no-reply address).
  */
@@ -44,11 +45,14 @@ public final class EmailOtpService {
   private final MailOutbox mailer;
   private final SendLimit sends;
   private final OtpCodeMail text;
+  /** This verticle's group commit of login checks (EmailCheckBatch); with batching off, each check alone. */
+  private final GroupCommit<Tuple, EmailCheckBatch.Decided> checks;
 
   public enum SendResult { SENT, ALREADY_LIVE, COOLDOWN, HOURLY_CAP }
 
   public EmailOtpService(Pool pool, SecretBox box, OtpSettings settings, SecondStepLimit limit, MethodActivation activation,
-                         MailOutbox mailer, SendLimit sends, OtpCodeMail text) {
+                         MailOutbox mailer, SendLimit sends, OtpCodeMail text, Batching batching) {
+    this.checks = batching.of("email", new EmailCheckBatch(pool));
     this.sends = sends;
     this.text = text;
     this.pool = pool;
@@ -140,7 +144,7 @@ public final class EmailOtpService {
 
   /** The login check. */
   public Future<CheckResult> verify(long memberId, String typed) {
-    return check(pool, memberId, typed);
+    return check(memberId, typed);
   }
 
   /** Set-up (J2.7): the check and the activation in one transaction. */
@@ -151,36 +155,36 @@ public final class EmailOtpService {
         .compose(a -> a.result() == CheckResult.OK ? limit.clear(memberId).map(a) : Future.succeededFuture(a));
   }
 
-  private Future<CheckResult> check(SqlClient client, long memberId, String typed) {
+  /** The login check: one statement, shared with the checks arriving together (EmailCheckBatch). */
+  private Future<CheckResult> check(long memberId, String typed) {
+    return checks.submit(checkOf(memberId, typed)).compose(decided -> answer(memberId, decided));
+  }
+
+  /** The set-up's check: the single statement, inside the transaction that activates the method. */
+  private Future<CheckResult> check(SqlClient tx, long memberId, String typed) {
+    return EmailCheckBatch.single(tx, checkOf(memberId, typed)).compose(decided -> answer(memberId, decided));
+  }
+
+  private Tuple checkOf(long memberId, String typed) {
     String code = CodeInput.digits(typed, 6);
     byte[] hash = box.hash(context(memberId), code == null ? "-" : code);
-    return client.preparedQuery("""
-            with lock as (select exists (select 1 from login_throttle where subject = $2 and %s) as locked),
-            u as (update otp_email_code set tries = tries + 1,
-                    used = (code_hash = $3 and expires_at > now() and tries < $4)
-                  where member_id = $1 and not used and not (select locked from lock)
-                  returning used, expires_at > now() and tries < $4 as live),
-            %s,
-            c as (delete from login_throttle where subject = $2 and exists (select 1 from u where used))
-            select (select locked from lock), (select used from u), (select live from u)
-            """.formatted(LoginThrottle.BLOCKED, MethodUse.ctes(Method.EMAIL, "exists (select 1 from u where used)")))
-        .execute(Tuple.of(memberId, SecondStepLimit.subject(memberId), hash, settings.emailMaxTries()))
-        .compose(rows -> {
-          Row row = rows.iterator().next();
-          if (row.getBoolean(0)) {
-            return Future.succeededFuture(CheckResult.LOCKED);
-          }
-          Boolean used = row.getBoolean(1);
-          if (used == null) {
-            return Future.succeededFuture(CheckResult.EXPIRED);
-          }
-          if (used) {
-            return Future.succeededFuture(CheckResult.OK);
-          }
-          boolean live = row.getBoolean(2);
-          // A wrong code counts toward the member's second-step limit either way.
-          return limit.fail(memberId).map(r -> r == CheckResult.LOCKED ? r : live ? CheckResult.INVALID : CheckResult.EXPIRED);
-        });
+    return EmailCheckBatch.check(memberId, SecondStepLimit.subject(memberId), hash, settings.emailMaxTries());
+  }
+
+  private Future<CheckResult> answer(long memberId, EmailCheckBatch.Decided decided) {
+    if (decided.locked()) {
+      return Future.succeededFuture(CheckResult.LOCKED);
+    }
+    Boolean used = decided.used();
+    if (used == null) {
+      return Future.succeededFuture(CheckResult.EXPIRED);
+    }
+    if (used) {
+      return Future.succeededFuture(CheckResult.OK);
+    }
+    boolean live = decided.live();
+    // A wrong code counts toward the member's second-step limit either way.
+    return limit.fail(memberId).map(r -> r == CheckResult.LOCKED ? r : live ? CheckResult.INVALID : CheckResult.EXPIRED);
   }
 
   private static String newCode() {

@@ -19,6 +19,7 @@ import java.util.List;
  * it in between ({@code counter = expected}, as the check has always done), the method's use and the
  * failure count cleared. A check alone is the same statement with one row. A check is (member,
  * lock subject, counter read, counter after the found code).
+ * Its rows meet their check by joins on its place, not by a subquery per row (see TotpApiBatch).
  */
 final class HotpCheckBatch implements GroupCommit.Statement<Tuple, HotpCheckBatch.Decided> {
   /** What the statement answers for a check: locked now, or else whether the counter moved. */
@@ -28,14 +29,12 @@ final class HotpCheckBatch implements GroupCommit.Statement<Tuple, HotpCheckBatc
       with i as (select * from unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[])
                  with ordinality as i(member_id, subject, expected, next, ord)),
       lock as (select i.ord, exists (select 1 from login_throttle where subject = i.subject and %s) as locked from i),
-      u as (update otp_hotp o set counter = i.next, last_used_at = now() from i
-            where o.member_id = i.member_id and o.counter = i.expected
-              and not (select k.locked from lock k where k.ord = i.ord)
+      u as (update otp_hotp o set counter = i.next, last_used_at = now() from i join lock k on k.ord = i.ord
+            where o.member_id = i.member_id and o.counter = i.expected and not k.locked
             returning i.ord, i.member_id),
       %s,
       c as (delete from login_throttle where subject in (select i.subject from i join u using (ord)))
-      select (select k.locked from lock k where k.ord = i.ord), exists (select 1 from u where u.ord = i.ord)
-      from i order by i.ord
+      select k.locked, u.ord is not null from i join lock k on k.ord = i.ord left join u on u.ord = i.ord order by i.ord
       """.formatted(LoginThrottle.BLOCKED, MethodUse.batchCtes(Method.HOTP, "select member_id from u"));
 
   private final Pool pool;

@@ -9,6 +9,7 @@ import dev.sekisho.factor.batch.Batching;
 import dev.sekisho.factor.batch.GroupCommit;
 import dev.sekisho.factor.recovery.MethodActivation;
 import dev.sekisho.crypto.SecretBox;
+import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.member.Method;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -110,18 +111,29 @@ public final class HotpService {
   private record Token(byte[] secret, OtpAlgorithm algorithm, int digits, long counter) {
   }
 
+  /**
+   * The lock read and the token read in one round trip: whether the second step is locked
+   * ({@link LoginThrottle#BLOCKED}, as {@link SecondStepLimit#locked}) beside the member's token row,
+   * or nulls when none is assigned. The deciding write (HotpCheckBatch) reads the lock again.
+   */
+  static final String TOKEN = """
+      select exists (select 1 from login_throttle where subject = $2 and %s), o.key_id, o.secret, o.algorithm, o.digits, o.counter
+      from (values (1)) as one (x) left join otp_hotp o on o.member_id = $1
+      """.formatted(LoginThrottle.BLOCKED);
+
   /** Runs check on the member's token unless the second step is locked or no token is assigned. */
   private Future<CheckResult> withToken(long memberId, java.util.function.Function<Token, Future<CheckResult>> check) {
-    return limit.locked(memberId).compose(locked -> locked ? Future.succeededFuture(CheckResult.LOCKED)
-        : pool.preparedQuery("select key_id, secret, algorithm, digits, counter from otp_hotp where member_id = $1")
-            .execute(Tuple.of(memberId)).compose(rows -> {
-              if (rows.size() == 0) {
-                return Future.succeededFuture(CheckResult.NOT_SET_UP);
-              }
-              Row row = rows.iterator().next();
-              return check.apply(new Token(box.open(row.getString(0), row.getBuffer(1).getBytes(), context(memberId)),
-                  OtpAlgorithm.valueOf(row.getString(2)), row.getInteger(3), row.getLong(4)));
-            }));
+    return pool.preparedQuery(TOKEN).execute(Tuple.of(memberId, SecondStepLimit.subject(memberId))).compose(rows -> {
+      Row row = rows.iterator().next();
+      if (row.getBoolean(0)) {
+        return Future.succeededFuture(CheckResult.LOCKED);
+      }
+      if (row.getString(1) == null) {
+        return Future.succeededFuture(CheckResult.NOT_SET_UP);
+      }
+      return check.apply(new Token(box.open(row.getString(1), row.getBuffer(2).getBytes(), context(memberId)),
+          OtpAlgorithm.valueOf(row.getString(3)), row.getInteger(4), row.getLong(5)));
+    });
   }
 
   /**

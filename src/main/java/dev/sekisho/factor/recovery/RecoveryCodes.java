@@ -1,13 +1,18 @@
 package dev.sekisho.factor.recovery;
 
 import dev.sekisho.crypto.SecretBox;
+import dev.sekisho.factor.batch.Batching;
+import dev.sekisho.factor.batch.GroupCommit;
+import dev.sekisho.factor.code.SecondStepLimit;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,6 +20,7 @@ import java.util.Locale;
  * Ten single-use recovery codes per member, shown once and stored only as keyed hashes. A code is
  * 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L), shown as xxxxx-xxxxx.
  * Using one is one conditional UPDATE: two requests with the same code cannot both pass.
+ * Uses arriving together share one statement and one commit (RecoveryCheckBatch).
  */
 public final class RecoveryCodes {
   private static final String ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
@@ -23,8 +29,11 @@ public final class RecoveryCodes {
   private final Pool pool;
   private final SecretBox box;
   private final int count;
+  /** This verticle's group commit of code uses (RecoveryCheckBatch); with batching off, each alone. */
+  private final GroupCommit<RecoveryCheckBatch.Attempt, Spent> checks;
 
-  public RecoveryCodes(Pool pool, SecretBox box, int count) {
+  public RecoveryCodes(Pool pool, SecretBox box, int count, Batching batching) {
+    this.checks = batching.of("recovery", new RecoveryCheckBatch(pool));
     this.pool = pool;
     this.box = box;
     this.count = count;
@@ -62,17 +71,20 @@ public final class RecoveryCodes {
         .execute(Tuple.of(memberId)).map(rows -> rows.iterator().next().getBoolean(0));
   }
 
-  /** Spends one code; true when it was valid and unused. */
-  public Future<Boolean> use(long memberId, String typed) {
+  /** What a recovery code's check answers: the second step locked (nothing tried), or the code spent. */
+  public record Spent(boolean locked, boolean used) {}
+
+  /**
+   * Spends one code unless the second step is locked, and clears the failure count when it was
+   * valid and unused: one statement, shared with the checks arriving together (RecoveryCheckBatch).
+   * A wrong code is counted by the caller.
+   */
+  public Future<Spent> use(long memberId, String typed) {
     String code = normalize(typed);
-    if (code == null) {
-      return Future.succeededFuture(false);
-    }
-    // Under every key of the ring: codes issued before a key rotation keep working while the old key is kept.
-    io.vertx.core.buffer.Buffer[] hashes = java.util.Arrays.stream(box.hashes(context(memberId), code))
-        .map(io.vertx.core.buffer.Buffer::buffer).toArray(io.vertx.core.buffer.Buffer[]::new);
-    return pool.preparedQuery("update otp_recovery_code set used_at = now() where member_id = $1 and code_hash = any($2) and used_at is null returning 1")
-        .execute(Tuple.tuple().addLong(memberId).addArrayOfBuffer(hashes)).map(rows -> rows.rowCount() == 1);
+    // Under every key of the ring; not a code at all: no hash, only the lock read.
+    Buffer[] hashes = code == null ? new Buffer[0]
+        : Arrays.stream(box.hashes(context(memberId), code)).map(Buffer::buffer).toArray(Buffer[]::new);
+    return checks.submit(new RecoveryCheckBatch.Attempt(memberId, SecondStepLimit.subject(memberId), hashes));
   }
 
   public Future<Integer> remaining(long memberId) {

@@ -37,9 +37,9 @@ public final class RecoveryFactor implements SecondFactor {
   @Override
   public Future<CheckResult> verify(Answer answer) {
     long memberId = answer.memberId();
-    return limit.lockedForRecovery(memberId).compose(locked -> locked ? Future.succeededFuture(CheckResult.LOCKED)
-        : codes.use(memberId, answer.code())
-            .compose(ok -> ok ? limit.clear(memberId).map(CheckResult.OK) : limit.fail(memberId)));
+    // The lock read, the code spent and the limit cleared are one statement (RecoveryCodes.use).
+    return codes.use(memberId, answer.code()).compose(spent -> spent.locked() ? Future.succeededFuture(CheckResult.LOCKED)
+        : spent.used() ? Future.succeededFuture(CheckResult.OK) : limit.fail(memberId));
   }
 
   @Override

@@ -25,6 +25,11 @@ import java.util.List;
  * {@link Tuple} of the single statement's parameters, so a batch that fails as a whole is decided
  * again check by check by that statement, unchanged. {@link GroupCommit} never puts two checks of
  * one member into a batch: the sub-statements share one snapshot and could not see each other.
+ *
+ * <p>Rows meet rows by joins on their place, never by a subquery per row ({@code (select .. from u
+ * where u.ord = i.ord)}): such a subquery scans the whole CTE again for every check, work that grows
+ * with the square of the batch (issue 15: a third less PostgreSQL CPU per check for batches of 32,
+ * BENCHMARKS.md).
  */
 final class TotpApiBatch implements GroupCommit.Statement<Tuple, TotpApiBatch.Outcome> {
   /** What a check's statement answers: the member's credential id now (null: none) and whether it passed. */
@@ -39,13 +44,11 @@ final class TotpApiBatch implements GroupCommit.Statement<Tuple, TotpApiBatch.Ou
       s as (select i.ord, x.created_at from i join http_session x
               on x.id_hash = i.id_hash and x.member_id = i.member_id and x.data = i.data
             where %s for update of x),
-      lock as (select i.ord, exists (select 1 from login_throttle where subject in (i.member_subject, i.ip_subject) and %s) as locked
-               from i),
-      t as (select i.ord, o.credential_id from i join otp_totp o on o.member_id = i.member_id),
-      u as (update otp_totp o set last_step = i.step, last_used_at = now() from i
-            where o.member_id = i.member_id and o.credential_id = i.credential_id and o.last_step < i.step
-              and not (select k.locked from lock k where k.ord = i.ord) and exists (select 1 from s where s.ord = i.ord)
-            returning i.ord, i.member_id),
+      ok as (select i.* from i join s using (ord)
+             where not exists (select 1 from login_throttle where subject in (i.member_subject, i.ip_subject) and %s)),
+      u as (update otp_totp o set last_step = k.step, last_used_at = now() from ok k
+            where o.member_id = k.member_id and o.credential_id = k.credential_id and o.last_step < k.step
+            returning k.ord, k.member_id),
       %s,
       c as (delete from login_throttle where subject in (select i.member_subject from i join u using (ord))),
       born as (update http_session x set id_hash = i.new_id_hash, data = i.new_data, expires_at = now() + make_interval(secs => i.timeout),
@@ -53,8 +56,8 @@ final class TotpApiBatch implements GroupCommit.Statement<Tuple, TotpApiBatch.Ou
                from i join u using (ord) where x.id_hash = i.id_hash),
       a as (insert into audit_event (%s)
             select i.member_id, i.login_id, i.kind, i.outcome, i.ip, i.user_agent from i join u using (ord) order by i.ord)
-      select (select credential_id from t where t.ord = i.ord), exists (select 1 from u where u.ord = i.ord)
-      from i order by i.ord
+      select o.credential_id, u.ord is not null
+      from i left join otp_totp o on o.member_id = i.member_id left join u on u.ord = i.ord order by i.ord
       """.formatted(PgSessionStore.live("x", 16), LoginThrottle.BLOCKED,
           MethodUse.batchCtes(Method.TOTP, "select member_id from u"), AuditLog.COLUMNS);
 

@@ -17,6 +17,7 @@ import java.util.List;
  * statement and one commit: per row the lock read, the credential compared, the step advanced only
  * forward, the method's use and the failure count cleared, exactly as the single statement does. A
  * check is the single statement's parameters (member, lock subject, credential id, step or null).
+ * Its rows meet their check by joins on its place, not by a subquery per row (see TotpApiBatch).
  */
 final class TotpCheckBatch implements GroupCommit.Statement<Tuple, TotpCheckBatch.Decided> {
   /** What the statement answers for a check. */
@@ -27,15 +28,14 @@ final class TotpCheckBatch implements GroupCommit.Statement<Tuple, TotpCheckBatc
                  with ordinality as i(member_id, subject, credential_id, step, ord)),
       lock as (select i.ord, exists (select 1 from login_throttle where subject = i.subject and %s) as locked from i),
       t as (select i.ord, o.credential_id from i join otp_totp o on o.member_id = i.member_id),
-      u as (update otp_totp o set last_step = i.step, last_used_at = now() from i
+      u as (update otp_totp o set last_step = i.step, last_used_at = now() from i join lock k on k.ord = i.ord
             where o.member_id = i.member_id and o.credential_id = i.credential_id and o.last_step < i.step
-              and not (select k.locked from lock k where k.ord = i.ord)
+              and not k.locked
             returning i.ord, i.member_id),
       %s,
       c as (delete from login_throttle where subject in (select i.subject from i join u using (ord)))
-      select (select k.locked from lock k where k.ord = i.ord), (select t.credential_id from t where t.ord = i.ord),
-             exists (select 1 from u where u.ord = i.ord)
-      from i order by i.ord
+      select k.locked, t.credential_id, u.ord is not null
+      from i join lock k on k.ord = i.ord left join t on t.ord = i.ord left join u on u.ord = i.ord order by i.ord
       """.formatted(LoginThrottle.BLOCKED, MethodUse.batchCtes(Method.TOTP, "select member_id from u"));
 
   private final Pool pool;

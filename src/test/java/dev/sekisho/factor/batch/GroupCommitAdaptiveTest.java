@@ -57,7 +57,11 @@ class GroupCommitAdaptiveTest {
 
   /** Adaptive flush; no timer is ever set, so no Vert.x is needed. */
   private GroupCommit<Integer, String> batcher(int maxSize) {
-    return new GroupCommit<>(null, new BatchSettings(true, true, 1000, maxSize), statement, statement.sizes::add);
+    return batcher(maxSize, 1);
+  }
+
+  private GroupCommit<Integer, String> batcher(int maxSize, int maxInFlight) {
+    return new GroupCommit<>(null, new BatchSettings(true, true, 1000, maxSize, maxInFlight), statement, statement.sizes::add);
   }
 
   @Test
@@ -144,5 +148,41 @@ class GroupCommitAdaptiveTest {
     assertThat(statement.statements()).last().isEqualTo(List.of(40));
     statement.commit(4);
     assertThat(late.result()).isEqualTo("ok 40");
+  }
+
+  @Test
+  void withTwoInFlightASecondBatchGoesWhileTheFirstCommitsAndAThirdWaits() {
+    GroupCommit<Integer, String> batcher = batcher(64, 2);
+    Future<String> a = batcher.submit(10);
+    Future<String> b = batcher.submit(20);
+    batcher.submit(30);
+    batcher.submit(40);
+    assertThat(statement.statements()).as("two in flight; the rest wait")
+        .containsExactly(List.of(10), List.of(20));
+    statement.commit(1);
+    assertThat(b.result()).isEqualTo("ok 20");
+    assertThat(statement.statements()).as("a slot came free: the waiting go together")
+        .containsExactly(List.of(10), List.of(20), List.of(30, 40));
+    statement.commit(0);
+    statement.commit(2);
+    assertThat(a.result()).isEqualTo("ok 10");
+  }
+
+  @Test
+  void withTwoInFlightAMembersSecondCheckStillWaitsForItsFirstToBeAnswered() {
+    GroupCommit<Integer, String> batcher = batcher(64, 2);
+    Future<String> first = batcher.submit(11);
+    Future<String> second = batcher.submit(12);
+    Future<String> other = batcher.submit(20);
+    assertThat(statement.statements()).as("12 is member 1's second check: held back though a slot is free")
+        .containsExactly(List.of(11), List.of(20));
+    statement.commit(1);
+    assertThat(statement.statements()).as("member 1's first check is still in flight")
+        .containsExactly(List.of(11), List.of(20));
+    statement.commit(0);
+    assertThat(first.result()).isEqualTo("ok 11");
+    assertThat(statement.statements()).last().isEqualTo(List.of(12));
+    statement.commit(2);
+    assertThat(List.of(second.result(), other.result())).containsExactly("ok 12", "ok 20");
   }
 }

@@ -120,25 +120,12 @@ class HotpBatchTest {
   @Test
   void aBatchThatFailsAsAWholeIsDecidedCheckByCheck() throws Exception {
     // A real error of the batch statement: PostgreSQL refuses more than one token moved by one statement.
-    OtpFixtures.sql("""
-        create or replace function refuse_batched_hotp() returns trigger language plpgsql as $$
-        begin
-          if (select count(*) from moved) > 1 then
-            raise exception 'one check per statement, for this test';
-          end if;
-          return null;
-        end $$""");
-    OtpFixtures.sql("create trigger refuse_batched_hotp after update on otp_hotp referencing new table as moved "
-        + "for each statement execute function refuse_batched_hotp()");
-    try {
+    try (BatchRefusal refusal = BatchRefusal.install(sql -> OtpFixtures.sql(sql), "update", "otp_hotp", "true")) {
       List<CheckResult> results = together(check(0, 1), check(1, 1), check(2, 1), check(3, 1));
 
       assertThat(results).containsOnly(CheckResult.OK);
       assertThat(sizes).as("the batch, tried once, then each alone").containsExactly(4);
       assertThat(List.of(counter(0), counter(1), counter(2), counter(3))).containsOnly(2L);
-    } finally {
-      OtpFixtures.sql("drop trigger refuse_batched_hotp on otp_hotp");
-      OtpFixtures.sql("drop function refuse_batched_hotp()");
     }
   }
 }

@@ -278,17 +278,7 @@ class TotpApiBatchTest {
   @Test
   void aBatchThatFailsAsAWholeIsDecidedCheckByCheck() throws Exception {
     // A real error of the batch statement: PostgreSQL refuses more than one check's audit event in one statement.
-    Sql.update("""
-        create or replace function refuse_batched_audit() returns trigger language plpgsql as $$
-        begin
-          if (select count(*) from added where kind = 'otp.api.verify.totp') > 1 then
-            raise exception 'one check per statement, for this test';
-          end if;
-          return null;
-        end $$""");
-    Sql.update("create trigger refuse_batched_audit after insert on audit_event referencing new table as added "
-        + "for each statement execute function refuse_batched_audit()");
-    try {
+    try (BatchRefusal refusal = BatchRefusal.install(sql -> Sql.update(sql), "insert", "audit_event", "kind = 'otp.api.verify.totp'")) {
       List<Check> checks = members.subList(0, BATCH).stream().map(m -> good(gateway, m)).toList();
       List<Long> before = members.subList(0, BATCH).stream().map(TotpApiBatchTest::passedChecks).toList();
       long[] batchesBefore = batches(gateway);
@@ -300,9 +290,6 @@ class TotpApiBatchTest {
         assertThat(passedChecks(members.get(i))).isEqualTo(before.get(i) + 1);
       }
       assertThat(batches(gateway)[0] - batchesBefore[0]).as("the batch, tried once").isEqualTo(1);
-    } finally {
-      Sql.update("drop trigger refuse_batched_audit on audit_event");
-      Sql.update("drop function refuse_batched_audit()");
     }
   }
 

@@ -144,13 +144,13 @@ class EmailRecoveryCryptoTest {
     assertThat(codes).hasSize(10).doesNotHaveDuplicates();
     assertThat(OtpFixtures.queryString("select count(*) from otp_recovery_code where member_id = ? and code_hash = convert_to(?, 'UTF8')",
         member, codes.get(0))).isEqualTo("0");
-    assertThat(await(s.otp.recovery().use(member, codes.get(0)))).isTrue();
-    assertThat(await(s.otp.recovery().use(member, codes.get(0)))).isFalse();
-    assertThat(await(s.otp.recovery().use(member, codes.get(1).toUpperCase().replace("-", " ")))).isTrue();
+    assertThat(await(s.otp.recovery().use(member, codes.get(0))).used()).isTrue();
+    assertThat(await(s.otp.recovery().use(member, codes.get(0))).used()).isFalse();
+    assertThat(await(s.otp.recovery().use(member, codes.get(1).toUpperCase().replace("-", " "))).used()).isTrue();
     assertThat(await(s.otp.recovery().remaining(member))).isEqualTo(8);
     List<String> fresh = await(s.otp.recovery().regenerate(member));
-    assertThat(await(s.otp.recovery().use(member, codes.get(2)))).isFalse();
-    assertThat(await(s.otp.recovery().use(member, fresh.get(2)))).isTrue();
+    assertThat(await(s.otp.recovery().use(member, codes.get(2))).used()).isFalse();
+    assertThat(await(s.otp.recovery().use(member, fresh.get(2))).used()).isTrue();
   }
 
   @Test
@@ -192,7 +192,7 @@ class EmailRecoveryCryptoTest {
       codes = await(before.otp.recovery().regenerate(member));
     }
     try (OtpFixtures.Services rotated = new OtpFixtures.Services(both, OtpFixtures.settings(Duration.ZERO))) {
-      assertThat(await(rotated.otp.recovery().use(member, codes.get(0)))).isTrue();
+      assertThat(await(rotated.otp.recovery().use(member, codes.get(0))).used()).isTrue();
     }
     assertThat(OtpFixtures.queryString("select key_id from otp_hotp where member_id = ?", member)).isEqualTo("b");
     SecretBox onlyB = OtpFixtures.box(Map.of("b", OtpFixtures.KEY_B), "b");
