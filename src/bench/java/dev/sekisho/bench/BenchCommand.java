@@ -205,10 +205,10 @@ public final class BenchCommand {
       StatementCeiling.Result statement = database.statement();
       Ceilings.Argon2Ceiling ceiling = Ceilings.argon2(settings.password(), options.argon2Seconds());
       double argon2 = ceiling.hashesPerSecond();
-      out.printf(Locale.ROOT, "  Argon2id m=%d KiB t=%d p=%d (%s at nice %d%s, as the gateway): %.1f ms per hash (%.1f ms CPU), "
+      out.printf(Locale.ROOT, "  Argon2id m=%d KiB t=%d p=%d (%s at nice %d, as the gateway): %.1f ms per hash (%.1f ms CPU), "
               + "%d threads at once = %.1f hashes/s%n",
           settings.password().memoryKiB(), settings.password().iterations(), settings.password().parallelism(),
-          ceiling.implementation(), settings.password().hashNice(), settings.password().hashIdle() ? " SCHED_IDLE" : "", ceiling.millisPerHash(), ceiling.cpuMillisPerHash(),
+          ceiling.implementation(), settings.password().hashNice(), ceiling.millisPerHash(), ceiling.cpuMillisPerHash(),
           ceiling.threads(), argon2);
       new CeilingRatios(out, byKey, upstreamCpu, results, processes, liveSessions).print(pgbench, argon2, statement);
 

@@ -130,7 +130,7 @@ final class Ceilings {
       Thread worker = new Thread(() -> {
         // At the gateway's hashing priority: on a quiet machine that changes nothing; on a shared one
         // both sides of the ratio get the same share of the CPU time that others leave.
-        ThreadNiceness.lowerCurrentThread(settings.hashNice(), settings.hashIdle());
+        ThreadNiceness.lowerCurrentThread(settings.hashNice());
         long n = 0;
         while (System.nanoTime() < warmUpEnd || n < 3) {
           engine.hash("warm-up-" + n++);

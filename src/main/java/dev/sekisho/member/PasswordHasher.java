@@ -9,22 +9,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Argon2id hashing and verification, always on a dedicated worker pool: one hash costs tens of
  * milliseconds of CPU and must never run on an event loop. The pool's threads run at a lower OS
- * priority ({@code password.hashNice}, and SCHED_IDLE with {@code password.hashIdle}) so hashing
- * never takes CPU time from the event loops.
+ * priority ({@code password.hashNice}) so hashing never takes CPU time from the event loops.
  */
 public final class PasswordHasher {
   private static final long RELEASE_CHECK_MILLIS = 10_000;
   private final Argon2Engine engine;
   private final WorkerExecutor workers;
   private final int nice;
-  private final boolean idleClass;
   /** Verified against when the ID is unknown, so that case costs the same time as a wrong password. */
   private final String decoyHash;
 
   public PasswordHasher(Vertx vertx, PasswordSettings settings) {
     this.engine = Argon2Engine.forSettings(settings);
     this.nice = settings.hashNice();
-    this.idleClass = settings.hashIdle();
     // Shared by name: every verticle gets the same pool, sized to the cores.
     this.workers = vertx.createSharedWorkerExecutor("sekisho-password-hash", settings.hashThreads());
     this.decoyHash = engine.hash("decoy-" + System.nanoTime());
@@ -53,7 +50,7 @@ public final class PasswordHasher {
 
   public Future<String> hash(String password) {
     return workers.executeBlocking(() -> {
-      ThreadNiceness.lowerCurrentThread(nice, idleClass);
+      ThreadNiceness.lowerCurrentThread(nice);
       return engine.hash(password);
     }, false);
   }
@@ -61,7 +58,7 @@ public final class PasswordHasher {
   /** Verifies a password; a null hash (unknown member) is checked against the decoy and always fails. */
   public Future<Boolean> verify(String password, String hashOrNull) {
     return workers.executeBlocking(() -> {
-      ThreadNiceness.lowerCurrentThread(nice, idleClass);
+      ThreadNiceness.lowerCurrentThread(nice);
       boolean matches = engine.matches(password, hashOrNull == null ? decoyHash : hashOrNull);
       return hashOrNull != null && matches;
     }, false);

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * verify with the old encoders (a rollback).
  */
 class PasswordHasherTest {
-  private static final PasswordSettings CHEAP = new PasswordSettings(7168, 1, 1, 2, 10, true, "{symbol}{number}{birthdate}");
+  private static final PasswordSettings CHEAP = new PasswordSettings(7168, 1, 1, 2, 10, "{symbol}{number}{birthdate}");
   private static Vertx vertx;
 
   @BeforeAll
@@ -60,7 +60,7 @@ class PasswordHasherTest {
   void eachHashReusesTheMemoryOfTheOneBeforeUntilItIsIdle() {
     // The memory of a hash is not mapped and unmapped per hash (that stalled the event loops'
     // page faults): a sequence of hashes runs in one block, kept between them, released once idle.
-    ReusedMemoryArgon2 reused = new ReusedMemoryArgon2(new PasswordSettings(7170, 1, 1, 2, 10, true, "{symbol}{number}{birthdate}"));
+    ReusedMemoryArgon2 reused = new ReusedMemoryArgon2(new PasswordSettings(7170, 1, 1, 2, 10, "{symbol}{number}{birthdate}"));
     Argon2Native.Blocks blocks = reused.blocks();
     assertThat(blocks.idleCount()).isZero();
     String stored = reused.hash("pw-1234567");
@@ -102,7 +102,7 @@ class PasswordHasherTest {
 
   @Test
   void newHashesVerifyWithTheOldEncoder() throws Exception {
-    PasswordHasher hasher = new PasswordHasher(vertx, new PasswordSettings(7168, 5, 1, 2, 10, true, "{symbol}{number}{birthdate}"));
+    PasswordHasher hasher = new PasswordHasher(vertx, new PasswordSettings(7168, 5, 1, 2, 10, "{symbol}{number}{birthdate}"));
     Argon2PasswordEncoder old = new Argon2PasswordEncoder(16, 32, 1, 7168, 5);
     for (String password : List.of("Bench-Passw0rd!", "関所のパスワード１２３")) {
       String stored = await(hasher.hash(password));
@@ -131,7 +131,7 @@ class PasswordHasherTest {
     assertThat(bc.matches("pw-1234567", sodium.hash("pw-1234567"))).isTrue();
     assertThat(sodium.matches("pw-1234567", bc.hash("pw-1234567"))).isTrue();
     // Two lanes: the reference library hashes them too (one after the other), and Bouncy Castle agrees.
-    PasswordSettings twoLanes = new PasswordSettings(7168, 1, 2, 2, 10, true, "{symbol}{number}{birthdate}");
+    PasswordSettings twoLanes = new PasswordSettings(7168, 1, 2, 2, 10, "{symbol}{number}{birthdate}");
     String twoLaneHash = Argon2Engine.forSettings(twoLanes).hash("pw-1234567");
     assertThat(twoLaneHash).contains(",p=2$");
     assertThat(new BouncyCastleArgon2(twoLanes).matches("pw-1234567", twoLaneHash)).isTrue();
