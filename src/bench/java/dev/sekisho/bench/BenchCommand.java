@@ -269,8 +269,10 @@ public final class BenchCommand {
   private static final int MAX_CONNECTIONS = 200;
 
   private HttpClient client(Vertx vertx, String host, int port) {
+    // Idle connections are closed here before the gateway closes them (http.headerTimeoutSeconds,
+    // 20 s): a request sent on a connection the server is closing at that moment ends in an error.
     return vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port).setKeepAlive(true)
-        .setPipelining(false), new PoolOptions().setHttp1MaxSize(Math.max(MAX_CONNECTIONS, options.callers())).setMaxWaitQueueSize(-1));
+        .setKeepAliveTimeout(10).setPipelining(false), new PoolOptions().setHttp1MaxSize(Math.max(MAX_CONNECTIONS, options.callers())).setMaxWaitQueueSize(-1));
   }
 
   /** Warm-up, then the closed model (max throughput), then the open model at a fraction of it. */
