@@ -140,10 +140,7 @@ class AdminApiDescriptionTest {
   @Test
   void everyDescribedCallAnswersAsDescribedAndIsAuditedNamingTheStaffMember() throws Exception {
     String staff = "walk-" + UUID.randomUUID().toString().substring(0, 8);
-    String token = "skt_" + UUID.randomUUID().toString().replace("-", "") + "walk";
-    Sql.update("insert into staff (id, name, role) values (?, 'Walker', 'admin')", staff);
-    Sql.update("insert into staff_token (staff_id, label, role, token_hash, expires_at) "
-        + "values (?, 'walk', 'admin', sha256(convert_to(?, 'UTF8')), now() + interval '1 day')", staff, token);
+    String token = adminWithToken(staff, "walk");
     String member = gateway.admin().newMember("walk");
     // Waiting to set up the chosen method, so that the deadline can be extended too.
     Sql.update("update member set onboarding_state = 'onboarded', setup_deadline = now() + interval '1 day' where login_id = ?",
@@ -191,10 +188,7 @@ class AdminApiDescriptionTest {
   @Test
   void aCallItsRouteRefusesIsAuditedUnderItsKindWithTheErrorCode() throws Exception {
     String staff = "refuse-" + UUID.randomUUID().toString().substring(0, 8);
-    String token = "skt_" + UUID.randomUUID().toString().replace("-", "") + "refu";
-    Sql.update("insert into staff (id, name, role) values (?, 'Refused', 'admin')", staff);
-    Sql.update("insert into staff_token (staff_id, label, role, token_hash, expires_at) "
-        + "values (?, 'refuse', 'admin', sha256(convert_to(?, 'UTF8')), now() + interval '1 day')", staff, token);
+    String token = adminWithToken(staff, "refu");
     AdminClient asStaff = AdminClient.withToken(gateway.baseUrl(), token);
     String unknown = "nobody-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -208,6 +202,15 @@ class AdminApiDescriptionTest {
     assertThat(noWait.statusCode()).as(noWait.body()).isEqualTo(404);
     assertThat(refusals("admin.hotp.assign", staff, unknown)).containsExactly("no_member/404");
     assertThat(refusals("admin.onboarding.deadline", staff, unknown)).containsExactly("not_waiting_for_setup/404");
+  }
+
+  /** Creates an admin staff member and an API token of theirs; returns the token. */
+  private static String adminWithToken(String staff, String label) {
+    String token = "skt_" + UUID.randomUUID().toString().replace("-", "") + label;
+    Sql.update("insert into staff (id, name, role) values (?, ?, 'admin')", staff, "Staff " + label);
+    Sql.update("insert into staff_token (staff_id, label, role, token_hash, expires_at) "
+        + "values (?, ?, 'admin', sha256(convert_to(?, 'UTF8')), now() + interval '1 day')", staff, label, token);
+    return token;
   }
 
   /** outcome/status of the audit events of a kind naming the staff member and the member's ID. */
