@@ -33,11 +33,20 @@ public record DatabaseTarget(String host, int port, String database, String user
     return new DatabaseTarget(server.host(), server.port(), server.database(), server.user(), server.password());
   }
 
+  /** The longest statement the client keeps prepared, in characters: above every statement this code sends. */
+  static final int PREPARED_STATEMENT_CACHE_SQL_LIMIT = 32_768;
+
   public PgConnectOptions connectOptions() {
     PgConnectOptions options = new PgConnectOptions()
         .setHost(host).setPort(port).setDatabase(database).setUser(user).setPassword(password)
-        // Each OTP check is one prepared UPDATE; caching saves a parse round trip per request.
+        // Each OTP check is one prepared statement; caching saves a parse round trip per request, and
+        // PostgreSQL parses and plans a cached (named) statement once per connection instead of for
+        // every execution.
         .setCachePreparedStatements(true)
+        // The client caches only statements shorter than 2,048 characters by default; the group-commit
+        // statements (factor/*/..Batch) are longer, so PostgreSQL parsed and planned each batch anew:
+        // a fifth of its CPU under OTP load (issue 15, perf profile in BENCHMARKS.md).
+        .setPreparedStatementCacheSqlLimit(PREPARED_STATEMENT_CACHE_SQL_LIMIT)
         .setPipeliningLimit(256)
         .setSslMode(tls.mode());
     if (tls.mode() != io.vertx.pgclient.SslMode.DISABLE) {
