@@ -6,6 +6,7 @@ import dev.sekisho.db.DatabaseTarget;
 import dev.sekisho.db.EmbeddedPostgres;
 import dev.sekisho.db.Migrations;
 import dev.sekisho.db.Pools;
+import dev.sekisho.factor.totp.SecondStepTickets;
 import dev.sekisho.launcher.Settings;
 import dev.sekisho.member.PasswordHasher;
 import io.vertx.core.Context;
@@ -43,6 +44,12 @@ import java.util.stream.Stream;
 public final class BenchCommand {
   /** How long the warm-up may go on past --warmup to reach a scenario's minimum number of requests. */
   private static final long MAX_EXTRA_WARMUP_NANOS = 30_000_000_000L;
+  /**
+   * Sessions prepared for one run of code checks, at most: each one's ticket waits in the gateway's
+   * bounded cache (SecondStepTickets), oldest out first, so more would push out the tickets of the
+   * checks that come first and those would take the cold path (2 round trips instead of 1).
+   */
+  static final long SESSIONS_PER_RUN = SecondStepTickets.STANDARD_LIMIT * 9L / 10;
   private final BenchOptions options;
   private final PrintStream out;
   private final ChildProcesses children;
@@ -195,7 +202,7 @@ public final class BenchCommand {
       if (wants("mixed") && wants("totp") && wants("login")) {
         mixed(ctx, driver, totp, login);
       }
-      ImportLoad.during(ctx, totp, byKey.get(totp.name() + "/open"), targets.get(0), options, work, out, rate -> timed(totp, "open +import", "import", () -> driver.open(totp, rate, (long) (options.seconds() * 1000))));
+      ImportLoad.during(ctx, totp, byKey.get(totp.name() + "/open"), targets.get(0), options, work, out, rate -> timed(totp, "open +import", "import", () -> driver.open(totp, rate, openRunMillis(totp.name() + " +import", rate))));
 
       // Ceilings last, and the steps restored after: pgbench advances last_step far beyond any real code's step.
       out.println();
@@ -275,6 +282,21 @@ public final class BenchCommand {
         .setKeepAliveTimeout(10).setPipelining(false), new PoolOptions().setHttp1MaxSize(Math.max(MAX_CONNECTIONS, options.callers())).setMaxWaitQueueSize(-1));
   }
 
+  /**
+   * An open run of code checks at rate lasts --seconds, or less where that would need more than
+   * SESSIONS_PER_RUN sessions (said in the output): the latency at a given rate needs no more.
+   */
+  private long openRunMillis(String name, double rate) {
+    long millis = (long) (options.seconds() * 1000);
+    long fits = (long) (SESSIONS_PER_RUN * 1000 / rate);
+    if (fits < millis) {
+      out.printf(Locale.ROOT, "    %s: the open run at %.0f/s lasts %.1f s, not %.0f: its sessions' tickets fit the gateway's cache of %,d%n",
+          name, rate, fits / 1000.0, options.seconds(), SecondStepTickets.STANDARD_LIMIT);
+      return fits;
+    }
+    return millis;
+  }
+
   /** Warm-up, then the closed model (max throughput), then the open model at a fraction of it. */
   private void measure(BenchContext ctx, LoadDriver driver, Scenario scenario, boolean sessionsPerCall) throws Exception {
     long perSecond = options.otpSessionsPerSecond();
@@ -287,7 +309,7 @@ public final class BenchCommand {
       // cache (50,000), and an overflow would push out the tickets of the checks that come first.
       if (warm.seconds() > 0) {
         perSecond = Math.min(perSecond, Math.min((long) (2 * warmed / warm.seconds()) + 100,
-            (long) (45_000 / options.seconds())));
+            (long) (SESSIONS_PER_RUN / options.seconds())));
       }
       // Then on until the JIT has seen enough requests of a path no other scenario warms (bounded).
       long until = System.nanoTime() + MAX_EXTRA_WARMUP_NANOS;
@@ -307,9 +329,9 @@ public final class BenchCommand {
     }
     Report.ranShort(out, closed, options.seconds());
     double rate = options.rate() > 0 ? options.rate() : Math.max(1, closed.throughput() * options.openFraction());
-    scenario.prepare(ctx, sessionsPerCall ? (long) Math.ceil(rate * options.seconds()) + 1 : 0);
-    timed(scenario, String.format(Locale.ROOT, "open %.0f/s", rate),
-        () -> driver.open(scenario, rate, (long) (options.seconds() * 1000)));
+    long openMillis = sessionsPerCall ? openRunMillis(scenario.name(), rate) : (long) (options.seconds() * 1000);
+    scenario.prepare(ctx, sessionsPerCall ? (long) Math.ceil(rate * openMillis / 1000.0) + 1 : 0);
+    timed(scenario, String.format(Locale.ROOT, "open %.0f/s", rate), () -> driver.open(scenario, rate, openMillis));
     if (scenario.detail() != null) {
       out.println("    " + scenario.name() + ": " + scenario.detail());
     }
@@ -328,12 +350,13 @@ public final class BenchCommand {
       return;
     }
     double rate = alone.requests() / alone.seconds();
-    totp.prepare(ctx, (long) Math.ceil(rate * options.seconds()) + 1);
+    long openMillis = openRunMillis(totp.name() + " +logins", rate);
+    totp.prepare(ctx, (long) Math.ceil(rate * openMillis / 1000.0) + 1);
     long cpu0 = gatewayCpu();
     long[] kernel0 = processes.isEmpty() ? null : processes.get(0).faultsAndSystemMillis();
     long t0 = System.nanoTime();
     Future<LoadDriver.Measured> logins = driver.closed(login, options.callers(), (long) (options.seconds() * 1000));
-    LoadDriver.Measured checks = await(driver.open(totp, rate, (long) (options.seconds() * 1000)));
+    LoadDriver.Measured checks = await(driver.open(totp, rate, openMillis));
     LoadDriver.Measured logged = await(logins);
     long cpu = gatewayCpu() - cpu0;
     long rss = gatewayRss();

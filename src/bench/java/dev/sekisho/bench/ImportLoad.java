@@ -55,7 +55,7 @@ final class ImportLoad {
     ImportLoad load = new ImportLoad(gateway, out);
     load.send(options.importMembers(), work);
     double rate = alone.throughput();
-    totp.prepare(ctx, (long) Math.ceil(rate * options.seconds()) + 1);
+    totp.prepare(ctx, Math.min(BenchCommand.SESSIONS_PER_RUN, (long) Math.ceil(rate * options.seconds()) + 1));
     RunResult during = checks.at(rate);
     out.printf(Locale.ROOT, "    OTP-check p99 alone %.1f ms, during the import %.1f ms (same rate, %.0f/s)%n",
         alone.percentileMillis(99), during.percentileMillis(99), rate);

@@ -67,8 +67,8 @@ final class WrkCheck {
       out.println("    wrk not installed (Debian: apt-get install wrk): no independent load generator's figure");
       return;
     }
-    // Checks for 3 x the bench's rate (wrk may well be faster), within the gateway's 50,000 tickets.
-    totp.prepare(ctx, Math.min(45_000, (long) (benchRate * seconds * 3) + 1000));
+    // Checks for 3 x the bench's rate (wrk may well be faster), within the gateway's ticket cache.
+    totp.prepare(ctx, Math.min(BenchCommand.SESSIONS_PER_RUN, (long) (benchRate * seconds * 3) + 1000));
     Path requests = work.resolve("wrk-otp-requests.tsv");
     List<String> lines = totp.requestLines(BenchMembers.stepNow());
     Files.write(requests, lines, StandardCharsets.UTF_8);

@@ -43,9 +43,11 @@ public final class SecondStepTickets {
     };
   }
 
-  /** Enough for the members of several minutes of logins; a ticket is a few hundred bytes. */
+  /** Tickets a gateway keeps: enough for the members of several minutes of logins; a ticket is a few hundred bytes. */
+  public static final int STANDARD_LIMIT = 50_000;
+
   public static SecondStepTickets standard() {
-    return new SecondStepTickets(50_000, 10 * 60_000L);
+    return new SecondStepTickets(STANDARD_LIMIT, 10 * 60_000L);
   }
 
   synchronized void remember(String token, long memberId, Buffer row) {
