@@ -4,6 +4,7 @@ import dev.sekisho.member.LoginIds;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.MemberRepository;
 import dev.sekisho.web.Paths;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -69,22 +70,34 @@ final class AdminMemberRoutes {
         throw new BadInput("bad_password", "password must be " + MIN_PASSWORD + " to " + MAX_PASSWORD
             + " characters without control characters, or left out to reset to the issued rule.");
       }
-      String problem = password == null ? null : admin.passwordProblem(member, password);
-      if (problem != null) {
-        throw new BadInput("weak_password", "password does not meet the members' password policy ("
-            + problem.substring(problem.lastIndexOf('.') + 1) + ": too short or long, easily guessed, or derived from the"
-            + " member's user ID, birthdate or card); choose another, or leave it out to reset to the issued rule.");
-      }
-      admin.resetPassword(member, password, reply.event(ctx, member.id(), member.loginId(), kind, "ok"))
-          .onComplete(done -> {
-            if (done.failed()) {
-              reply.fail(ctx, kind, done.cause());
-            } else {
-              reply.sent(ctx, new JsonObject().put("userId", member.loginId()).put("passwordMustChange", true)
-                  .put("to", password == null ? "rule" : "given").put("sessionsEnded", done.result()));
-            }
-          });
+      Future<String> policy = password == null ? Future.succeededFuture() : admin.passwordProblem(member, password);
+      policy.onComplete(checked -> {
+        if (checked.failed()) {
+          reply.fail(ctx, kind, checked.cause());
+        } else if (checked.result() != null) {
+          String problem = checked.result();
+          // As withMember answers a BadInput thrown before this asynchronous check.
+          reply.refuse(ctx, member.id(), member.loginId(), kind, 400, "weak_password",
+              "password does not meet the members' password policy (" + problem.substring(problem.lastIndexOf('.') + 1)
+              + ": too short or long, easily guessed, or derived from the member's user ID, birthdate or card);"
+              + " choose another, or leave it out to reset to the issued rule.");
+        } else {
+          reset(ctx, kind, member, password);
+        }
+      });
     });
+  }
+
+  private void reset(RoutingContext ctx, String kind, Member member, String password) {
+    admin.resetPassword(member, password, reply.event(ctx, member.id(), member.loginId(), kind, "ok"))
+        .onComplete(done -> {
+          if (done.failed()) {
+            reply.fail(ctx, kind, done.cause());
+          } else {
+            reply.sent(ctx, new JsonObject().put("userId", member.loginId()).put("passwordMustChange", true)
+                .put("to", password == null ? "rule" : "given").put("sessionsEnded", done.result()));
+          }
+        });
   }
 
   private void resetFactors(RoutingContext ctx) {

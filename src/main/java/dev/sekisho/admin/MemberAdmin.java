@@ -52,9 +52,9 @@ public final class MemberAdmin {
   /**
    * Why a password the insurer chose for the member is refused (the members' own policy, J1.8:
    * length, known-weak, derived from the member's data), as the policy's message key; null when
-   * acceptable.
+   * acceptable (decided on a worker).
    */
-  public String passwordProblem(Member member, String password) {
+  public Future<String> passwordProblem(Member member, String password) {
     return policy.problem(password, member);
   }
 

@@ -188,7 +188,7 @@ final class GatewayRoutes {
     AuditQuery auditQuery = new AuditQuery(pool);
     IssuedPasswordRule issuedRule = new IssuedPasswordRule(settings.password().issuedRule());
     // One policy for every new password: the member's own (J1.8) and the one the insurer sets.
-    PasswordPolicy passwordPolicy = new PasswordPolicy(settings.onboarding(), infra.onboardingTexts(), issuedRule);
+    PasswordPolicy passwordPolicy = new PasswordPolicy(vertx, settings.onboarding(), infra.onboardingTexts(), issuedRule);
     MemberAdmin memberAdmin = new MemberAdmin(pool, infra.hasher(), issuedRule, passwordPolicy, notices);
     // First in the phase: the token, then the request checked against the API's description.
     modules.add(RouteModule.of(ADMIN_API, "admin-api-gate", new AdminApiGate(adminApi, adminAuth, audit, clientAddress)::mount));

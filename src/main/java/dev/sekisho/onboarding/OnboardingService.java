@@ -341,15 +341,11 @@ public final class OnboardingService {
   }
 
   /**
-   * The J1.8 policy problem (message key) of a password the member chose, or null: the cheap rules,
-   * then the strength estimate on a worker (it burns CPU).
+   * The J1.8 policy problem (message key) of a password the member chose, or null: the rules, then
+   * the strength estimate, on a worker (see {@link PasswordPolicy}).
    */
   public Future<String> passwordProblem(Member member, String password) {
-    String problem = policy.problem(password, member);
-    if (problem != null) {
-      return Future.succeededFuture(problem);
-    }
-    return vertx.executeBlocking(() -> policy.isGuessable(password) ? "onboarding.password.guessable" : null, false);
+    return policy.problemOrGuessable(password, member);
   }
 
   /**

@@ -16,7 +16,8 @@ import java.util.Set;
  * Files the onboarding pages need, read once at start-up: the terms of use of the configured
  * version (webroot/terms/terms-VERSION.LANG.md, Markdown rendered to HTML) and the list of known-weak passwords
  * (webroot/security/weak-passwords.txt, the project's own additions to the breached-password list
- * of {@link PasswordStrength}). ./webroot wins over the jar's copy.
+ * of {@link PasswordStrength}, which reads its larger dictionaries only when first needed).
+ * ./webroot wins over the jar's copy.
  */
 public final class OnboardingTexts {
   private final Map<String, String> terms;
@@ -42,7 +43,7 @@ public final class OnboardingTexts {
         weak.add(word.toLowerCase(Locale.ROOT));
       }
     }
-    return new OnboardingTexts(terms, weak, PasswordStrength.load());
+    return new OnboardingTexts(terms, weak, PasswordStrength.onFirstUse());
   }
 
   /** The terms as safe HTML (see {@link TermsMarkdown}). */
@@ -50,7 +51,10 @@ public final class OnboardingTexts {
     return terms.getOrDefault(lang, terms.get("ja"));
   }
 
-  /** On the project's list or among the most common breached passwords. */
+  /**
+   * On the project's list or among the most common breached passwords. Blocking (the breached list
+   * is read on first use): call on a worker.
+   */
   public boolean isKnownWeak(String password) {
     return weakPasswords.contains(password.toLowerCase(Locale.ROOT)) || strength.isCommon(password);
   }

@@ -3,6 +3,8 @@ package dev.sekisho.onboarding;
 import dev.sekisho.member.IssuedPasswordRule;
 import dev.sekisho.member.Member;
 import dev.sekisho.member.NewPasswordRule;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -11,24 +13,48 @@ import java.util.Locale;
 /**
  * The new-password rules of J1.8, from the configuration: length, not a known-weak password, and
  * nothing derived from what the insurer knows about the member (user ID, birthdate, card symbol
- * and number, the issued password). Cheap checks only; "differs from the current password" needs
- * a hash verification and is done by the service on the hashing pool, and the strength estimate
- * ({@link #isGuessable}) burns CPU, so the service runs it on a worker.
+ * and number, the issued password). "Differs from the current password" needs a hash verification
+ * and is done by the service on the hashing pool.
+ *
+ * <p>The rules run on a worker: the breached-password list is read the first time a password is
+ * checked (see {@link PasswordStrength}), and the strength estimate burns CPU. A password is rare
+ * next to logins and checks, so the hop costs nothing that matters.
  */
 public final class PasswordPolicy implements NewPasswordRule {
+  private final Vertx vertx;
   private final OnboardingSettings settings;
   private final OnboardingTexts texts;
   private final IssuedPasswordRule issuedRule;
 
-  public PasswordPolicy(OnboardingSettings settings, OnboardingTexts texts, IssuedPasswordRule issuedRule) {
+  public PasswordPolicy(Vertx vertx, OnboardingSettings settings, OnboardingTexts texts, IssuedPasswordRule issuedRule) {
+    this.vertx = vertx;
     this.settings = settings;
     this.texts = texts;
     this.issuedRule = issuedRule;
   }
 
-  /** Null when acceptable, else the message key saying why not. */
+  /** The rules on a worker: null when acceptable, else the message key saying why not. */
   @Override
-  public String problem(String password, Member member) {
+  public Future<String> problem(String password, Member member) {
+    return vertx.executeBlocking(() -> problemNow(password, member), false);
+  }
+
+  /**
+   * The rules, then the strength estimate (J1.8, the member's own password), on one worker: null
+   * when acceptable, else the message key of the first problem.
+   */
+  public Future<String> problemOrGuessable(String password, Member member) {
+    return vertx.executeBlocking(() -> {
+      String problem = problemNow(password, member);
+      if (problem != null) {
+        return problem;
+      }
+      return texts.strength().isGuessable(password) ? "onboarding.password.guessable" : null;
+    }, false);
+  }
+
+  /** Blocking (see the class comment). */
+  private String problemNow(String password, Member member) {
     if (password.length() < settings.passwordMinLength()) {
       return "onboarding.password.tooShort";
     }
@@ -61,10 +87,5 @@ public final class PasswordPolicy implements NewPasswordRule {
       }
     }
     return null;
-  }
-
-  /** Too easy to guess by the strength estimate (CPU-bound: call on a worker). */
-  public boolean isGuessable(String password) {
-    return texts.strength().isGuessable(password);
   }
 }

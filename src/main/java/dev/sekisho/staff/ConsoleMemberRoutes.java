@@ -219,11 +219,18 @@ final class ConsoleMemberRoutes {
   /** To the card rule, or to a password the staff member typed, shown once on the next page. */
   private Future<String> resetPassword(RoutingContext ctx, Member member) {
     String given = "given".equals(ctx.request().getFormAttribute("to")) ? FormInput.field(ctx, "password", 128) : null;
-    if ("given".equals(ctx.request().getFormAttribute("to"))
-        && (given == null || given.length() < 8 || memberAdmin.passwordProblem(member, given) != null)) {
+    if (!"given".equals(ctx.request().getFormAttribute("to"))) {
+      return memberAdmin.resetPassword(member, null, event(ctx, member, "admin.members.password_reset")).map(ended -> null);
+    }
+    if (given == null || given.length() < 8) {
       throw new Refused("weakpassword");
     }
-    return memberAdmin.resetPassword(member, given, event(ctx, member, "admin.members.password_reset")).map(ended -> given);
+    return memberAdmin.passwordProblem(member, given).compose(problem -> {
+      if (problem != null) {
+        return Future.failedFuture(new Refused("weakpassword"));
+      }
+      return memberAdmin.resetPassword(member, given, event(ctx, member, "admin.members.password_reset")).map(ended -> given);
+    });
   }
 
   private AuditEvent event(RoutingContext ctx, Member member, String kind) {

@@ -130,6 +130,15 @@ class StaffConsoleBrowserTest {
       assertThat(Sql.count("select count(*) from audit_event where kind = 'admin.members.unlock' and login_id = ? "
           + "and outcome = 'ok' and detail->>'staff' = ?", member, admin)).isOne();
 
+      // A password on the breached list is refused (the list is searched on a worker) and changes nothing.
+      String issuedHash = (String) Sql.value("select password_hash from member where login_id = ?", member);
+      browser.visible("to-given").click();
+      browser.driver().findElement(By.id("given-password")).sendKeys("123qweasdzxc");
+      browser.visible("action-password").click();
+      assertThat(browser.textOnceItSays("notice", "指定したパスワードは加入者のパスワード規則を満たしません。何も変更していません。"))
+          .isEqualTo("指定したパスワードは加入者のパスワード規則を満たしません。何も変更していません。");
+      assertThat(Sql.value("select password_hash from member where login_id = ?", member)).isEqualTo(issuedHash);
+
       String chosen = "Kuma-no-ame-" + UUID.randomUUID().toString().substring(0, 6);
       browser.visible("to-given").click();
       browser.driver().findElement(By.id("given-password")).sendKeys(chosen);
