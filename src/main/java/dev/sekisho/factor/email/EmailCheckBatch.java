@@ -1,6 +1,7 @@
 package dev.sekisho.factor.email;
 
 import dev.sekisho.factor.MethodUse;
+import dev.sekisho.factor.batch.ColumnArrays;
 import dev.sekisho.factor.batch.GroupCommit;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.member.Method;
@@ -56,6 +57,9 @@ final class EmailCheckBatch implements GroupCommit.Statement<Tuple, EmailCheckBa
       select k.locked, u.used, u.live from i join lock k on k.ord = i.ord left join u on u.ord = i.ord order by i.ord
       """.formatted(LoginThrottle.BLOCKED, MethodUse.batchCtes(Method.EMAIL, "select member_id from u where used"));
 
+  /** A check's parameter types (ColumnArrays): member, lock subject, code hash; max tries shared ($4 in CHECK too). */
+  private static final String TYPES = "LSB-";
+
   private final Pool pool;
 
   EmailCheckBatch(Pool pool) {
@@ -84,12 +88,7 @@ final class EmailCheckBatch implements GroupCommit.Statement<Tuple, EmailCheckBa
 
   @Override
   public Future<List<Decided>> all(List<Tuple> checks) {
-    Tuple arrays = Tuple.tuple()
-        .addArrayOfLong(checks.stream().map(c -> c.getLong(0)).toArray(Long[]::new))
-        .addArrayOfString(checks.stream().map(c -> c.getString(1)).toArray(String[]::new))
-        .addArrayOfBuffer(checks.stream().map(c -> c.getBuffer(2)).toArray(Buffer[]::new))
-        .addInteger(checks.get(0).getInteger(3));
-    return pool.preparedQuery(CHECK).execute(arrays).map(rows -> {
+    return pool.preparedQuery(CHECK).execute(ColumnArrays.of(TYPES, checks)).map(rows -> {
       List<Decided> decided = new ArrayList<>(checks.size());
       rows.forEach(row -> decided.add(decided(row)));
       return decided;
