@@ -46,8 +46,8 @@ public interface SecondFactor {
   Future<CheckResult> verify(Answer answer);
 
   /**
-   * Whether a passed {@link #verify} writes the answer's {@link Answer#passed} audit event itself, in
-   * the check's own statement and commit (the email code: one commit per passed check, and never a
+   * Whether a passed {@link #verify} writes the answer's {@link Answer#passed} audit event (when the
+   * answer carries one) itself, in the check's own statement and commit (the email code: one commit per passed check, and never a
    * pass without its event). The caller then only tells the audit log's observers
    * ({@code AuditLog.written}); for any other result, or a factor that answers false, it records the
    * event as always.
