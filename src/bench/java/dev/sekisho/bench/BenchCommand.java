@@ -355,6 +355,7 @@ public final class BenchCommand {
     long cpu0 = gatewayCpu();
     long[] kernel0 = processes.isEmpty() ? null : processes.get(0).faultsAndSystemMillis();
     long t0 = System.nanoTime();
+    GeneratorStalls stalls = GeneratorStalls.now();
     Future<LoadDriver.Measured> logins = driver.closed(login, options.callers(), (long) (options.seconds() * 1000));
     LoadDriver.Measured checks = await(driver.open(totp, rate, openMillis));
     LoadDriver.Measured logged = await(logins);
@@ -367,6 +368,7 @@ public final class BenchCommand {
         logged.refused(), logged.errors(), logged.seconds(), logged.latency(), cpuPerRequest, rss), "mixed-login");
     double took = (System.nanoTime() - t0) / 1e9;
     out.printf(Locale.ROOT, "    mixed run took %.1f s%n", took);
+    stalls.print(out, checks);
     if (kernel0 != null) {
       // Hashing that maps memory per hash shows here: page faults, and CPU time in the kernel.
       long[] kernel = processes.get(0).faultsAndSystemMillis();
@@ -387,6 +389,7 @@ public final class BenchCommand {
     CpuSplit.Snapshot split0 = cpuSplit.take();
     long cpu0 = scenario.throughGateway() ? gatewayCpu() : 0;
     long upstreamCpu0 = upstreamProcess == null ? 0 : upstreamProcess.cpuMillis();
+    GeneratorStalls stalls = GeneratorStalls.now();
     LoadDriver.Measured m = await(run.start());
     long cpu = scenario.throughGateway() ? gatewayCpu() - cpu0 : 0;
     if (upstreamProcess != null && m.requests() > 0) {
@@ -399,6 +402,7 @@ public final class BenchCommand {
         m.latency(), cpuPerRequest, scenario.throughGateway() ? gatewayRss() : -1);
     record(r, scenario.name() + "/" + kind);
     cpuSplit.print(out, split0, cpuSplit.take(), m.requests());
+    stalls.print(out, m);
     return r;
   }
 

@@ -71,6 +71,7 @@ public final class LoadDriver {
         long now = System.nanoTime();
         while (scheduled[0] < total && start + (long) (scheduled[0] * intervalNanos) <= now) {
           long due = start + (long) (scheduled[0] * intervalNanos);
+          counts.sentLate(now - due);
           long i = scheduled[0]++;
           call(scenario, i).onComplete(result -> {
             counts.record(due, result.succeeded() ? result.result() : Outcome.ERROR);
@@ -97,6 +98,8 @@ public final class LoadDriver {
 
   private static final class Counts {
     final Histogram histogram = new Histogram(MAX_LATENCY_MICROS, 3);
+    /** Open model: how late this process sent each request (its own stalls, counted in the latencies). */
+    Histogram sendDelay;
     long ok;
     long refused;
     long errors;
@@ -111,12 +114,25 @@ public final class LoadDriver {
       }
     }
 
+    void sentLate(long nanos) {
+      if (sendDelay == null) {
+        sendDelay = new Histogram(MAX_LATENCY_MICROS, 3);
+      }
+      sendDelay.recordValue(Math.min(Math.max(0, nanos / 1000), MAX_LATENCY_MICROS));
+    }
+
     Measured measured(double seconds) {
-      return new Measured(ok + refused + errors, ok, refused, errors, seconds, histogram);
+      return new Measured(ok + refused + errors, ok, refused, errors, seconds, histogram, sendDelay);
     }
   }
 
-  /** The raw outcome of a run, before the gateway's own figures are added. */
-  public record Measured(long requests, long ok, long refused, long errors, double seconds, Histogram latency) {
+  /**
+   * The raw outcome of a run, before the gateway's own figures are added. sendDelay (open model only,
+   * else null): how long after its due time this process sent each request, in microseconds. An open
+   * run measures each latency from the due time, so this process's own stalls (a GC pause, no CPU on
+   * a machine it shares with the gateway and PostgreSQL) are in the latencies too: this says how much.
+   */
+  public record Measured(long requests, long ok, long refused, long errors, double seconds, Histogram latency,
+                         Histogram sendDelay) {
   }
 }

@@ -46,6 +46,17 @@ public interface SecondFactor {
   Future<CheckResult> verify(Answer answer);
 
   /**
+   * Whether a passed {@link #verify} writes the answer's {@link Answer#passed} audit event (when the
+   * answer carries one) itself, in the check's own statement and commit (the email code: one commit per passed check, and never a
+   * pass without its event). The caller then only tells the audit log's observers
+   * ({@code AuditLog.written}); for any other result, or a factor that answers false, it records the
+   * event as always.
+   */
+  default boolean writesPassedEvent() {
+    return false;
+  }
+
+  /**
    * Makes a freshly set-up credential the member's (J2.6, J2.7): the answer proves the member holds
    * it; {@code replaced} is the factor the member switches away from, removed in the same
    * transaction. Factors the member does not set up with a code (a passkey: the WebAuthn ceremony;
@@ -70,23 +81,32 @@ public interface SecondFactor {
   /** Removes the member's credential of this factor inside the caller's transaction (a switch away from it). */
   Future<Void> removeCredential(SqlClient tx, long memberId);
 
-  /** What the member answered, and who asked (for the audit log of a passkey check). */
+  /**
+   * What the member answered, and who asked (for the audit log of a passkey check); {@code passed}
+   * is the audit event the caller records when the check passes, for a factor that writes it with
+   * the check ({@link #writesPassedEvent}); null: the caller records it afterwards, whatever the factor.
+   */
   record Answer(long memberId, String loginId, String code, String nextCode, JsonObject assertion, String challenge,
-                AuditEvent.Client client) {
+                AuditEvent.Client client, AuditEvent passed) {
     /** A typed code (TOTP, email, recovery). */
     public static Answer code(long memberId, String code) {
-      return new Answer(memberId, null, code, null, null, null, null);
+      return new Answer(memberId, null, code, null, null, null, null, null);
     }
 
     /** An HOTP code, with the following one when the member resynchronises a token that ran ahead. */
     public static Answer codes(long memberId, String code, String nextCode) {
-      return new Answer(memberId, null, code, nextCode, null, null, null);
+      return new Answer(memberId, null, code, nextCode, null, null, null, null);
     }
 
     /** A passkey's assertion for the challenge this session was given. */
     public static Answer assertion(long memberId, String loginId, String challenge, JsonObject assertion,
                                    AuditEvent.Client client) {
-      return new Answer(memberId, loginId, null, null, assertion, challenge, client);
+      return new Answer(memberId, loginId, null, null, assertion, challenge, client, null);
+    }
+
+    /** The same answer, with the audit event its pass records (see {@link SecondFactor#writesPassedEvent}). */
+    public Answer passing(AuditEvent event) {
+      return new Answer(memberId, loginId, code, nextCode, assertion, challenge, client, event);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.sekisho.factor.account;
 
+import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.factor.CheckResult;
 import dev.sekisho.factor.FactorPaths;
 import dev.sekisho.member.Method;
@@ -158,9 +159,10 @@ public final class AccountMethodRoutes {
       if (proof == null) {
         return provePassword(ctx, member, intent);
       }
-      return limit.fromAddress(answers.clientAddress(ctx), () -> proof.verify(SecondFactor.Answer.code(member.id(), code)))
+      AuditEvent passed = answers.passed(ctx, member, "otp.prove." + proof.code());
+      return limit.fromAddress(answers.clientAddress(ctx), () -> proof.verify(SecondFactor.Answer.code(member.id(), code).passing(passed)))
           .compose(result -> {
-            answers.audit(ctx, member, "otp.prove." + proof.code(), result);
+            answers.audit(ctx, member, proof, passed, result);
             if (result != CheckResult.OK) {
               answers.renderCode(ctx, CodeAnswers.status(result), proof.method(), FactorPaths.PROVE, CodeAnswers.message(result), intent);
               return Future.succeededFuture();

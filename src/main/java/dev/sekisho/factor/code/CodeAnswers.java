@@ -6,6 +6,7 @@ import dev.sekisho.notify.Notice;
 import dev.sekisho.notify.NoticeContext;
 import dev.sekisho.notify.SecurityNotices;
 import dev.sekisho.factor.CheckResult;
+import dev.sekisho.factor.SecondFactor;
 import dev.sekisho.member.Method;
 import dev.sekisho.member.Member;
 import dev.sekisho.session.SignInProgress;
@@ -80,6 +81,27 @@ public final class CodeAnswers {
   /** The request's address and browser, for an audit event. */
   public AuditEvent.Client client(RoutingContext ctx) {
     return new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT));
+  }
+
+  /**
+   * The audit event of a pass of this kind by this request (outcome ok), for the answer to carry
+   * ({@link SecondFactor.Answer#passing}): a factor may write it with the check itself.
+   */
+  public AuditEvent passed(RoutingContext ctx, Member member, String kind) {
+    return AuditEvent.of(member.id(), member.loginId(), kind, CheckResult.OK.name().toLowerCase(), client(ctx));
+  }
+
+  /**
+   * Audits the result of a check whose answer carried {@code passed}: a pass that the factor wrote
+   * with its check ({@link SecondFactor#writesPassedEvent}) is only told to the log's observers (the
+   * metrics), so it is in the log once; anything else is recorded as {@link #audit} records it.
+   */
+  public void audit(RoutingContext ctx, Member member, SecondFactor factor, AuditEvent passed, CheckResult result) {
+    if (result == CheckResult.OK && factor.writesPassedEvent()) {
+      audit.written(passed);
+      return;
+    }
+    audit(ctx, member, passed.kind(), result);
   }
 
   public void audit(RoutingContext ctx, Member member, String kind, CheckResult result) {

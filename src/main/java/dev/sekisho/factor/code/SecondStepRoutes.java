@@ -1,5 +1,6 @@
 package dev.sekisho.factor.code;
 
+import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.factor.CheckResult;
 import dev.sekisho.factor.FactorPaths;
 import dev.sekisho.member.Method;
@@ -82,17 +83,28 @@ public final class SecondStepRoutes {
     Member member = StageGuard.member(ctx);
     String code = FormInput.field(ctx, "code", 64);
     String next = FormInput.field(ctx, "code2", 64);
-    limit.fromAddress(answers.clientAddress(ctx), () -> factor.verify(SecondFactor.Answer.codes(member.id(), code, next)))
+    AuditEvent passed = passedEvent(ctx, member, factor);
+    limit.fromAddress(answers.clientAddress(ctx),
+            () -> factor.verify(SecondFactor.Answer.codes(member.id(), code, next).passing(passed)))
         .map(result -> {
-          answer(ctx, member, factor, result, () -> answers.renderCode(ctx, CodeAnswers.status(result), factor.method(),
+          answer(ctx, member, factor, passed, result, () -> answers.renderCode(ctx, CodeAnswers.status(result), factor.method(),
               FactorPaths.verify(factor.code()), CodeAnswers.message(result), null));
           return null;
         }).onFailure(ctx::fail);
   }
 
-  /** A code checked at the second step: on to the portal, back to the choice, or the form again. */
-  public void answer(RoutingContext ctx, Member member, SecondFactor factor, CheckResult result, Runnable again) {
-    answers.audit(ctx, member, "otp.verify." + factor.code(), result);
+  /** The audit event of a pass at the second step, for the answer to carry (a factor may write it with its check). */
+  public AuditEvent passedEvent(RoutingContext ctx, Member member, SecondFactor factor) {
+    return answers.passed(ctx, member, "otp.verify." + factor.code());
+  }
+
+  /**
+   * A code checked at the second step, whose answer carried {@code passed} ({@link #passedEvent}):
+   * audited, then on to the portal, back to the choice, or the form again.
+   */
+  public void answer(RoutingContext ctx, Member member, SecondFactor factor, AuditEvent passed, CheckResult result,
+                     Runnable again) {
+    answers.audit(ctx, member, factor, passed, result);
     switch (result) {
       case OK -> Journey.completeSignIn(ctx, pages, factor.method());
       case NOT_SET_UP -> pages.redirect(ctx, Journey.VERIFY);

@@ -1,5 +1,6 @@
 package dev.sekisho.factor.email;
 
+import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.factor.CheckResult;
 import dev.sekisho.factor.FactorPaths;
 import dev.sekisho.member.Method;
@@ -126,9 +127,10 @@ public final class EmailCodeRoutes {
   private void signIn(RoutingContext ctx) {
     Member member = StageGuard.member(ctx);
     String code = FormInput.field(ctx, "code", 64);
-    limit.fromAddress(answers.clientAddress(ctx), () -> factor().verify(SecondFactor.Answer.code(member.id(), code)))
+    AuditEvent passed = secondStep.passedEvent(ctx, member, factor());
+    limit.fromAddress(answers.clientAddress(ctx), () -> factor().verify(SecondFactor.Answer.code(member.id(), code).passing(passed)))
         .map(result -> {
-          secondStep.answer(ctx, member, factor(), result,
+          secondStep.answer(ctx, member, factor(), passed, result,
               () -> render(ctx, CodeAnswers.status(result), false, null, CodeAnswers.message(result)));
           return null;
         }).onFailure(ctx::fail);

@@ -33,7 +33,13 @@ public final class EmailFactor implements SecondFactor {
 
   @Override
   public Future<CheckResult> verify(Answer answer) {
-    return email.verify(answer.memberId(), answer.code());
+    return email.verify(answer.memberId(), answer.code(), answer.passed());
+  }
+
+  /** The pass's event commits with the code's use (EmailCheckBatch): one commit per passed check. */
+  @Override
+  public boolean writesPassedEvent() {
+    return true;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.sekisho.factor.email;
 
+import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.factor.Activation;
 import dev.sekisho.factor.CheckResult;
 import dev.sekisho.factor.code.CodeInput;
@@ -30,7 +31,7 @@ import java.util.List;
  * for otp.emailValidityMinutes, at most otp.emailMaxTries tries. A resend (cooldown, hourly cap)
  * replaces the row, so the previous code is dead. The check is one UPDATE that counts the try and
  * marks the code used in the same statement: a code passes once (EmailCheckBatch; login checks
- * arriving together share it and its commit). The mail goes through the outbox
+ * arriving together share it and its commit, which also holds a pass's audit event). The mail goes through the outbox
  * in the transaction that stores the code and is handed to SMTP at once after commit (the sender
  * is mail.fromName / mail.fromAddress: the insurer's name and its no-reply address).
  */
@@ -142,9 +143,19 @@ public final class EmailOtpService {
         .map(rows -> rows.size() == 1 && Boolean.TRUE.equals(rows.iterator().next().getBoolean(0)));
   }
 
-  /** The login check. */
+  /** The login check, audited by its caller. */
   public Future<CheckResult> verify(long memberId, String typed) {
-    return check(memberId, typed);
+    return verify(memberId, typed, null);
+  }
+
+  /**
+   * The login check.
+   *
+   * @param passed the audit event of a pass (outcome ok), written by the check's own statement and
+   *     commit when the code passes (EmailCheckBatch); null: none. Refusals are the caller's to audit.
+   */
+  public Future<CheckResult> verify(long memberId, String typed, AuditEvent passed) {
+    return checks.submit(checkOf(memberId, typed, passed)).compose(decided -> answer(memberId, decided));
   }
 
   /** Set-up (J2.7): the check and the activation in one transaction. */
@@ -155,20 +166,15 @@ public final class EmailOtpService {
         .compose(a -> a.result() == CheckResult.OK ? limit.clear(memberId).map(a) : Future.succeededFuture(a));
   }
 
-  /** The login check: one statement, shared with the checks arriving together (EmailCheckBatch). */
-  private Future<CheckResult> check(long memberId, String typed) {
-    return checks.submit(checkOf(memberId, typed)).compose(decided -> answer(memberId, decided));
-  }
-
   /** The set-up's check: the single statement, inside the transaction that activates the method. */
   private Future<CheckResult> check(SqlClient tx, long memberId, String typed) {
-    return EmailCheckBatch.single(tx, checkOf(memberId, typed)).compose(decided -> answer(memberId, decided));
+    return EmailCheckBatch.single(tx, checkOf(memberId, typed, null)).compose(decided -> answer(memberId, decided));
   }
 
-  private Tuple checkOf(long memberId, String typed) {
+  private Tuple checkOf(long memberId, String typed, AuditEvent passed) {
     String code = CodeInput.digits(typed, 6);
     byte[] hash = box.hash(context(memberId), code == null ? "-" : code);
-    return EmailCheckBatch.check(memberId, SecondStepLimit.subject(memberId), hash, settings.emailMaxTries());
+    return EmailCheckBatch.check(memberId, SecondStepLimit.subject(memberId), hash, settings.emailMaxTries(), passed);
   }
 
   private Future<CheckResult> answer(long memberId, EmailCheckBatch.Decided decided) {

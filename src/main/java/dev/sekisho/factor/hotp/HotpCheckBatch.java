@@ -1,6 +1,7 @@
 package dev.sekisho.factor.hotp;
 
 import dev.sekisho.factor.MethodUse;
+import dev.sekisho.factor.batch.ColumnArrays;
 import dev.sekisho.factor.batch.GroupCommit;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.member.Method;
@@ -37,6 +38,9 @@ final class HotpCheckBatch implements GroupCommit.Statement<Tuple, HotpCheckBatc
       select k.locked, u.ord is not null from i join lock k on k.ord = i.ord left join u on u.ord = i.ord order by i.ord
       """.formatted(LoginThrottle.BLOCKED, MethodUse.batchCtes(Method.HOTP, "select member_id from u"));
 
+  /** A check's parameter types (ColumnArrays): member, lock subject, counter read, counter after the found code. */
+  private static final String TYPES = "LSLL";
+
   private final Pool pool;
 
   HotpCheckBatch(Pool pool) {
@@ -55,12 +59,7 @@ final class HotpCheckBatch implements GroupCommit.Statement<Tuple, HotpCheckBatc
 
   @Override
   public Future<List<Decided>> all(List<Tuple> checks) {
-    Tuple arrays = Tuple.of(
-        checks.stream().map(c -> c.getLong(0)).toArray(Long[]::new),
-        checks.stream().map(c -> c.getString(1)).toArray(String[]::new),
-        checks.stream().map(c -> c.getLong(2)).toArray(Long[]::new),
-        checks.stream().map(c -> c.getLong(3)).toArray(Long[]::new));
-    return pool.preparedQuery(CHECK).execute(arrays).map(rows -> {
+    return pool.preparedQuery(CHECK).execute(ColumnArrays.of(TYPES, checks)).map(rows -> {
       List<Decided> decided = new ArrayList<>(checks.size());
       rows.forEach(row -> decided.add(new Decided(row.getBoolean(0), row.getBoolean(1))));
       return decided;

@@ -228,13 +228,20 @@ public final class OtpApiRoutes {
       Pages.json(ctx, 400, "bad_method", "method must be totp, email, hotp or recovery.");
       return;
     }
+    AuditEvent passed = AuditEvent.of(id, MemberSession.loginId(ctx.session()), "otp.api.verify." + methodText,
+        CheckResult.OK.name().toLowerCase(), new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT)));
     Future<CheckResult> check = otp.limit().fromAddress(clientAddress.of(ctx),
-        () -> factor.verify(SecondFactor.Answer.codes(id, code, code2)));
+        () -> factor.verify(SecondFactor.Answer.codes(id, code, code2).passing(passed)));
     check.compose(result -> {
-      // Recorded without waiting: the answer costs no extra round trip.
-      audit.record(AuditEvent.of(id, MemberSession.loginId(ctx.session()), "otp.api.verify." + methodText,
-              result.name().toLowerCase(), new AuditEvent.Client(clientAddress.of(ctx), ctx.request().getHeader(HttpHeaders.USER_AGENT))))
-          .onFailure(err -> LOG.warn("audit failed: {}", err.toString()));
+      if (result == CheckResult.OK && factor.writesPassedEvent()) {
+        // Committed with the check itself (SecondFactor.writesPassedEvent): the observers still count it.
+        audit.written(passed);
+      } else {
+        // Recorded without waiting: the answer costs no extra round trip.
+        audit.record(new AuditEvent(passed.memberId(), passed.loginId(), passed.kind(), result.name().toLowerCase(),
+                passed.ip(), passed.userAgent(), null))
+            .onFailure(err -> LOG.warn("audit failed: {}", err.toString()));
+      }
       if (result != CheckResult.OK) {
         Pages.json(ctx, CodeAnswers.status(result), result.name().toLowerCase(), switch (result) {
           case LOCKED -> "Too many wrong codes; the second step is locked. Try later, use a recovery code, or ask the insurer.";

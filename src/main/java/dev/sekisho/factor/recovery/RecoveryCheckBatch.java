@@ -1,5 +1,6 @@
 package dev.sekisho.factor.recovery;
 
+import dev.sekisho.factor.batch.ColumnArrays;
 import dev.sekisho.factor.batch.GroupCommit;
 import dev.sekisho.login.LoginThrottle;
 import io.vertx.core.Future;
@@ -44,6 +45,10 @@ final class RecoveryCheckBatch implements GroupCommit.Statement<RecoveryCheckBat
       select k.locked, coalesce(n.spent, 0) = 1 from lock k left join n on n.ord = k.ord order by k.ord
       """.formatted(LoginThrottle.COOLING);
 
+  /** Parameter types (ColumnArrays) of a hash's row ($1-$3: check's place, member, hash) and of a check's ($4-$5). */
+  private static final String HASH_ROW = "LLB";
+  private static final String CHECK_ROW = "LS";
+
   private final Pool pool;
 
   RecoveryCheckBatch(Pool pool) {
@@ -62,22 +67,14 @@ final class RecoveryCheckBatch implements GroupCommit.Statement<RecoveryCheckBat
 
   @Override
   public Future<List<RecoveryCodes.Spent>> all(List<Attempt> checks) {
-    List<Long> hashOrd = new ArrayList<>();
-    List<Long> hashMember = new ArrayList<>();
-    List<Buffer> hashes = new ArrayList<>();
+    List<Tuple> hashRows = new ArrayList<>();
     for (int n = 0; n < checks.size(); n++) {
       for (Buffer hash : checks.get(n).hashes()) {
-        hashOrd.add(n + 1L);
-        hashMember.add(checks.get(n).memberId());
-        hashes.add(hash);
+        hashRows.add(Tuple.of(n + 1L, checks.get(n).memberId(), hash));
       }
     }
-    Tuple arrays = Tuple.tuple()
-        .addArrayOfLong(hashOrd.toArray(Long[]::new))
-        .addArrayOfLong(hashMember.toArray(Long[]::new))
-        .addArrayOfBuffer(hashes.toArray(Buffer[]::new))
-        .addArrayOfLong(checks.stream().map(Attempt::memberId).toArray(Long[]::new))
-        .addArrayOfString(checks.stream().map(Attempt::subject).toArray(String[]::new));
+    Tuple arrays = ColumnArrays.add(ColumnArrays.of(HASH_ROW, hashRows), CHECK_ROW,
+        checks.stream().map(c -> Tuple.of(c.memberId(), c.subject())).toList());
     return pool.preparedQuery(CHECK).execute(arrays).map(rows -> {
       List<RecoveryCodes.Spent> spent = new ArrayList<>(checks.size());
       rows.forEach(row -> spent.add(new RecoveryCodes.Spent(row.getBoolean(0), row.getBoolean(1))));

@@ -2,12 +2,12 @@ package dev.sekisho.factor.totp;
 
 import dev.sekisho.audit.AuditLog;
 import dev.sekisho.factor.MethodUse;
+import dev.sekisho.factor.batch.ColumnArrays;
 import dev.sekisho.factor.batch.GroupCommit;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.member.Method;
 import dev.sekisho.session.PgSessionStore;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -61,9 +61,10 @@ final class TotpApiBatch implements GroupCommit.Statement<Tuple, TotpApiBatch.Ou
       """.formatted(PgSessionStore.live("x", 16), LoginThrottle.BLOCKED,
           MethodUse.batchCtes(Method.TOTP, "select member_id from u"), AuditLog.COLUMNS);
 
-  /** The single statement's parameter that is one value for all ($8, the absolute timeout); $16 here. */
-  private static final int SHARED = 7;
-  /** The single statement's parameter types by position (see TotpApiCheck.parameters): Long, String, Buffer, Double; '-' shared. */
+  /**
+   * The single statement's parameter types by position (see TotpApiCheck.parameters and
+   * ColumnArrays); '-' is its $8, the absolute timeout, one value for all: $16 here.
+   */
   private static final String TYPES = "LSSLLBB-BBDSSSSS";
 
   private final Pool pool;
@@ -87,27 +88,10 @@ final class TotpApiBatch implements GroupCommit.Statement<Tuple, TotpApiBatch.Ou
 
   @Override
   public Future<List<Outcome>> all(List<Tuple> checks) {
-    return pool.preparedQuery(CHECK).execute(arrays(checks)).map(rows -> {
+    return pool.preparedQuery(CHECK).execute(ColumnArrays.of(TYPES, checks)).map(rows -> {
       List<Outcome> outcomes = new ArrayList<>(checks.size());
       rows.forEach(row -> outcomes.add(new Outcome(row.getLong(0), row.getBoolean(1))));
       return outcomes;
     });
-  }
-
-  /** The checks' parameters as one array per parameter (and the shared one last). */
-  private static Tuple arrays(List<Tuple> checks) {
-    int n = checks.size();
-    Tuple out = Tuple.tuple();
-    for (int p = 0; p < TYPES.length(); p++) {
-      int at = p;
-      switch (TYPES.charAt(p)) {
-        case 'L' -> out.addArrayOfLong(checks.stream().map(c -> c.getLong(at)).toArray(Long[]::new));
-        case 'D' -> out.addArrayOfDouble(checks.stream().map(c -> c.getDouble(at)).toArray(Double[]::new));
-        case 'B' -> out.addArrayOfBuffer(checks.stream().map(c -> c.getBuffer(at)).toArray(Buffer[]::new));
-        case 'S' -> out.addArrayOfString(checks.stream().map(c -> c.getString(at)).toArray(String[]::new));
-        default -> { } // the shared parameter, added last
-      }
-    }
-    return out.addDouble(checks.get(0).getDouble(SHARED));
   }
 }

@@ -1,6 +1,7 @@
 package dev.sekisho.factor.totp;
 
 import dev.sekisho.factor.MethodUse;
+import dev.sekisho.factor.batch.ColumnArrays;
 import dev.sekisho.factor.batch.GroupCommit;
 import dev.sekisho.login.LoginThrottle;
 import dev.sekisho.member.Method;
@@ -38,6 +39,9 @@ final class TotpCheckBatch implements GroupCommit.Statement<Tuple, TotpCheckBatc
       from i join lock k on k.ord = i.ord left join t on t.ord = i.ord left join u on u.ord = i.ord order by i.ord
       """.formatted(LoginThrottle.BLOCKED, MethodUse.batchCtes(Method.TOTP, "select member_id from u"));
 
+  /** A check's parameter types (ColumnArrays): member, lock subject, credential id, step (null: no step matched). */
+  private static final String TYPES = "LSLL";
+
   private final Pool pool;
 
   TotpCheckBatch(Pool pool) {
@@ -56,12 +60,7 @@ final class TotpCheckBatch implements GroupCommit.Statement<Tuple, TotpCheckBatc
 
   @Override
   public Future<List<Decided>> all(List<Tuple> checks) {
-    Tuple arrays = Tuple.of(
-        checks.stream().map(c -> c.getLong(0)).toArray(Long[]::new),
-        checks.stream().map(c -> c.getString(1)).toArray(String[]::new),
-        checks.stream().map(c -> c.getLong(2)).toArray(Long[]::new),
-        checks.stream().map(c -> c.getLong(3)).toArray(Long[]::new));
-    return pool.preparedQuery(CHECK).execute(arrays).map(rows -> {
+    return pool.preparedQuery(CHECK).execute(ColumnArrays.of(TYPES, checks)).map(rows -> {
       List<Decided> decided = new ArrayList<>(checks.size());
       rows.forEach(row -> decided.add(decided(row)));
       return decided;

@@ -8,6 +8,7 @@ import dev.sekisho.testing.Mailboxes;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.TestGateway;
 import dev.sekisho.testing.WebClientSession;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -101,6 +102,50 @@ class CodePagesBatchTest {
     // The three members in one statement; the racing member's second check alone, a window later.
     assertThat(after[0] - before[0]).as("statements").isEqualTo(2);
     assertThat(after[1] - before[1]).as("checks decided").isEqualTo(4);
+    for (String id : ids) {
+      // Committed with the code's use, before the answer: no waiting for a later write.
+      assertThat(events(id, "otp.verify.email", "ok")).as("one pass, one event: " + id).isEqualTo(1);
+    }
+  }
+
+  /** The member's audit events of this kind and outcome. */
+  private static long events(String loginId, String kind, String outcome) {
+    return dev.sekisho.testing.Sql.count("select count(*) from audit_event where login_id = ? and kind = ? and outcome = ?",
+        loginId, kind, outcome);
+  }
+
+  @Test
+  void theApisEmailCheckAuditsAPassOnceWithItAndARefusalAsBefore() throws Exception {
+    String id = gateway.admin().newMember("mailapi");
+    SignedIn.setUp(gateway, id, "email");
+    WebClientSession api = gateway.client();
+    HttpResponse<String> login = api.postRaw("/sekisho/api/login",
+        new JsonObject().put("userId", id).put("password", AdminClient.RULE_PASSWORD).encode(), "application/json");
+    String token = new JsonObject(login.body()).getString("token");
+    int mails = SignedIn.codeMails(Mailboxes.of(gateway), id + "@example.jp");
+    assertThat(apiPost(token, "/sekisho/api/otp/email/send", new JsonObject()).statusCode()).isEqualTo(200);
+    String code = SignedIn.mailedCode(Mailboxes.of(gateway), id + "@example.jp", mails);
+    String wrong = code.equals("000000") ? "111111" : "000000";
+
+    HttpResponse<String> refused = apiPost(token, "/sekisho/api/otp/verify", new JsonObject().put("code", wrong).put("method", "email"));
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+    HttpResponse<String> passed = apiPost(token, "/sekisho/api/otp/verify", new JsonObject().put("code", code).put("method", "email"));
+
+    assertThat(passed.statusCode()).as(passed.body()).isEqualTo(200);
+    assertThat(new JsonObject(passed.body()).getString("token")).as("the session renewed under a new id").isNotEqualTo(token);
+    assertThat(events(id, "otp.api.verify.email", "ok")).as("the pass's event, committed with the code's use").isEqualTo(1);
+    // A refusal's event is written after the answer, as before.
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (events(id, "otp.api.verify.email", "invalid") == 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(events(id, "otp.api.verify.email", "invalid")).isEqualTo(1);
+  }
+
+  private static HttpResponse<String> apiPost(String token, String path, JsonObject body) {
+    WebClientSession bare = gateway.client();
+    return bare.send(bare.request(path).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.sekisho.factor.batch;
 
+import dev.sekisho.audit.AuditEvent;
 import dev.sekisho.factor.CheckResult;
 import dev.sekisho.factor.OtpFixtures;
 import org.junit.jupiter.api.AfterAll;
@@ -18,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * checks arriving together on one event loop are one statement and one commit, and each is decided
  * exactly as alone. Batches of four with a long fixed window, so four checks started together are
  * one batch whatever the machine's speed (the fourth starts it). A second set of services with its
- * own pool and batcher stands for a second gateway process.
+ * own pool and batcher stands for a second gateway process. A pass's audit event, when the caller
+ * hands one over, is written by the same statement and commit.
  */
 class EmailCheckBatchTest {
   private static final BatchSettings FOUR = new BatchSettings(true, false, 1000, 4);
@@ -78,6 +80,30 @@ class EmailCheckBatchTest {
 
   private static Together.Sent good(int member) {
     return check(s, member, code(member));
+  }
+
+  /** The audit event a caller hands the check for its pass (as the second-step page does). */
+  private static AuditEvent passEvent(int member, String kind) {
+    return AuditEvent.of(members.get(member), "mailbatch" + member, kind, "ok", new AuditEvent.Client("192.0.2.7", "test"));
+  }
+
+  /** A check carrying its pass's audit event; a check that fails (its statement failed) answers null. */
+  private static Together.Sent audited(int member, String code, String kind) {
+    return new Together.Sent(s, () -> s.otp.email().verify(members.get(member), code, passEvent(member, kind))
+        .otherwise((CheckResult) null));
+  }
+
+  /** The member's audit events of the kind, as "outcome@ip". */
+  private static List<String> events(int member, String kind) {
+    String all = OtpFixtures.queryString("select coalesce(string_agg(outcome || '@' || ip, ',' order by id), '') from audit_event "
+        + "where member_id = ? and kind = ?", members.get(member), kind);
+    return all.isEmpty() ? List.of() : List.of(all.split(","));
+  }
+
+  /** Whether the member's pass event and the code's use were written by one transaction (same xmin). */
+  private static String eventInCodeTransaction(int member, String kind) {
+    return OtpFixtures.queryString("select (a.xmin::text = c.xmin::text)::text from audit_event a join otp_email_code c "
+        + "on c.member_id = a.member_id where a.member_id = ? and a.kind = ?", members.get(member), kind);
   }
 
   private static String row(int member) {
@@ -148,6 +174,58 @@ class EmailCheckBatchTest {
     assertThat(failures(2)).isEqualTo("1");
     assertThat(failures(3)).as("a passing check clears the count").isNull();
     assertThat(List.of(methodUsed(0), methodUsed(1), methodUsed(2), methodUsed(3))).containsExactly("false", "false", "false", "true");
+    assertThat(OtpFixtures.queryString("select count(*)::text from audit_event where member_id = ?", members.get(3)))
+        .as("a check without a pass event writes none: its caller audits").isEqualTo("0");
+  }
+
+  @Test
+  void aPassWritesItsAuditEventOnceInTheCommitThatUsesTheCode() throws Exception {
+    String kind = "test.email.pass." + System.nanoTime();
+    List<CheckResult> results = Together.run(List.of(audited(0, code(0), kind), audited(0, code(0), kind),
+        audited(1, code(1), kind), audited(2, code(3), kind)));
+
+    assertThat(results.subList(0, 2)).containsExactlyInAnyOrder(CheckResult.OK, CheckResult.EXPIRED);
+    assertThat(results.subList(2, 4)).containsExactly(CheckResult.OK, CheckResult.INVALID);
+    assertThat(sizes).as("three members in one statement, member 0's second check alone").containsExactly(3, 1);
+    assertThat(events(0, kind)).as("one code raced: one pass, one event").containsExactly("ok@192.0.2.7");
+    assertThat(events(1, kind)).containsExactly("ok@192.0.2.7");
+    assertThat(events(2, kind)).as("a refusal is its caller's to audit").isEmpty();
+    assertThat(List.of(eventInCodeTransaction(0, kind), eventInCodeTransaction(1, kind))).as("one commit per passed check")
+        .containsOnly("true");
+  }
+
+  @Test
+  void aPassWhoseEventCannotBeWrittenDoesNotUseTheCodeAndTheOthersStillPass() throws Exception {
+    String kind = "test.email.pass." + System.nanoTime();
+    String refused = kind + ".refused";
+    // A real failure of the event's insert: PostgreSQL refuses this one kind, in any statement.
+    OtpFixtures.sql("""
+        create or replace function refuse_test_event() returns trigger language plpgsql as $$
+        begin
+          raise exception 'audit refused, for this test';
+        end $$""");
+    OtpFixtures.sql("create trigger refuse_test_event before insert on audit_event for each row when (new.kind = '"
+        + refused + "') execute function refuse_test_event()");
+    try {
+      List<CheckResult> results = Together.run(List.of(audited(0, code(0), kind), audited(1, code(1), refused),
+          audited(2, code(2), kind), audited(3, code(3), kind)));
+
+      assertThat(results).as("the batch failed as a whole; alone, only member 1's statement fails")
+          .containsExactly(CheckResult.OK, null, CheckResult.OK, CheckResult.OK);
+      assertThat(sizes).containsExactly(4);
+      assertThat(row(1)).as("no pass without its event: the code is unused and no try counted").isEqualTo("false/0");
+      assertThat(methodUsed(1)).isEqualTo("false");
+      assertThat(List.of(row(0), row(2), row(3))).containsOnly("true/1");
+      assertThat(List.of(events(0, kind), events(2, kind), events(3, kind))).allSatisfy(e -> assertThat(e).containsExactly("ok@192.0.2.7"));
+      assertThat(events(1, refused)).isEmpty();
+    } finally {
+      OtpFixtures.sql("drop trigger refuse_test_event on audit_event");
+      OtpFixtures.sql("drop function refuse_test_event()");
+    }
+
+    assertThat(Together.run(List.of(audited(1, code(1), kind)))).as("the same code, its event writable again, passes")
+        .containsExactly(CheckResult.OK);
+    assertThat(events(1, kind)).containsExactly("ok@192.0.2.7");
   }
 
   @Test
