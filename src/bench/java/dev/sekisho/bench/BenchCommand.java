@@ -162,6 +162,7 @@ public final class BenchCommand {
         liveSessions = Seeder.topUpLiveSessions(db, options.liveSessions(), members.ids[first]);
         out.printf(Locale.ROOT, "Live sessions in the database: %d (topped up in %d ms)%n", liveSessions, ms(t1));
       }
+      Seeder.checkpoint(db, out);
       out.println();
       Report.header(out);
       Scenarios.Totp totp = new Scenarios.Totp(ctx, ledger, options.coldChecks());
