@@ -57,7 +57,7 @@ public final class BenchCommand {
   /** The demo portal in its own process (null with --target): the gateways proxy to it, and it is the proxy's ceiling. */
   private GatewayProcess upstreamProcess;
   /** CPU by part per run; told the embedded server's data directory once it runs (a database elsewhere is not split). */
-  private CpuSplit cpuSplit = new CpuSplit(this::gatewayCpu, this::upstreamCpu, null);
+  private CpuSplit cpuSplit = new CpuSplit(this::gatewayCpu, this::gatewayRunQueueWait, this::upstreamCpu, null);
   /** CPU ms per request of the upstream process, per run key (scenario/model). */
   private final Map<String, Double> upstreamCpu = new LinkedHashMap<>();
   private final List<RunResult> results = new ArrayList<>();
@@ -113,7 +113,7 @@ public final class BenchCommand {
         long t0 = System.nanoTime();
         pgDir = Files.createTempDirectory("sekisho-bench-pg");
         embedded = EmbeddedPostgres.start(pgDir, 0, "sekisho");
-        cpuSplit = new CpuSplit(this::gatewayCpu, this::upstreamCpu, pgDir);
+        cpuSplit = new CpuSplit(this::gatewayCpu, this::gatewayRunQueueWait, this::upstreamCpu, pgDir);
         db = DatabaseTarget.of(embedded);
         dbUrl = "postgresql://" + db.user() + ":" + db.password() + "@" + db.host() + ":" + db.port() + "/" + db.database();
         out.printf(Locale.ROOT, "Embedded PostgreSQL on port %d (started in %d ms)%n", db.port(), ms(t0));
@@ -415,6 +415,10 @@ public final class BenchCommand {
 
   private long gatewayCpu() {
     return processes.stream().mapToLong(GatewayProcess::cpuMillis).sum();
+  }
+
+  private long gatewayRunQueueWait() {
+    return processes.stream().mapToLong(p -> RunQueue.waitNanos(p.pid())).sum();
   }
 
   private long upstreamCpu() {

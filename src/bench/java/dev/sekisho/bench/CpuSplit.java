@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
@@ -20,17 +21,19 @@ import java.util.stream.Stream;
 final class CpuSplit {
   private static final long TICKS_PER_SECOND = 100;
 
-  /** CPU used so far, in milliseconds per part; machine ticks busy and in all. */
+  /** CPU used so far, in milliseconds per part; machine ticks busy and in all; nanoseconds waited for a core per part. */
   record Snapshot(long nanos, long clientMillis, long gatewayMillis, long postgresMillis, long upstreamMillis,
-                  long machineBusyTicks, long machineTicks) {}
+                  long machineBusyTicks, long machineTicks, long clientWait, long gatewayWait, long postgresWait) {}
 
   private final LongSupplier gateways;
+  private final LongSupplier gatewayWaitNanos;
   private final LongSupplier upstream;
   /** The embedded server's data directory, or null for a database elsewhere (its CPU is then not this machine's to split). */
   private final Path postgresData;
 
-  CpuSplit(LongSupplier gatewayMillis, LongSupplier upstreamMillis, Path postgresData) {
+  CpuSplit(LongSupplier gatewayMillis, LongSupplier gatewayWaitNanos, LongSupplier upstreamMillis, Path postgresData) {
     this.gateways = gatewayMillis;
+    this.gatewayWaitNanos = gatewayWaitNanos;
     this.upstream = upstreamMillis;
     this.postgresData = postgresData;
   }
@@ -38,7 +41,8 @@ final class CpuSplit {
   Snapshot take() {
     long[] machine = machineTicks();
     return new Snapshot(System.nanoTime(), clientMillis(), gateways.getAsLong(), postgresMillis(), upstream.getAsLong(),
-        machine[0], machine[1]);
+        machine[0], machine[1], RunQueue.waitNanos(ProcessHandle.current().pid()), gatewayWaitNanos.getAsLong(),
+        postgresPids().stream().mapToLong(RunQueue::waitNanos).sum());
   }
 
   /** One line: cores per part over the run, and the load generator's CPU per request. */
@@ -69,6 +73,14 @@ final class CpuSplit {
       line.append(String.format(Locale.ROOT, ", other %.2f, idle %.2f", Math.max(0, busy - known), Math.max(0, cores - busy)));
     }
     out.println(line);
+    // Ready to run but no core free, in cores' worth (seconds waited per second), beside what each part ran.
+    StringBuilder waited = new StringBuilder(String.format(Locale.ROOT,
+        "    waiting for a core (run queue, in cores): load generator %.2f, gateways %.2f",
+        (after.clientWait() - before.clientWait()) / 1e9 / seconds, (after.gatewayWait() - before.gatewayWait()) / 1e9 / seconds));
+    if (postgresData != null) {
+      waited.append(String.format(Locale.ROOT, ", PostgreSQL %.2f", (after.postgresWait() - before.postgresWait()) / 1e9 / seconds));
+    }
+    out.println(waited);
   }
 
   private static long clientMillis() {
@@ -78,25 +90,41 @@ final class CpuSplit {
     return 0;
   }
 
-  /** The postmaster (first line of postmaster.pid) and every process whose parent it is. */
+  /** The postmaster's CPU with its ended children's, and that of every live process whose parent it is. */
   private long postgresMillis() {
-    if (postgresData == null) {
+    List<Long> pids = postgresPids();
+    if (pids.isEmpty()) {
       return 0;
     }
     try {
-      long postmaster = Long.parseLong(Files.readAllLines(postgresData.resolve("postmaster.pid")).get(0).trim());
-      long total = withEndedChildren(Path.of("/proc", String.valueOf(postmaster)));
-      try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-        for (Path proc : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
-          long[] parentAndCpu = parentAndCpuMillis(proc);
-          if (parentAndCpu[0] == postmaster) {
-            total += parentAndCpu[1];
-          }
-        }
+      long total = withEndedChildren(Path.of("/proc", String.valueOf(pids.get(0))));
+      for (long child : pids.subList(1, pids.size())) {
+        total += parentAndCpuMillis(Path.of("/proc", String.valueOf(child)))[1];
       }
       return total;
     } catch (IOException | RuntimeException e) {
       return 0;
+    }
+  }
+
+  /** The postmaster (first line of postmaster.pid) first, then every process whose parent it is; none when unknown. */
+  private List<Long> postgresPids() {
+    if (postgresData == null) {
+      return List.of();
+    }
+    try {
+      long postmaster = Long.parseLong(Files.readAllLines(postgresData.resolve("postmaster.pid")).get(0).trim());
+      List<Long> pids = new ArrayList<>(List.of(postmaster));
+      try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+        for (Path proc : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+          if (parentAndCpuMillis(proc)[0] == postmaster) {
+            pids.add(Long.parseLong(proc.getFileName().toString()));
+          }
+        }
+      }
+      return pids;
+    } catch (IOException | RuntimeException e) {
+      return List.of();
     }
   }
 

@@ -39,6 +39,7 @@ class BenchSmokeTest {
         .contains("Demo upstream (pid", "d proxied: upstream process CPU", "CPU per proxied request: gateway")
         .contains("Argon2id m=")
         .containsPattern("CPU by part \\(cores of [0-9]+\\): load generator [0-9.]+ .*gateways [0-9.]+, PostgreSQL [0-9.]+.*idle [0-9.]+")
+        .containsPattern("waiting for a core \\(run queue, in cores\\): load generator [0-9.]+, gateways [0-9.]+, PostgreSQL [0-9.]+")
         .containsPattern("load generator's own delay \\(in the latencies above\\): requests sent p50 [0-9.]+, p99 [0-9.]+, max [0-9.]+ ms"
             + " after due; its GC: [0-9]+ collections, [0-9]+ ms")
         .contains("Live sessions in the database: 3000")
