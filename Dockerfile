@@ -36,4 +36,4 @@ ENV SEKISHO_HTTP_HOST=0.0.0.0 \
 ENV MALLOC_ARENA_MAX=2
 USER sekisho
 EXPOSE 8080 8081
-ENTRYPOINT ["java", "-XX:+UseG1GC", "-Xmx128m", "-XX:MaxGCPauseMillis=10", "-XX:MetaspaceSize=64m", "-XX:TrimNativeHeapInterval=5000", "-jar", "/app/sekisho.jar", "start"]
+ENTRYPOINT ["java", "-XX:+UseG1GC", "-Xmx112m", "-XX:MaxGCPauseMillis=10", "-XX:MetaspaceSize=64m", "-XX:TrimNativeHeapInterval=5000", "-jar", "/app/sekisho.jar", "start"]
