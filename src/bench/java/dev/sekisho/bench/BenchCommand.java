@@ -357,9 +357,11 @@ public final class BenchCommand {
     long[] kernel0 = processes.isEmpty() ? null : processes.get(0).faultsAndSystemMillis();
     long t0 = System.nanoTime();
     GeneratorStalls stalls = GeneratorStalls.now();
+    CpuSplit.Snapshot split0 = cpuSplit.take();
     Future<LoadDriver.Measured> logins = driver.closed(login, options.callers(), (long) (options.seconds() * 1000));
     LoadDriver.Measured checks = await(driver.open(totp, rate, openMillis));
     LoadDriver.Measured logged = await(logins);
+    CpuSplit.Snapshot split1 = cpuSplit.take();
     long cpu = gatewayCpu() - cpu0;
     long rss = gatewayRss();
     double cpuPerRequest = processes.isEmpty() ? Double.NaN : (double) cpu / (checks.requests() + logged.requests());
@@ -369,6 +371,8 @@ public final class BenchCommand {
         logged.refused(), logged.errors(), logged.seconds(), logged.latency(), cpuPerRequest, rss), "mixed-login");
     double took = (System.nanoTime() - t0) / 1e9;
     out.printf(Locale.ROOT, "    mixed run took %.1f s%n", took);
+    // Where the cores went while hashing competed with the checks (checks and logins together).
+    cpuSplit.print(out, split0, split1, checks.requests() + logged.requests());
     stalls.print(out, checks);
     if (kernel0 != null) {
       // Hashing that maps memory per hash shows here: page faults, and CPU time in the kernel.
