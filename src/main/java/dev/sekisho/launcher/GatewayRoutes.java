@@ -115,7 +115,12 @@ final class GatewayRoutes {
                                    SlowClients slowClients, AdminApiDescription adminApi) {
     Settings settings = infra.settings();
     List<RouteModule> modules = new ArrayList<>();
-    PgSessionStore sessionStore = new PgSessionStore(vertx, pool, settings.session().absolute());
+    PrometheusMeterRegistry registry = settings.metrics().enabled() ? Metrics.registry(vertx) : null;
+    GatewayMetrics metrics = registry == null ? null : new GatewayMetrics(registry, settings.metrics().allowFrom());
+    // Group commit of second-factor checks and of the session renewals that follow them: one per
+    // verticle, so each batches its own event loop's statements.
+    Batching batching = new Batching(vertx, settings.otpBatch(), metrics == null ? (statement, size) -> { } : metrics::otpCheckBatch);
+    PgSessionStore sessionStore = new PgSessionStore(vertx, pool, settings.session().absolute(), batching);
     SessionHandler sessions = sessionHandler(sessionStore, settings.session());
     // Requests bound for the portal read the session and its member in one statement.
     SessionHandler portalSessions = sessionHandler(new GatewaySessionStore(sessionStore), settings.session());
@@ -124,8 +129,6 @@ final class GatewayRoutes {
     MemberRepository members = new MemberRepository(pool);
     LoginThrottle throttle = new LoginThrottle(pool, settings.login().backoff(), settings.login().addressLimit(),
         settings.login().maxConsecutiveFailures());
-    PrometheusMeterRegistry registry = settings.metrics().enabled() ? Metrics.registry(vertx) : null;
-    GatewayMetrics metrics = registry == null ? null : new GatewayMetrics(registry, settings.metrics().allowFrom());
     AuditLog audit = metrics == null ? new AuditLog(pool) : new AuditLog(pool, metrics::audited);
     MemberImporter importer = new MemberImporter(vertx, members, infra.hasher(),
         new IssuedPasswordRule(settings.password().issuedRule()));
@@ -133,8 +136,6 @@ final class GatewayRoutes {
     // Every change to a member's security is told by mail; one lock notice per lock period.
     SecurityNotices notices = new SecurityNotices(vertx, pool, outbox, infra.mailTemplates(), infra.i18n(),
         settings.web().publicOrigin(), settings.mail().fromName(), settings.login().lock());
-    // Group commit of second-factor checks: one per verticle, so each batches its own event loop's checks.
-    Batching batching = new Batching(vertx, settings.otpBatch(), metrics == null ? (statement, size) -> { } : metrics::otpCheckBatch);
     Otp otp = Otp.create(pool, infra.secrets(), settings.otp(), throttle, settings.login().sendLimit(throttle), outbox,
         new OtpCodeMail(infra.mailTemplates(), settings.otp().issuer(), settings.mail().fromName()), Clock.systemUTC(), infra.otpCaches(),
         batching);

@@ -1,14 +1,17 @@
 package dev.sekisho.session;
 
+import dev.sekisho.factor.batch.Batching;
+import dev.sekisho.factor.batch.GroupCommit;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.prng.VertxContextPRNG;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.sstore.SessionStore;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PreparedQuery;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
@@ -17,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 
 /**
  * vertx-web sessions kept in PostgreSQL, so they survive a restart and every gateway process sees
@@ -46,11 +50,28 @@ public final class PgSessionStore implements SessionStore {
    * every passed check; the write deletes the old id in the same statement instead.
    */
   private final java.util.Set<String> foldedDeletes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /**
+   * Group commit of the renewals that end a second step ({@link SessionRenewalBatch}), used only on
+   * {@link #owner}, the event loop of the verticle that made this store: a GroupCommit is that
+   * loop's alone. Writes from any other thread go alone.
+   */
+  private final GroupCommit<Tuple, OffsetDateTime> renewals;
+  /** The event loop of the verticle that made this store (its requests run on duplicates of its context); null outside one. */
+  private final EventLoop owner;
 
+  /** Every write alone (tools and tests that have no verticle). */
   public PgSessionStore(Vertx vertx, Pool pool, Duration absolute) {
+    this(vertx, pool, absolute, Batching.OFF);
+  }
+
+  /** Made in a verticle's start: its event loop's renewals share statements and commits when {@code batching} is on. */
+  public PgSessionStore(Vertx vertx, Pool pool, Duration absolute, Batching batching) {
     this.pool = pool;
     this.absolute = absolute;
     this.prng = VertxContextPRNG.current(vertx);
+    this.renewals = batching.of("session-renewal", new SessionRenewalBatch(pool, REPLACE));
+    this.owner = Vertx.currentContext() instanceof ContextInternal context && context.isEventLoopContext()
+        ? context.nettyEventLoop() : null;
   }
 
   @Override
@@ -160,32 +181,44 @@ public final class PgSessionStore implements SessionStore {
     String oldId = session.oldId();
     boolean folded = oldId != null && foldedDeletes.remove(oldId);
     Tuple values = Tuple.of(hash(session.id()), member, data, session.timeout() / 1000.0);
-    PreparedQuery<RowSet<Row>> write;
+    Future<OffsetDateTime> written;
     if (pg.signedInAt() != null && session.id().equals(pg.persistedId())) {
       // Same row: update it only while it is still this sign-in's.
-      write = pool.preparedQuery(UPDATE);
-      values.addValue(pg.signedInAt());
+      written = createdAt(pool.preparedQuery(UPDATE).execute(values.addValue(pg.signedInAt())));
     } else if (pg.signedInAt() != null && !pg.signInBegun()) {
       // A later step of the same sign-in under a new id: replaces the old row only if it is still there.
       if (!pg.persistedId().equals(oldId)) {
         foldedDeletes.remove(pg.persistedId());
       }
-      write = pool.preparedQuery(REPLACE);
-      values.addValue(pg.signedInAt()).addValue(hash(pg.persistedId()));
+      written = renew(Tuple.of(Buffer.buffer(hash(session.id())), member, data, session.timeout() / 1000.0,
+          pg.signedInAt(), Buffer.buffer(hash(pg.persistedId()))));
     } else {
       // A new sign-in, or a session never stored: a new row, counted from now.
-      write = pool.preparedQuery(INSERT);
       SignInClient client = pg.signInClient();
       values.addValue(folded ? hash(oldId) : null).addValue(client == null ? null : client.userAgent())
           .addValue(client == null ? null : client.address());
+      written = createdAt(pool.preparedQuery(INSERT).execute(values));
     }
-    return write.execute(values).map(rows -> {
-      if (rows.size() > 0) {
-        pg.stored(data, rows.iterator().next().getOffsetDateTime(0));
+    return written.map(createdAt -> {
+      if (createdAt != null) {
+        pg.stored(data, createdAt);
       }
       // No row: the session ended while this request ran; it stays ended.
       return null;
     });
+  }
+
+  /** REPLACE ($1-$6), shared with the renewals arriving together on this store's event loop. */
+  private Future<OffsetDateTime> renew(Tuple replace) {
+    if (replace.getValue(1) != null && owner != null && owner.inEventLoop()) {
+      return renewals.submit(replace);
+    }
+    return createdAt(pool.preparedQuery(REPLACE).execute(replace));
+  }
+
+  /** The created_at a write returned; null when it wrote no row. */
+  private static Future<OffsetDateTime> createdAt(Future<RowSet<Row>> write) {
+    return write.map(rows -> rows.size() == 0 ? null : rows.iterator().next().getOffsetDateTime(0));
   }
 
   /** The write-back of a stored session: $5 is the created_at it was read with. */
@@ -201,7 +234,7 @@ public final class PgSessionStore implements SessionStore {
    * insert: no foreign-key lock on the member's row when the member is unchanged, and the new
    * version can stay on its page (V14): fewer pages written.
    */
-  private static final String REPLACE = """
+  static final String REPLACE = """
       update http_session set id_hash = $1, member_id = $2, data = $3, expires_at = now() + make_interval(secs => $4),
           last_used_at = now()
       where id_hash = $6 and created_at = $5

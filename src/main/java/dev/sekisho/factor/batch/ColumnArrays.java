@@ -3,6 +3,7 @@ package dev.sekisho.factor.batch;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
@@ -13,7 +14,7 @@ import java.util.List;
  * and a batch that fails as a whole can be decided again check by check, unchanged.
  *
  * <p>The columns are described by a type string, one character per parameter of a check:
- * {@code L} Long, {@code I} Integer, {@code D} Double, {@code S} String, {@code B} Buffer, each
+ * {@code L} Long, {@code I} Integer, {@code D} Double, {@code S} String, {@code B} Buffer, {@code T} OffsetDateTime, each
  * becoming an array parameter in that order; {@code -} a parameter that is one value for every
  * check (a setting: an absolute timeout, a number of tries), taken from the first check and added
  * after all the arrays, in its order. Elements may be null (SQL null in the array); no rows give
@@ -46,6 +47,7 @@ public final class ColumnArrays {
         case 'D' -> out.addArrayOfDouble(checks.stream().map(c -> c.getDouble(at)).toArray(Double[]::new));
         case 'S' -> out.addArrayOfString(checks.stream().map(c -> c.getString(at)).toArray(String[]::new));
         case 'B' -> out.addArrayOfBuffer(checks.stream().map(c -> c.getBuffer(at)).toArray(Buffer[]::new));
+        case 'T' -> out.addArrayOfOffsetDateTime(checks.stream().map(c -> c.getOffsetDateTime(at)).toArray(OffsetDateTime[]::new));
         case '-' -> { } // shared: added below, after the arrays
         default -> throw new IllegalArgumentException("unknown column type '" + types.charAt(p) + "' in " + types);
       }

@@ -4,6 +4,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +26,15 @@ class ColumnArraysTest {
     assertThat(arrays.getArrayOfDoubles(3)).containsExactly(0.5, 1.5);
     assertThat(arrays.getArrayOfIntegers(4)).containsExactly(7, null);
     assertThat(arrays.getValue(5)).as("the shared value, as the first check has it").isEqualTo(30.0);
+  }
+
+  @Test
+  void timestampsBecomeAnArrayOfTimestamps() {
+    OffsetDateTime at = OffsetDateTime.of(2026, 12, 1, 9, 0, 0, 0, ZoneOffset.UTC);
+
+    Tuple arrays = ColumnArrays.of("T", List.of(Tuple.of(at), Tuple.tuple().addOffsetDateTime(null)));
+
+    assertThat(arrays.getArrayOfOffsetDateTimes(0)).containsExactly(at, null);
   }
 
   @Test
