@@ -37,8 +37,8 @@ final class CeilingRatios {
   private void statementRatio(StatementCeiling.Result statement) {
     RunResult totpClosed = byKey.get("a totp-check/closed");
     if (totpClosed != null && statement != null) {
-      out.printf(Locale.ROOT, "  OTP checks/s %.0f = %.2f x pgbench %.0f TPS of the check's own statement%n", totpClosed.throughput(),
-          totpClosed.throughput() / statement.tps(), statement.tps());
+      out.printf(Locale.ROOT, "  OTP checks/s %.0f = %.2f x pgbench %.0f TPS of the check's own statement%s%n", totpClosed.okPerSecond(),
+          totpClosed.okPerSecond() / statement.tps(), statement.tps(), totpClosed.notCounted());
     }
   }
 
@@ -48,18 +48,20 @@ final class CeilingRatios {
     RunResult totpClosed = byKey.get("a totp-check/closed");
     RunResult totpOpen = byKey.get("a totp-check/open");
     if (totpClosed != null && !Double.isNaN(pgbench)) {
-      out.printf(Locale.ROOT, "  OTP checks/s %.0f = %.2f x pgbench %.0f TPS [>= 1.0]%n", totpClosed.throughput(),
-          totpClosed.throughput() / pgbench, pgbench);
+      out.printf(Locale.ROOT, "  OTP checks/s %.0f = %.2f x pgbench %.0f TPS [>= 1.0]%s%n", totpClosed.okPerSecond(),
+          totpClosed.okPerSecond() / pgbench, pgbench, totpClosed.notCounted());
     }
     if (totpOpen != null) {
-      out.printf(Locale.ROOT, "  OTP check p99 %.2f ms at %.0f/s (%s of pgbench TPS) [<= 20 ms at 0.8 x pgbench]%n",
+      out.printf(Locale.ROOT, "  OTP check p99 %.2f ms at %.0f/s (%s of pgbench TPS) [<= 20 ms at 0.8 x pgbench]%s%n",
           totpOpen.percentileMillis(99), totpOpen.throughput(),
-          Double.isNaN(pgbench) ? "n/a" : String.format(Locale.ROOT, "%.2f", totpOpen.throughput() / pgbench));
+          Double.isNaN(pgbench) ? "n/a" : String.format(Locale.ROOT, "%.2f", totpOpen.throughput() / pgbench),
+          totpOpen.refused() + totpOpen.errors() == 0 ? "" : String.format(Locale.ROOT,
+              " (the latencies include %d refused and %d errors)", totpOpen.refused(), totpOpen.errors()));
     }
     RunResult loginClosed = byKey.get("c login+totp/closed");
     if (loginClosed != null) {
-      out.printf(Locale.ROOT, "  logins/s %.1f = %.2f x Argon2id ceiling %.1f hashes/s [>= 0.85]%n", loginClosed.throughput(),
-          loginClosed.throughput() / argon2, argon2);
+      out.printf(Locale.ROOT, "  logins/s %.1f = %.2f x Argon2id ceiling %.1f hashes/s [>= 0.85]%s%n", loginClosed.okPerSecond(),
+          loginClosed.okPerSecond() / argon2, argon2, loginClosed.notCounted());
     }
     RunResult mixed = byKey.get("mixed-totp");
     if (mixed != null && totpOpen != null) {
@@ -72,8 +74,8 @@ final class CeilingRatios {
     RunResult proxyOpen = byKey.get("d proxied/open");
     RunResult directOpen = byKey.get("upstream direct/open");
     if (proxy != null && direct != null) {
-      out.printf(Locale.ROOT, "  proxied req/s %.0f = %.2f x upstream direct %.0f [>= 0.5]%n", proxy.throughput(),
-          proxy.throughput() / direct.throughput(), direct.throughput());
+      out.printf(Locale.ROOT, "  proxied req/s %.0f = %.2f x upstream direct %.0f [>= 0.5]%s%n", proxy.okPerSecond(),
+          proxy.okPerSecond() / direct.okPerSecond(), direct.okPerSecond(), proxy.notCounted() + direct.notCounted());
     }
     RunResult directSameRate = byKey.get("upstream direct/same-rate");
     if (proxyOpen != null && directSameRate != null) {

@@ -98,6 +98,11 @@ public final class GatewayProcess implements AutoCloseable {
     return child;
   }
 
+  /** Any OS process as a child of the bench, its output in log (the bench's own checks of its children are tested on it). */
+  static GatewayProcess of(Process process, int port, Path log) {
+    return new GatewayProcess(process, port, log, 5);
+  }
+
   /**
    * Starts the demo portal alone ({@code demo-upstream}) on port, like a real portal beside the
    * gateways; returns once its top page answers 200. Same machinery, so its CPU time can be read too.
@@ -196,6 +201,11 @@ public final class GatewayProcess implements AutoCloseable {
   /** The OS process, to signal. */
   public Process process() {
     return process;
+  }
+
+  /** Where the process's output goes. */
+  public Path logFile() {
+    return log;
   }
 
   /** Everything the process printed so far. */

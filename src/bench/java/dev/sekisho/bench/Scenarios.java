@@ -49,6 +49,11 @@ final class Scenarios {
       return "a totp-check";
     }
 
+    /** Members this scenario checks codes of (the TOTP range of the seeded members). */
+    int members() {
+      return count;
+    }
+
     @Override
     public void prepare(BenchContext context, long expectedCalls) throws Exception {
       // Continue after the last member used: members seen within this time step would be replays.
