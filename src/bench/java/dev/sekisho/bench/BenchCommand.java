@@ -327,12 +327,16 @@ public final class BenchCommand {
     scenario.prepare(ctx, sessionsPerCall ? (long) (perSecond * options.seconds()) : 0);
     // Where the code checks wait in PostgreSQL, and the WAL each writes (issue 15, item 2).
     RunResult closed;
+    Map<String, double[]> batches0 = sessionsPerCall && !processes.isEmpty() ? ctx.batchTotals() : null;
     try (DatabaseSampler database = sessionsPerCall ? DatabaseSampler.start(ctx.db, out) : null) {
       closed = timed(scenario, "closed c=" + options.callers(),
           () -> driver.closed(scenario, options.callers(), (long) (options.seconds() * 1000)));
       if (database != null) {
         database.print(out, "the closed run", closed.ok());
       }
+    }
+    if (batches0 != null) {
+      printBatches(batches0, ctx.batchTotals(), closed.seconds());
     }
     Report.ranShort(out, closed, options.seconds());
     double rate = options.rate() > 0 ? options.rate() : Math.max(1, closed.throughput() * options.openFraction());
@@ -347,6 +351,26 @@ public final class BenchCommand {
     if (upClosed != null && (scenario.usesUpstream() || !scenario.throughGateway())) {
       out.printf(Locale.ROOT, "    %s: upstream process CPU %.3f ms/req closed, %.3f ms/req open%n", scenario.name(),
           upClosed, upOpen == null ? Double.NaN : upOpen);
+    }
+  }
+
+  /**
+   * How group commit shaped the closed run: per statement, the checks each decided on average and
+   * the statements (commits) per second. Small batches at a high rate mean the checks arrive spread
+   * out; batches near the callers' number mean every caller waits on the one statement in flight.
+   */
+  private void printBatches(Map<String, double[]> before, Map<String, double[]> after, double seconds) {
+    StringBuilder line = new StringBuilder();
+    after.forEach((statement, totals) -> {
+      double[] was = before.getOrDefault(statement, new double[2]);
+      double statements = totals[0] - was[0];
+      if (statements > 0) {
+        line.append(line.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%s %.1f checks per statement, %.0f statements/s",
+            statement, (totals[1] - was[1]) / statements, statements / seconds));
+      }
+    });
+    if (line.length() > 0) {
+      out.println("    group commit during the closed run: " + line);
     }
   }
 

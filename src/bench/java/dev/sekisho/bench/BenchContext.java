@@ -106,6 +106,25 @@ final class BenchContext {
   }
 
   /**
+   * Group commit's statements so far, summed over the gateways: per statement name, {statements,
+   * checks} (the gateway's sekisho_otp_check_batch_size count and sum).
+   */
+  java.util.Map<String, double[]> batchTotals() throws Exception {
+    java.util.Map<String, double[]> totals = new java.util.TreeMap<>();
+    for (HttpClient gateway : gateways) {
+      Http.Answer scrape = Http.get(gateway, "/metrics", null).toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+      scrape.body().toString().lines().forEach(l -> {
+        int column = l.startsWith("sekisho_otp_check_batch_size_count{") ? 0 : l.startsWith("sekisho_otp_check_batch_size_sum{") ? 1 : -1;
+        if (column >= 0) {
+          String statement = l.replaceAll(".*statement=\"([a-z-]+)\".*", "$1");
+          totals.computeIfAbsent(statement, k -> new double[2])[column] += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+        }
+      });
+    }
+    return totals;
+  }
+
+  /**
    * Stores sessions as the gateway's login would leave them (through the gateway's own session
    * store), one per given member index, and returns their ids (the bearer tokens / cookie values).
    * PASSWORD sessions are marked ready for the second step, as the API login marks them.

@@ -45,6 +45,10 @@ class BenchSmokeTest {
         .contains("Live sessions in the database: 3000")
         // The TOTP checks took the one-statement path (the client asked for its methods first).
         .containsPattern("passed checks by path \\{[^}]*warm=[1-9]")
+        // How group commit shaped each code check's closed run, from the gateways' batch-size metric.
+        .containsPattern("group commit during the closed run: (.*; )?totp-api [0-9.]+ checks per statement, [0-9]+ statements/s")
+        .containsPattern("group commit during the closed run: (.*; )?email [0-9.]+ checks per statement, [0-9]+ statements/s; "
+            + "session-renewal [0-9.]+ checks per statement")
         .containsPattern("Replay check: [1-9][0-9]* TOTP codes accepted across 2 gateway\\(s\\), 0 accepted twice");
     // Every scenario worked: each row's "errors" column (after ok and refused) is 0. A run that
     // locks itself out or fails its requests is no benchmark.
