@@ -96,12 +96,23 @@ public final class Browser implements AfterTestExecutionCallback, AfterAllCallba
 
   /**
    * The text of the element with this id once it contains expected. After a click that loads a new page the
-   * old page's element of the same id may still be found and then go stale: this waits through that.
+   * old page's element of the same id may still be found and then go stale: this waits through that. When
+   * the page is replaced between finding the element and reading it, chromedriver says so either as a stale
+   * element or, at times, as an "unknown error" that the node "does not belong to the document" (seen twice
+   * in ConsoleLifecycleBrowserTest, after the click that posts the form): both mean "read it again".
    */
   public String textOnceItSays(String id, String expected) {
     return new WebDriverWait(driver(), PATIENCE).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(d -> {
-          String text = d.findElement(By.id(id)).getText();
+          String text;
+          try {
+            text = d.findElement(By.id(id)).getText();
+          } catch (org.openqa.selenium.WebDriverException e) {
+            if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+              return null;
+            }
+            throw e;
+          }
           return text.contains(expected) ? text : null;
         });
   }
