@@ -8,6 +8,7 @@ import dev.sekisho.db.Migrations;
 import dev.sekisho.db.Pools;
 import dev.sekisho.factor.totp.SecondStepTickets;
 import dev.sekisho.launcher.Settings;
+import dev.sekisho.net.LocalPorts;
 import dev.sekisho.member.PasswordHasher;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -134,13 +135,13 @@ public final class BenchCommand {
       List<URI> targets = new ArrayList<>();
       int upstreamPort = -1;
       if (options.targets().isEmpty()) {
-        upstreamPort = Ports.unused();
+        upstreamPort = LocalPorts.unused();
         upstreamProcess = GatewayProcess.demoUpstream(upstreamPort, children.jvmArgs("upstream", List.of("-Xmx64m", "-XX:+UseSerialGC"), work),
             work.resolve("upstream.log"));
         out.printf(Locale.ROOT, "Demo upstream (pid %d) on port %d, in its own process: start to ready %d ms%n",
             upstreamProcess.pid(), upstreamPort, upstreamProcess.startMillis());
         for (int g = 0; g < options.gateways(); g++) {
-          int port = Ports.unused();
+          int port = LocalPorts.unused();
           processes.add(children.gateway(g, port, upstreamPort, dbUrl, work));
           targets.add(URI.create("http://" + options.host() + ":" + port));
         }

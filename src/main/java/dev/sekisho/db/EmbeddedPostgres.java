@@ -1,13 +1,13 @@
 package dev.sekisho.db;
 
+import dev.sekisho.net.LocalPorts;
+
 import org.postgresql.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,7 +139,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     EmbeddedPostgres server = new EmbeddedPostgres(
-        installDir, data, logFile, account, port == 0 ? freePort() : port, password, database, owner);
+        installDir, data, logFile, account, port == 0 ? LocalPorts.unused() : port, password, database, owner);
     server.stopLeftoverServer();
     server.startServer();
     try {
@@ -279,13 +279,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
     if (initdb.exitCode() != 0) {
       throw new IOException("initdb could not create a PostgreSQL cluster in " + data + " (exit "
           + initdb.exitCode() + ")" + ServerAccount.outputSuffix(initdb.output()));
-    }
-  }
-
-  /** Taken just before the server binds it; another process could grab it in between, and then the start fails. */
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-      return socket.getLocalPort();
     }
   }
 

@@ -4,12 +4,12 @@ import dev.sekisho.config.ConfigLoader;
 import dev.sekisho.launcher.MainVerticle;
 import dev.sekisho.launcher.Settings;
 import dev.sekisho.metrics.Metrics;
+import dev.sekisho.net.LocalPorts;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -134,9 +134,10 @@ public class TestGateway implements AutoCloseable {
     }
   }
 
+  /** LocalPorts.unused(), unchecked: a port below the ephemeral range that nothing listens on. */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    try {
+      return LocalPorts.unused();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
