@@ -328,7 +328,7 @@ public final class BenchCommand {
     scenario.prepare(ctx, sessionsPerCall ? (long) (perSecond * options.seconds()) : 0);
     // Where the code checks wait in PostgreSQL, and the WAL each writes (issue 15, item 2).
     RunResult closed;
-    Map<String, double[]> batches0 = sessionsPerCall && !processes.isEmpty() ? ctx.batchTotals() : null;
+    Map<String, double[]> batches0 = sessionsPerCall ? ctx.batchTotals() : null;
     try (DatabaseSampler database = sessionsPerCall ? DatabaseSampler.start(ctx.db, out) : null) {
       closed = timed(scenario, "closed c=" + options.callers(),
           () -> driver.closed(scenario, options.callers(), (long) (options.seconds() * 1000)));

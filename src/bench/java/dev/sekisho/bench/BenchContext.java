@@ -95,13 +95,8 @@ final class BenchContext {
   /** The gateways' counts of the JSON API's TOTP checks by path (warm = 1 round trip, cold = 2, ordinary). */
   java.util.Map<String, Double> checkPaths() throws Exception {
     java.util.Map<String, Double> paths = new java.util.TreeMap<>();
-    for (HttpClient gateway : gateways) {
-      Http.Answer scrape = Http.get(gateway, "/metrics", null).toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
-      scrape.body().toString().lines().filter(l -> l.startsWith("sekisho_otp_api_check_path_total{")).forEach(l -> {
-        String path = l.replaceAll(".*path=\"([a-z]+)\".*", "$1");
-        paths.merge(path, Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)), Double::sum);
-      });
-    }
+    metricLines("sekisho_otp_api_check_path_total{").forEach(l ->
+        paths.merge(label(l, "path"), value(l), Double::sum));
     return paths;
   }
 
@@ -111,17 +106,31 @@ final class BenchContext {
    */
   java.util.Map<String, double[]> batchTotals() throws Exception {
     java.util.Map<String, double[]> totals = new java.util.TreeMap<>();
+    metricLines("sekisho_otp_check_batch_size_").forEach(l -> {
+      int column = l.startsWith("sekisho_otp_check_batch_size_count{") ? 0 : l.startsWith("sekisho_otp_check_batch_size_sum{") ? 1 : -1;
+      if (column >= 0) {
+        totals.computeIfAbsent(label(l, "statement"), k -> new double[2])[column] += value(l);
+      }
+    });
+    return totals;
+  }
+
+  /** The lines of every gateway's /metrics that start with prefix (Prometheus text: name{labels} value). */
+  private List<String> metricLines(String prefix) throws Exception {
+    List<String> lines = new ArrayList<>();
     for (HttpClient gateway : gateways) {
       Http.Answer scrape = Http.get(gateway, "/metrics", null).toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
-      scrape.body().toString().lines().forEach(l -> {
-        int column = l.startsWith("sekisho_otp_check_batch_size_count{") ? 0 : l.startsWith("sekisho_otp_check_batch_size_sum{") ? 1 : -1;
-        if (column >= 0) {
-          String statement = l.replaceAll(".*statement=\"([a-z-]+)\".*", "$1");
-          totals.computeIfAbsent(statement, k -> new double[2])[column] += Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
-        }
-      });
+      scrape.body().toString().lines().filter(l -> l.startsWith(prefix)).forEach(lines::add);
     }
-    return totals;
+    return lines;
+  }
+
+  private static String label(String line, String name) {
+    return line.replaceAll(".*" + name + "=\"([a-z-]+)\".*", "$1");
+  }
+
+  private static double value(String line) {
+    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
   }
 
   /**
