@@ -113,7 +113,8 @@ class AccountSelfServiceBrowserTest {
     if (endOthers) {
       chromium.visible("end_others").click();
     }
-    chromium.visible("password-change-submit").click();
+    // The page before may show a form-error too: wait for the answer's page, then for its message.
+    chromium.submitAndAwaitNewPage("password-change-submit");
     chromium.waitFor(d -> !d.findElements(By.id("form-error")).isEmpty() || !d.findElements(By.id("form-notice")).isEmpty());
   }
 }

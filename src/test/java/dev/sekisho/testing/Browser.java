@@ -117,6 +117,17 @@ public final class Browser implements AfterTestExecutionCallback, AfterAllCallba
         });
   }
 
+  /**
+   * Clicks the button that posts a form and waits until the answer has replaced the page. A wait for an
+   * element of the answer alone is not enough when the page before it had that element too (an error
+   * after an error): it is found on the old page, which then goes stale under the next read.
+   */
+  public void submitAndAwaitNewPage(String buttonId) {
+    WebElement page = driver().findElement(By.tagName("html"));
+    visible(buttonId).click();
+    new WebDriverWait(driver(), PATIENCE).until(ExpectedConditions.stalenessOf(page));
+  }
+
   public void waitForPath(String path) {
     waitFor(d -> java.net.URI.create(d.getCurrentUrl()).getPath().equals(path));
   }
