@@ -7,6 +7,10 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WrapsElement;
+import org.openqa.selenium.interactions.Locatable;
+import org.openqa.selenium.support.pagefactory.ElementLocator;
+import org.openqa.selenium.support.pagefactory.internal.LocatingElementHandler;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -90,8 +94,29 @@ public final class Browser implements AfterTestExecutionCallback, AfterAllCallba
     waitForPath("/sekisho/login");
   }
 
+  /**
+   * The element with this id, once visible, as a handle that finds it again by its id for every call
+   * (Selenium's page-factory locating proxy). A plain element found right after a click that loads a new
+   * page may be the old page's one of the same id, gone stale by the next call: three browser tests failed
+   * so in full suites (getText, findElements on #notice, #form-error, #audit-events). Found again per call,
+   * the handle reads the page that is there.
+   */
   public WebElement visible(String id) {
-    return new WebDriverWait(driver(), PATIENCE).until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+    By located = By.id(id);
+    new WebDriverWait(driver(), PATIENCE).until(ExpectedConditions.visibilityOfElementLocated(located));
+    ElementLocator locator = new ElementLocator() {
+      @Override
+      public WebElement findElement() {
+        return driver().findElement(located);
+      }
+
+      @Override
+      public java.util.List<WebElement> findElements() {
+        return driver().findElements(located);
+      }
+    };
+    return (WebElement) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {WebElement.class, WrapsElement.class, Locatable.class}, new LocatingElementHandler(locator));
   }
 
   /**
