@@ -85,11 +85,8 @@ class StaffTokenTest {
 
       // Revoked in the console (the newest, helpdesk, comes first): refused from then on.
       browser.open(gateway.baseUrl() + ConsoleTokenRoutes.TOKENS);
-      var revoke = browser.find("button.revoke");
-      revoke.click();
       // The answer comes back to the same path: wait for the page the form's POST brings, not the path.
-      new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), java.time.Duration.ofSeconds(30))
-          .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(revoke));
+      browser.clickAndAwaitNewPage(browser.find("button.revoke"));
       browser.waitForPath(ConsoleTokenRoutes.TOKENS);
       assertThat(asHelpdesk.call("GET", "/members/" + member, null, null).statusCode()).isEqualTo(401);
       assertThat(Sql.count("select count(*) from audit_event where kind = 'staff.token.revoke' and outcome = 'ok' "

@@ -116,7 +116,31 @@ public final class Browser implements AfterTestExecutionCallback, AfterAllCallba
       }
     };
     return (WebElement) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {WebElement.class, WrapsElement.class, Locatable.class}, new LocatingElementHandler(locator));
+        new Class<?>[] {WebElement.class, WrapsElement.class, Locatable.class},
+        askedAgainWhenReplaced(new LocatingElementHandler(locator)));
+  }
+
+  /**
+   * A locating handle finds the element afresh, but the page can still be replaced between that find and
+   * the call on it: such a call is made again, on the element the page now has, a few times at most.
+   */
+  private static java.lang.reflect.InvocationHandler askedAgainWhenReplaced(java.lang.reflect.InvocationHandler handler) {
+    return (proxy, method, args) -> {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return handler.invoke(proxy, method, args);
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+          if (attempt == 5) {
+            throw e;
+          }
+        } catch (org.openqa.selenium.WebDriverException e) {
+          if (attempt == 5 || !saysNodeIsGone(e)) {
+            throw e;
+          }
+        }
+        Thread.sleep(100);
+      }
+    };
   }
 
   /**
@@ -133,7 +157,7 @@ public final class Browser implements AfterTestExecutionCallback, AfterAllCallba
           try {
             text = d.findElement(By.id(id)).getText();
           } catch (org.openqa.selenium.WebDriverException e) {
-            if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+            if (saysNodeIsGone(e)) {
               return null;
             }
             throw e;
@@ -148,9 +172,38 @@ public final class Browser implements AfterTestExecutionCallback, AfterAllCallba
    * after an error): it is found on the old page, which then goes stale under the next read.
    */
   public void submitAndAwaitNewPage(String buttonId) {
+    clickAndAwaitNewPage(visible(buttonId));
+  }
+
+  /** Clicks an element whose click posts a form or follows a link, and waits until the answer replaced the page. */
+  public void clickAndAwaitNewPage(WebElement element) {
     WebElement page = driver().findElement(By.tagName("html"));
-    visible(buttonId).click();
-    new WebDriverWait(driver(), PATIENCE).until(ExpectedConditions.stalenessOf(page));
+    element.click();
+    new WebDriverWait(driver(), PATIENCE).until(d -> goneFromDocument(page));
+  }
+
+  /**
+   * Whether the page this element belonged to has been replaced. Selenium's own stalenessOf asks the element
+   * whether it is enabled and counts only a stale-element answer as gone; chromedriver at times answers a
+   * replaced node with an "unknown error" that it "does not belong to the document" instead (StaffTokenTest
+   * failed so in CI). Both answers mean the same.
+   */
+  static boolean goneFromDocument(WebElement element) {
+    try {
+      element.isEnabled();
+      return false;
+    } catch (org.openqa.selenium.StaleElementReferenceException e) {
+      return true;
+    } catch (org.openqa.selenium.WebDriverException e) {
+      if (saysNodeIsGone(e)) {
+        return true;
+      }
+      throw e;
+    }
+  }
+
+  private static boolean saysNodeIsGone(org.openqa.selenium.WebDriverException e) {
+    return e.getMessage() != null && e.getMessage().contains("does not belong to the document");
   }
 
   public void waitForPath(String path) {
