@@ -164,7 +164,8 @@ class OtpBrowserTest {
       assertThat(browser.textOnceItSays("otp-notice", "送信しました")).contains("送信しました");
       String first = mailedCode(catcher, address, 0);
       // 再送信 replaces the code; the new mail's code is the one that works.
-      browser.driver().findElement(By.id("otp-resend")).click();
+      // The answer is the same page again: type into the page it brings, not into the one it replaces.
+      browser.clickAndAwaitNewPage(browser.driver().findElement(By.id("otp-resend")));
       String second = mailedCode(catcher, address, 1);
       browser.visible("code").sendKeys(second);
       browser.driver().findElement(By.id("otp-submit")).click();
