@@ -90,11 +90,11 @@ class ImportConsoleBrowserTest {
       assertThat(browser.textOnceItSays("notice", "取込を開始しました。")).isEqualTo("取込を開始しました。");
       // The progress page, refreshing itself while the job runs (60 hashes, ten rows a chunk).
       // Read by script: the page reloads itself every 2 s, so an element found a moment ago may be gone.
-      assertThat(browser.driver().executeScript("var b = document.getElementById('import-bar'); return b && b.max;"))
+      assertThat(browser.js().executeScript("var b = document.getElementById('import-bar'); return b && b.max;"))
           .isIn(61L, 61.0, null);
       browser.capture("console-import-progress");
       new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), Duration.ofMinutes(3))
-          .until(d -> "done".equals(browser.driver().executeScript(
+          .until(d -> "done".equals(browser.js().executeScript(
               "var e = document.getElementById('import-state'); return e && e.getAttribute('data-state');")));
       assertThat(browser.visible("result-inserted").getText()).isEqualTo("60");
       assertThat(browser.visible("result-updated").getText()).isEqualTo("1");

@@ -199,7 +199,7 @@ class StaffConsoleBrowserTest {
     fields.forEach((name, value) -> script.append("var i=document.createElement('input');i.name='").append(name)
         .append("';i.value='").append(value).append("';f.appendChild(i);"));
     script.append("document.body.appendChild(f);f.submit();");
-    browser.driver().executeScript(script.toString(), action);
+    browser.js().executeScript(script.toString(), action);
   }
 
   @Test
@@ -324,7 +324,7 @@ class StaffConsoleBrowserTest {
       assertThat(browser.driver().findElements(By.id("audit-next"))).isEmpty();
       assertThat(browser.visible("audit-previous").isDisplayed()).isTrue();
 
-      String csv = (String) browser.driver().executeAsyncScript(
+      String csv = (String) browser.js().executeAsyncScript(
           "var done=arguments[arguments.length-1];fetch(document.getElementById('audit-csv').href)"
               + ".then(function(r){return r.text();}).then(done);");
       assertThat(csv.lines()).hasSize(61);

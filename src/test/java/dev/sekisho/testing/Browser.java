@@ -40,10 +40,14 @@ public final class Browser implements AfterTestExecutionCallback, AfterAllCallba
   private static final Duration PATIENCE = Duration.ofSeconds(30);
   private static final String CHROMIUM = "/usr/bin/chromium";
   private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-  private ChromeDriver driver;
+  private org.openqa.selenium.WebDriver driver;
   private Path profile;
 
-  public synchronized ChromeDriver driver() {
+  /**
+   * The browser's driver: a Chromium driver (it also is a JavascriptExecutor, HasVirtualAuthenticator and
+   * TakesScreenshot) behind {@link NodeGoneIsStale}.
+   */
+  public synchronized org.openqa.selenium.WebDriver driver() {
     if (driver == null) {
       try {
         profile = Files.createTempDirectory("sekisho-chromium-");
@@ -59,12 +63,17 @@ public final class Browser implements AfterTestExecutionCallback, AfterAllCallba
       options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", "ja,en"));
       ChromeDriverService service = new ChromeDriverService.Builder()
           .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-      driver = new ChromeDriver(service, options);
+      driver = new NodeGoneIsStale().decorate(new ChromeDriver(service, options));
       // Small implicit wait: elements of a page that is still loading are found without sleeps.
       driver.manage().timeouts().implicitlyWait(Duration.ofMillis(500));
       driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
     }
     return driver;
+  }
+
+  /** The driver as the script runner it is. */
+  public org.openqa.selenium.JavascriptExecutor js() {
+    return (org.openqa.selenium.JavascriptExecutor) driver();
   }
 
   /** A browser started now, for try-with-resources use. */
@@ -133,10 +142,6 @@ public final class Browser implements AfterTestExecutionCallback, AfterAllCallba
           if (attempt == 5) {
             throw e;
           }
-        } catch (org.openqa.selenium.WebDriverException e) {
-          if (attempt == 5 || !saysNodeIsGone(e)) {
-            throw e;
-          }
         }
         Thread.sleep(100);
       }
@@ -145,23 +150,12 @@ public final class Browser implements AfterTestExecutionCallback, AfterAllCallba
 
   /**
    * The text of the element with this id once it contains expected. After a click that loads a new page the
-   * old page's element of the same id may still be found and then go stale: this waits through that. When
-   * the page is replaced between finding the element and reading it, chromedriver says so either as a stale
-   * element or, at times, as an "unknown error" that the node "does not belong to the document" (seen twice
-   * in ConsoleLifecycleBrowserTest, after the click that posts the form): both mean "read it again".
+   * old page's element of the same id may still be found and then go stale: this waits through that.
    */
   public String textOnceItSays(String id, String expected) {
     return new WebDriverWait(driver(), PATIENCE).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(d -> {
-          String text;
-          try {
-            text = d.findElement(By.id(id)).getText();
-          } catch (org.openqa.selenium.WebDriverException e) {
-            if (saysNodeIsGone(e)) {
-              return null;
-            }
-            throw e;
-          }
+          String text = d.findElement(By.id(id)).getText();
           return text.contains(expected) ? text : null;
         });
   }
@@ -179,31 +173,7 @@ public final class Browser implements AfterTestExecutionCallback, AfterAllCallba
   public void clickAndAwaitNewPage(WebElement element) {
     WebElement page = driver().findElement(By.tagName("html"));
     element.click();
-    new WebDriverWait(driver(), PATIENCE).until(d -> goneFromDocument(page));
-  }
-
-  /**
-   * Whether the page this element belonged to has been replaced. Selenium's own stalenessOf asks the element
-   * whether it is enabled and counts only a stale-element answer as gone; chromedriver at times answers a
-   * replaced node with an "unknown error" that it "does not belong to the document" instead (StaffTokenTest
-   * failed so in CI). Both answers mean the same.
-   */
-  static boolean goneFromDocument(WebElement element) {
-    try {
-      element.isEnabled();
-      return false;
-    } catch (org.openqa.selenium.StaleElementReferenceException e) {
-      return true;
-    } catch (org.openqa.selenium.WebDriverException e) {
-      if (saysNodeIsGone(e)) {
-        return true;
-      }
-      throw e;
-    }
-  }
-
-  private static boolean saysNodeIsGone(org.openqa.selenium.WebDriverException e) {
-    return e.getMessage() != null && e.getMessage().contains("does not belong to the document");
+    new WebDriverWait(driver(), PATIENCE).until(ExpectedConditions.stalenessOf(page));
   }
 
   public void waitForPath(String path) {
@@ -271,6 +241,25 @@ public final class Browser implements AfterTestExecutionCallback, AfterAllCallba
       } catch (IOException ignored) {
         // A temp directory left behind is harmless.
       }
+    }
+  }
+
+  /**
+   * The driver with one answer of chromedriver's translated: a node of a page that has been replaced is
+   * at times answered with an "unknown error" that it "does not belong to the document" instead of a
+   * stale element (CI failed so in StaffTokenTest, ConsoleLifecycleBrowserTest). As a stale element it
+   * is what Selenium's waits (stalenessOf, the ignoring of stale elements) already know how to wait out.
+   */
+  private static final class NodeGoneIsStale extends org.openqa.selenium.support.decorators.WebDriverDecorator<org.openqa.selenium.WebDriver> {
+    @Override
+    public Object onError(org.openqa.selenium.support.decorators.Decorated<?> target, java.lang.reflect.Method method,
+                          Object[] args, java.lang.reflect.InvocationTargetException e) throws Throwable {
+      if (e.getTargetException() instanceof org.openqa.selenium.WebDriverException error
+          && !(error instanceof org.openqa.selenium.StaleElementReferenceException)
+          && error.getMessage() != null && error.getMessage().contains("does not belong to the document")) {
+        throw new org.openqa.selenium.StaleElementReferenceException("the element's page has been replaced", error);
+      }
+      return super.onError(target, method, args, e);
     }
   }
 }

@@ -144,7 +144,7 @@ class PasskeyBrowserTest {
    */
   @SuppressWarnings("unchecked")
   Map<String, Object> scriptedSignIn(String onlyCredentialId) {
-    return (Map<String, Object>) browser.driver().executeAsyncScript("""
+    return (Map<String, Object>) browser.js().executeAsyncScript("""
         var only = arguments[0], done = arguments[arguments.length - 1];
         var P = window.SekishoPasskey, csrf = document.getElementById('passkey').dataset.csrf;
         P.postJson('/sekisho/verify/passkey/options', csrf).then(function (o) {
@@ -162,7 +162,7 @@ class PasskeyBrowserTest {
 
   /** Signs given request options (from anywhere) without posting: the assertion JSON. */
   String sign(JsonObject options) {
-    Object result = browser.driver().executeAsyncScript("""
+    Object result = browser.js().executeAsyncScript("""
         var done = arguments[arguments.length - 1], P = window.SekishoPasskey;
         navigator.credentials.get({ publicKey: P.requestOptions(JSON.parse(arguments[0])) })
           .then(function (c) { done(JSON.stringify(P.credentialToJson(c))); })
