@@ -139,6 +139,34 @@ class SlowClientsTest {
     }
   }
 
+  /**
+   * The timers are for requests still arriving: a WebSocket to the portal, once upgraded, is no longer
+   * a request, and a quiet one stays open past the header, body-idle and request timeouts.
+   */
+  @Test
+  void aQuietWebSocketToThePortalOutlivesEveryRequestTimer() throws Exception {
+    dev.sekisho.testing.WebClientSession browser = timed.client();
+    dev.sekisho.testing.SignedIn.member(timed, browser, "totp");
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      java.util.concurrent.LinkedBlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+      io.vertx.core.http.WebSocketConnectOptions options = new io.vertx.core.http.WebSocketConnectOptions()
+          .setHost("localhost").setPort(timed.port()).setURI("/demo/ws")
+          .addHeader("Cookie", "sekisho.sid=" + browser.cookie("sekisho.sid"));
+      io.vertx.core.http.WebSocket socket = vertx.createWebSocketClient().connect(options)
+          .onSuccess(ws -> ws.textMessageHandler(messages::add))
+          .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(messages.poll(30, java.util.concurrent.TimeUnit.SECONDS)).as("the portal's first message").startsWith("{");
+      int quietSeconds = Math.max(HEADER_SECONDS, Math.max(BODY_IDLE_SECONDS, REQUEST_SECONDS)) + 2;
+      Thread.sleep(quietSeconds * 1000L);
+      assertThat(socket.isClosed()).as("closed after %d quiet seconds", quietSeconds).isFalse();
+      socket.writeTextMessage("still here");
+      assertThat(messages.poll(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("still here");
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   /** Sends a keep-alive GET and reads its answer's head; "" when the server closed without one. */
   static String exchange(Socket socket) throws IOException {
     socket.setSoTimeout(20_000);
