@@ -61,6 +61,7 @@ import dev.sekisho.session.SessionSettings;
 import dev.sekisho.staff.StaffConsole;
 import dev.sekisho.staff.StaffTokens;
 import dev.sekisho.web.ClientAddress;
+import dev.sekisho.web.ClientFaults;
 import dev.sekisho.web.Csrf;
 import dev.sekisho.web.FormBodies;
 import dev.sekisho.web.I18n;
@@ -293,6 +294,14 @@ final class GatewayRoutes {
     } else if (ctx.failure() instanceof SetupDeadline.Passed) {
       // A session opened before the set-up deadline tried to set the method up after it.
       pages.error(ctx, 403, "login.setupExpired");
+    } else if (ClientFaults.unreadableBody(ctx.failure())) {
+      // The client's malformed body: one line, no trace. The connection is closing; answer if it still can.
+      LOG.info("request body unreadable path={}: {}", ctx.request().path(), String.valueOf(ctx.failure().getMessage()));
+      if (!ctx.response().closed() && !ctx.response().ended()) {
+        pages.error(ctx, 400, "errors.badRequest");
+      }
+    } else if (ClientFaults.clientGone(ctx)) {
+      LOG.debug("client closed the connection before the answer path={}", ctx.request().path());
     } else if (status == 413) {
       pages.error(ctx, 413, "errors.tooLarge");
     } else if (status >= 400 && status < 500) {
