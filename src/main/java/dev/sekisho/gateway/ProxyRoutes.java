@@ -30,6 +30,7 @@ import java.util.Set;
  * this route); anyone else is sent to the journey, with the page they asked for remembered.
  */
 public final class ProxyRoutes {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProxyRoutes.class);
   private final HttpClient client;
   private final List<Target> upstreams;
   private final GatewaySettings settings;
@@ -146,6 +147,10 @@ public final class ProxyRoutes {
                 .setHost(upstream.host()).setPort(upstream.port()).setSsl(upstream.ssl())
                 .setConnectTimeout(settings.connectTimeout().toMillis()))
             .onSuccess(origin -> {
+              // Failures after the proxy has its answer (the member's request broke off, so the portal
+              // request was reset) were otherwise logged by Vert.x as ERRORs without a handler: one per
+              // broken request, for any client to produce.
+              origin.exceptionHandler(err -> LOG.info("portal request ended early path={}: {}", path, err.getMessage()));
               if (!proxyContext.isWebSocket()) {
                 answerWithin(ctx.request(), origin);
               }
