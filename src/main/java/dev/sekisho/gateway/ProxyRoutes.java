@@ -149,9 +149,17 @@ public final class ProxyRoutes {
             .onSuccess(origin -> {
               // Failures after the proxy has its answer (the member's request broke off, so the portal
               // request was reset) were otherwise logged by Vert.x as ERRORs without a handler: one per
-              // broken request, for any client to produce.
-              origin.exceptionHandler(err -> LOG.info("portal request ended early path={}: {}", path, err.getMessage()));
-              if (!proxyContext.isWebSocket()) {
+              // broken request, for any client to produce. A WebSocket's connection closing is how it
+              // ends, not a failure.
+              boolean webSocket = proxyContext.isWebSocket();
+              origin.exceptionHandler(err -> {
+                if (webSocket) {
+                  LOG.debug("portal WebSocket closed path={}: {}", path, err.getMessage());
+                } else {
+                  LOG.info("portal request ended early path={}: {}", path, err.getMessage());
+                }
+              });
+              if (!webSocket) {
                 answerWithin(ctx.request(), origin);
               }
             }))
