@@ -287,21 +287,26 @@ final class GatewayRoutes {
   /** Known client errors get their page; anything else is logged with a reference the page shows. */
   private static void failure(RoutingContext ctx, Pages pages) {
     int status = ctx.statusCode();
-    if (DatabaseFaults.isUnavailable(ctx.failure())) {
+    if (ClientFaults.clientConnectionFailed(ctx)) {
+      // First: a client's reset reads "Connection reset" just as a stopped database does.
+      if (ClientFaults.unreadable(ctx.failure())) {
+        LOG.info("request body unreadable path={}: {}", ctx.request().path(), String.valueOf(ctx.failure().getMessage()));
+      } else {
+        LOG.debug("client connection failed path={}: {}", ctx.request().path(), ctx.failure().toString());
+      }
+      // The connection is closing; answer if it still takes one.
+      if (!ctx.response().closed() && !ctx.response().ended()) {
+        pages.error(ctx, 400, "errors.badRequest");
+      }
+    } else if (ClientFaults.clientGone(ctx)) {
+      LOG.debug("client closed the connection before the answer path={}", ctx.request().path());
+    } else if (DatabaseFaults.isUnavailable(ctx.failure())) {
       // The database is down or stuck: a clear "try again shortly", not a bug report.
       LOG.warn("database unavailable path={}: {}", ctx.request().path(), String.valueOf(ctx.failure().getMessage()));
       pages.unavailable(ctx);
     } else if (ctx.failure() instanceof SetupDeadline.Passed) {
       // A session opened before the set-up deadline tried to set the method up after it.
       pages.error(ctx, 403, "login.setupExpired");
-    } else if (ClientFaults.unreadableBody(ctx.failure())) {
-      // The client's malformed body: one line, no trace. The connection is closing; answer if it still can.
-      LOG.info("request body unreadable path={}: {}", ctx.request().path(), String.valueOf(ctx.failure().getMessage()));
-      if (!ctx.response().closed() && !ctx.response().ended()) {
-        pages.error(ctx, 400, "errors.badRequest");
-      }
-    } else if (ClientFaults.clientGone(ctx)) {
-      LOG.debug("client closed the connection before the answer path={}", ctx.request().path());
     } else if (status == 413) {
       pages.error(ctx, 413, "errors.tooLarge");
     } else if (status >= 400 && status < 500) {

@@ -76,6 +76,7 @@ public final class SlowClients {
       if (headerTimer != null) {
         vertx.cancelTimer(headerTimer);
       }
+      ClientFaults.watch(ctx, connection);
       BodyWatch watch = new BodyWatch(request, System.nanoTime());
       watch.schedule(Math.min(limits.bodyIdle().toMillis(), limits.requestTimeout().toMillis()));
       boolean upgrade = request.headers().contains(HttpHeaders.UPGRADE);

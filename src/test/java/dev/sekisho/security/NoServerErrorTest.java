@@ -82,12 +82,7 @@ class NoServerErrorTest {
    */
   @Test
   void anUnreadableChunkedBodyIsTheClientsFaultInTheAnswerAndInTheLog() throws Exception {
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
-    log.start();
-    ch.qos.logback.classic.Logger routes = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-        "dev.sekisho.launcher.GatewayRoutes");
-    routes.addAppender(log);
-    try {
+    try (LogCapture log = new LogCapture()) {
       List<String> bodies = List.of("zz\r\n", "3\r\nabc\r\nzz\r\n", "-1\r\n", "3;x\r\nabcd\r\n0\r\n\r\n");
       for (String body : bodies) {
         for (String path : List.of("/sekisho/login", "/sekisho/onboarding/birthdate", "/sekisho/api/login")) {
@@ -99,22 +94,71 @@ class NoServerErrorTest {
           }
         }
       }
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (unreadable(log) < bodies.size() * 3 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
-      }
-      Thread.sleep(500);  // the closed connections' own failures come after the answers
-      List<ch.qos.logback.classic.spi.ILoggingEvent> events = List.copyOf(log.list);
-      assertThat(events).filteredOn(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
-          .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).isEmpty();
-      assertThat(unreadable(log)).isEqualTo(bodies.size() * 3);
-    } finally {
-      routes.detachAppender(log);
+      log.awaitLines("request body unreadable", bodies.size() * 3);
+      assertThat(log.warningsAndErrors()).isEmpty();
+      assertThat(log.lines("request body unreadable")).isEqualTo(bodies.size() * 3);
     }
   }
 
-  private static long unreadable(ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log) {
-    return List.copyOf(log.list).stream().filter(e -> e.getFormattedMessage().startsWith("request body unreadable")).count();
+  /**
+   * A client that resets its connection in the middle of a body fails the request with "Connection
+   * reset", the words a stopped database's connection fails with too: it was logged as "database
+   * unavailable", an outage warning any client could raise. It is the client's own connection failing.
+   */
+  @Test
+  void aClientResettingMidBodyIsNoDatabaseOutageInTheLog() throws Exception {
+    try (LogCapture log = new LogCapture()) {
+      for (String path : List.of("/sekisho/login", "/sekisho/api/login", "/sekisho/onboarding/birthdate", "/sekisho/nowhere")) {
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+          socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+              + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nuser_id=a")
+              .getBytes(StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+          // Long enough for the gateway to be reading the body (or to have answered without it).
+          Thread.sleep(200);
+          socket.setSoLinger(true, 0);  // closing now sends a reset
+        }
+      }
+      Thread.sleep(1000);  // the resets reach the gateway after the sockets are gone
+      assertThat(log.warningsAndErrors()).isEmpty();
+    }
+  }
+
+  /** Every log line of the gateway's process while open (the root logger). */
+  static final class LogCapture implements AutoCloseable {
+    private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    private final ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+
+    LogCapture() {
+      appender.start();
+      root.addAppender(appender);
+    }
+
+    List<String> warningsAndErrors() {
+      return List.copyOf(appender.list).stream()
+          .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+          .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
+    }
+
+    long lines(String prefix) {
+      return List.copyOf(appender.list).stream().filter(e -> e.getFormattedMessage().startsWith(prefix)).count();
+    }
+
+    /** Waits until that many lines begin so, then a little longer: the connections' own failures come after the answers. */
+    void awaitLines(String prefix, long count) throws InterruptedException {
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (lines(prefix) < count && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      Thread.sleep(500);
+    }
+
+    @Override
+    public void close() {
+      root.detachAppender(appender);
+    }
   }
 
   static String assertNoServerError(String what, String request) {
