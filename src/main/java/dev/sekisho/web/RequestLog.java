@@ -24,14 +24,33 @@ public final class RequestLog implements Handler<RoutingContext> {
     // One id per request, on every line of it (RequestIdFilter), answered to the client and passed to the portal.
     String requestId = RequestIds.assign(ctx, clientAddress.isTrustedProxy(ctx));
     ctx.response().putHeader(RequestIds.HEADER, requestId);
+    boolean[] logged = {false};
+    if (ctx.request().canUpgradeToWebSocket()) {
+      // A WebSocket the portal accepted leaves HTTP with its 101: the response never ends, so the end
+      // handler below never ran and proxied WebSockets were missing from the access log. Its line is
+      // written when the 101 goes out (ms: the handshake; bytes: none, what follows is no longer HTTP).
+      ctx.addHeadersEndHandler(v -> {
+        if (ctx.response().getStatusCode() == 101) {
+          logged[0] = true;
+          line(ctx, start);
+        }
+      });
+    }
     ctx.addEndHandler(done -> {
-      if (LOG.isInfoEnabled()) {
-        LOG.info("method={} path={} status={} ms={} ip={} bytes={}",
-            ctx.request().method(), safePath(ctx.request().path()), ctx.response().getStatusCode(),
-            (System.nanoTime() - start) / 1_000_000, clientAddress.of(ctx), ctx.response().bytesWritten());
+      if (!logged[0]) {
+        logged[0] = true;
+        line(ctx, start);
       }
     });
     ctx.next();
+  }
+
+  private void line(RoutingContext ctx, long start) {
+    if (LOG.isInfoEnabled()) {
+      LOG.info("method={} path={} status={} ms={} ip={} bytes={}",
+          ctx.request().method(), safePath(ctx.request().path()), ctx.response().getStatusCode(),
+          (System.nanoTime() - start) / 1_000_000, clientAddress.of(ctx), ctx.response().bytesWritten());
+    }
   }
 
   /** Keeps log lines one line and free of anything a client typed to forge entries. */

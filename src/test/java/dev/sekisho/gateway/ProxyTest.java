@@ -191,6 +191,10 @@ class ProxyTest {
     WebClientSession browser = gateway.client();
     String id = SignedIn.member(gateway, browser, "passkey");
     Vertx vertx = Vertx.vertx();
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> access = new ch.qos.logback.core.read.ListAppender<>();
+    access.start();
+    ch.qos.logback.classic.Logger accessLogger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("sekisho.access");
+    accessLogger.addAppender(access);
     try {
       WebSocketClient client = vertx.createWebSocketClient();
       LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
@@ -207,6 +211,9 @@ class ProxyTest {
       socket.writeTextMessage("こんにちは、関所");
       assertThat(messages.poll(30, TimeUnit.SECONDS)).isEqualTo("こんにちは、関所");
       socket.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      // In the access log, once, as the 101 it was (a WebSocket's response never ends as HTTP ones do).
+      assertThat(java.util.List.copyOf(access.list)).extracting(e -> e.getFormattedMessage())
+          .filteredOn(line -> line.contains("path=/demo/ws ")).singleElement().asString().contains("status=101");
 
       // Without a complete session the upgrade is refused.
       CompletableFuture<Object> refused = new CompletableFuture<>();
@@ -214,6 +221,7 @@ class ProxyTest {
           .onComplete(ar -> refused.complete(ar.succeeded() ? "connected" : ar.cause()));
       assertThat(refused.get(30, TimeUnit.SECONDS)).isNotEqualTo("connected");
     } finally {
+      accessLogger.detachAppender(access);
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
