@@ -2,9 +2,12 @@ package dev.sekisho.web;
 
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Failures of a request that are the client's doing, not the gateway's: its connection failed under
@@ -16,25 +19,28 @@ import io.vertx.ext.web.RoutingContext;
  *
  * <p>A failure of the client's own connection is told apart exactly, not by its text: Vert.x hands
  * it to the connection's exception handler before the request's, and {@link #watch} records it there
- * for the failure handler to recognise by identity.
+ * for the failure handler to recognise by identity. (On an HTTP/2 connection, shared by concurrent
+ * requests, the latest request is the one watched: the others fall back to the failure's own kind.)
  */
 public final class ClientFaults {
+  private static final Logger LOG = LoggerFactory.getLogger(ClientFaults.class);
   private static final String CONNECTION_FAILURE = "sekisho.clientConnectionFailure";
+  /** Between requests, as the server's own default handler: with none at all, Vert.x logs every later reset as an ERROR. */
+  private static final Handler<Throwable> BETWEEN_REQUESTS =
+      failure -> LOG.debug("client connection failed between requests: {}", failure.toString());
 
   private ClientFaults() {
   }
 
-  /** Records on the request what its connection fails with while the request is handled (SlowClients, the first handler). */
+  /** From the request's first handler (SlowClients) until {@link #unwatch}: what its connection fails with is recorded on it. */
   static void watch(RoutingContext ctx, HttpConnection connection) {
     connection.exceptionHandler(failure -> ctx.put(CONNECTION_FAILURE, failure));
-    // Between requests, as the server's own default handler does: no handler at all would make
-    // Vert.x log every later reset as an ERROR.
-    ctx.addEndHandler(done -> connection.exceptionHandler(BETWEEN_REQUESTS));
   }
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClientFaults.class);
-  private static final io.vertx.core.Handler<Throwable> BETWEEN_REQUESTS =
-      failure -> LOG.debug("client connection failed between requests: {}", failure.toString());
+  /** At the request's end: the connection's failures belong to no request any more. */
+  static void unwatch(HttpConnection connection) {
+    connection.exceptionHandler(BETWEEN_REQUESTS);
+  }
 
   /** Whether the request failed because the client's own connection did (a malformed body, a reset). */
   public static boolean clientConnectionFailed(RoutingContext ctx) {

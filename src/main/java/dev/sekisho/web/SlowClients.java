@@ -67,7 +67,10 @@ public final class SlowClients {
     };
   }
 
-  /** The router's first handler: the headers are in; now the body is timed until the request has fully arrived. */
+  /**
+   * The router's first handler: the headers are in; now the body is timed until the request has fully
+   * arrived, and what the connection fails with meanwhile is the request's (ClientFaults).
+   */
   public Handler<RoutingContext> requests() {
     return ctx -> {
       HttpServerRequest request = ctx.request();
@@ -82,6 +85,7 @@ public final class SlowClients {
       boolean upgrade = request.headers().contains(HttpHeaders.UPGRADE);
       ctx.addEndHandler(done -> {
         watch.stop();
+        ClientFaults.unwatch(connection);
         // The next request on a kept-alive connection gets its own header timeout; an upgraded
         // connection (WebSocket) is no longer HTTP and is not timed here.
         if (!upgrade) {
