@@ -97,6 +97,37 @@ class MailFaultTest {
     }
   }
 
+  /**
+   * A gateway that stops while a mail is being sent lets the send finish before it closes its mail
+   * client and database pool: the mail is recorded as sent, once. Closed under it, the row stayed
+   * 'sending' and the next process sent the mail again.
+   */
+  @Test
+  void aStoppingGatewayFinishesTheMailItIsSending() throws Exception {
+    SilentServer slow = new SilentServer();
+    try (MailCatcher relay = MailCatcher.start(TestGateway.freePort())) {
+      slow.forwardTo(relay.port(), 1500);
+      String id;
+      try (TestGateway gateway = TestGateway.start(relayTo(slow.port(), "20"))) {
+        id = gateway.admin().newMember("smtpstop");
+        Sql.memberSetUp(id, "email");
+        WebClientSession browser = gateway.client();
+        assertThat(browser.login(id, AdminClient.RULE_PASSWORD).statusCode()).isEqualTo(303);
+        assertThat(browser.get("/sekisho/verify/email").statusCode()).isEqualTo(200);
+        // The code mail is on its way: the relay has its connection and keeps it waiting.
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (slow.accepted() == 0 && System.currentTimeMillis() < deadline) {
+          Thread.sleep(20);
+        }
+        assertThat(slow.accepted()).isPositive();
+      }  // stops the gateway now, mid-send
+      assertThat(outbox(id, "status")).isEqualTo("sent");
+      assertThat(Mailboxes.count(id + "@example.jp", relay)).isEqualTo(1);
+    } finally {
+      slow.close();
+    }
+  }
+
   private static Map<String, String> relayTo(int port, String sendTimeoutSeconds) {
     return Map.of("mail.mode", "relay", "mail.host", "127.0.0.1", "mail.port", String.valueOf(port),
         "mail.retryBaseSeconds", "1", "mail.retryMaxSeconds", "1", "mail.pollMillis", "200",
@@ -140,6 +171,7 @@ class MailFaultTest {
     private final ServerSocket server;
     private final List<Socket> held = new CopyOnWriteArrayList<>();
     private volatile int forwardPort;
+    private volatile long forwardDelayMillis;
 
     SilentServer() throws IOException {
       server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
@@ -149,6 +181,9 @@ class MailFaultTest {
             Socket socket = server.accept();
             held.add(socket);
             if (forwardPort != 0) {
+              if (forwardDelayMillis > 0) {
+                Thread.sleep(forwardDelayMillis);
+              }
               Socket upstream = new Socket("127.0.0.1", forwardPort);
               held.add(upstream);
               pipe(socket, upstream);
@@ -158,6 +193,8 @@ class MailFaultTest {
             if (server.isClosed()) {
               return;
             }
+          } catch (InterruptedException e) {
+            return;
           }
         }
       }, "silent-smtp");
@@ -184,6 +221,12 @@ class MailFaultTest {
     }
 
     void forwardTo(int port) {
+      forwardPort = port;
+    }
+
+    /** Forwards new connections, each only after this pause: a slow relay, with the mail in flight meanwhile. */
+    void forwardTo(int port, long delayMillis) {
+      forwardDelayMillis = delayMillis;
       forwardPort = port;
     }
 
