@@ -1,6 +1,7 @@
 package dev.sekisho.gateway;
 
 import dev.sekisho.testing.GatewayExtension;
+import dev.sekisho.testing.LogCapture;
 import dev.sekisho.testing.Sql;
 import dev.sekisho.testing.SignedIn;
 import dev.sekisho.testing.WebClientSession;
@@ -43,11 +44,7 @@ class ProxyTest {
   void aMembersBrokenChunkedUploadIsNoErrorInTheLog() throws Exception {
     WebClientSession browser = gateway.client();
     SignedIn.member(gateway, browser, "totp");
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
-    log.start();
-    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.addAppender(log);
-    try {
+    try (LogCapture log = LogCapture.all()) {
       for (String body : new String[] {"zz\r\n", "5\r\nabcde\r\nzz\r\n", "3\r\nabcd\r\n0\r\n\r\n"}) {
         for (String path : new String[] {"/demo/upload", "/demo/headers"}) {
           try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
@@ -64,10 +61,7 @@ class ProxyTest {
         }
       }
       Thread.sleep(500);  // the portal requests' resets come after the member's connection closed
-      assertThat(java.util.List.copyOf(log.list)).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR)
-          .extracting(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).isEmpty();
-    } finally {
-      root.detachAppender(log);
+      assertThat(log.atLeast(ch.qos.logback.classic.Level.ERROR)).isEmpty();
     }
   }
 
@@ -191,10 +185,7 @@ class ProxyTest {
     WebClientSession browser = gateway.client();
     String id = SignedIn.member(gateway, browser, "passkey");
     Vertx vertx = Vertx.vertx();
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> access = new ch.qos.logback.core.read.ListAppender<>();
-    access.start();
-    ch.qos.logback.classic.Logger accessLogger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("sekisho.access");
-    accessLogger.addAppender(access);
+    LogCapture access = LogCapture.of("sekisho.access");
     try {
       WebSocketClient client = vertx.createWebSocketClient();
       LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
@@ -212,8 +203,8 @@ class ProxyTest {
       assertThat(messages.poll(30, TimeUnit.SECONDS)).isEqualTo("こんにちは、関所");
       socket.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       // In the access log, once, as the 101 it was (a WebSocket's response never ends as HTTP ones do).
-      assertThat(java.util.List.copyOf(access.list)).extracting(e -> e.getFormattedMessage())
-          .filteredOn(line -> line.contains("path=/demo/ws ")).singleElement().asString().contains("status=101");
+      assertThat(access.messages()).filteredOn(line -> line.contains("path=/demo/ws ")).singleElement().asString()
+          .contains("status=101");
 
       // Without a complete session the upgrade is refused.
       CompletableFuture<Object> refused = new CompletableFuture<>();
@@ -221,7 +212,7 @@ class ProxyTest {
           .onComplete(ar -> refused.complete(ar.succeeded() ? "connected" : ar.cause()));
       assertThat(refused.get(30, TimeUnit.SECONDS)).isNotEqualTo("connected");
     } finally {
-      accessLogger.detachAppender(access);
+      access.close();
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
