@@ -51,7 +51,7 @@ public final class MailDeliveryVerticle extends VerticleBase {
   private MailClient client;
   private MessageConsumer<Long> consumer;
   private boolean sweeping;
-  /** Set when the verticle stops: no new claims, and a claim cut off by the closing pool is no delivery failure. */
+  /** Set when the verticle stops: no new claims. */
   private boolean stopping;
   private long sweepTimer = -1;
   /** Claims under way (this verticle's event loop only): a stop lets them finish before it closes anything. */
@@ -128,14 +128,7 @@ public final class MailDeliveryVerticle extends VerticleBase {
           }
           return Future.join(sends).map(all -> rows.rowCount());
         })
-        .onFailure(err -> {
-          if (stopping) {
-            // Cut short by the stop (the gateway shuts down cleanly): nothing failed that a restart does not redo.
-            LOG.debug("mail outbox claim ended by the stop: {}", err.getMessage());
-          } else {
-            LOG.warn("mail outbox claim failed: {}", err.getMessage());
-          }
-        })
+        .onFailure(err -> LOG.warn("mail outbox claim failed: {}", err.getMessage()))
         .recover(err -> Future.succeededFuture(0));
   }
 
@@ -189,8 +182,9 @@ public final class MailDeliveryVerticle extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(sweepTimer);
     Future<Void> unregister = consumer == null ? Future.succeededFuture() : consumer.unregister();
-    // Mails being sent finish first (each bounded by mail.sendTimeoutSeconds): closed under them, a mail
-    // stayed 'sending' and went out again from the next process (MailFaultTest).
+    // Mails being sent finish before the client and the pool close (each bounded by
+    // mail.sendTimeoutSeconds): a mail the relay took is then recorded 'sent', and the next process
+    // does not send it again (MailFaultTest#aStoppingGatewayFinishesTheMailItIsSending).
     Future<?> sending = Future.join(new java.util.ArrayList<>(claims));
     return unregister.eventually(() -> sending)
         .eventually(() -> client == null ? Future.succeededFuture() : client.close())
